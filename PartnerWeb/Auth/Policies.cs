@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace PartnerWeb.Auth;
+
+/// <summary>Every authorization rule of the app, by name. Endpoints name one; none means signed-in.</summary>
+public static class Policies
+{
+    /// <summary>Owner or admin of the platform tenant.</summary>
+    public const string PlatformAdmin = nameof(PlatformAdmin);
+
+    /// <summary>Owner or admin of the caller's own tenant (platform included). Staff are refused.</summary>
+    public const string TenantAdmin = nameof(TenantAdmin);
+
+    /// <summary>Platform admin signed in by cookie: the Hangfire dashboard.</summary>
+    public const string HangfireDashboard = nameof(HangfireDashboard);
+
+    public static AuthorizationBuilder AddPartnerWebPolicies(this AuthorizationBuilder builder) => builder
+        // Closed by default: an endpoint that forgets its rule still needs a signed-in user.
+        .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+        .AddPolicy(PlatformAdmin, p => p.RequireAuthenticatedUser().RequireClaim(PartnerClaims.PlatformAdmin, "true"))
+        .AddPolicy(TenantAdmin, p => p.RequireAuthenticatedUser().RequireClaim(PartnerClaims.Role, "owner", "admin"))
+        .AddPolicy(HangfireDashboard, p => p
+            .AddAuthenticationSchemes(AuthSchemes.Cookie)
+            .RequireAuthenticatedUser()
+            .RequireClaim(PartnerClaims.PlatformAdmin, "true"));
+}

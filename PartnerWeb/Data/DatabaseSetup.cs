@@ -1,0 +1,67 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace PartnerWeb.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+}
+
+public static class DatabaseSetup
+{
+    public const string DefaultSqlite = "Data Source=App_Data/partnerweb.db";
+
+    public static IServiceCollection AddPartnerWebDatabase(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration("Database");
+
+        // Both contexts are registered; which one serves AppDbContext is read when first asked,
+        // so configuration supplied late (tests, environment) still decides.
+        services.AddDbContext<SqliteAppDbContext>((sp, o) => o.UseSqlite(SqliteConnectionString(sp)));
+        services.AddDbContext<SqlServerAppDbContext>((sp, o) =>
+            o.UseSqlServer(ConnectionString(sp), sql => sql.EnableRetryOnFailure()));
+        services.AddScoped<AppDbContext>(sp => Provider(sp) == DatabaseProvider.SqlServer
+            ? sp.GetRequiredService<SqlServerAppDbContext>()
+            : sp.GetRequiredService<SqliteAppDbContext>());
+        return services;
+    }
+
+    public static DatabaseProvider Provider(IServiceProvider sp) =>
+        sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Provider;
+
+    public static string ConnectionString(IServiceProvider sp) =>
+        sp.GetRequiredService<IConfiguration>().GetConnectionString("Default") ?? DefaultSqlite;
+
+    /// <summary>A relative SQLite path is taken from the content root, and its folder is created.</summary>
+    private static string SqliteConnectionString(IServiceProvider sp)
+    {
+        var builder = new SqliteConnectionStringBuilder(ConnectionString(sp));
+        if (builder.DataSource is not (":memory:" or "") && builder.Mode != SqliteOpenMode.Memory)
+        {
+            var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            builder.DataSource = Path.GetFullPath(builder.DataSource, root);
+            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Applies pending migrations for the configured provider; SQLite is switched to WAL.</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            // journal_mode is persistent in the file, so once per start is enough.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using PartnerWeb.Auth;
+using PartnerWeb.Data;
+using PartnerWeb.Domain;
+using PartnerWeb.Infrastructure;
+
+namespace PartnerWeb.Features.Audit;
+
+public sealed record AuditEventDto(
+    Guid Id, Guid? TenantId, Guid? ActorUserId, string Action, string EntityType, Guid EntityId,
+    JsonElement Data, DateTime CreatedAt)
+{
+    public static AuditEventDto From(AuditEvent e) => new(
+        e.Id, e.TenantId, e.ActorUserId, e.Action, e.EntityType, e.EntityId,
+        JsonDocument.Parse(e.Data).RootElement.Clone(), e.CreatedAt);
+}
+
+[Route("api/audit")]
+[Authorize(Policies.TenantAdmin)]
+public sealed class AuditController(AppDbContext db, CurrentUser currentUser) : ApiControllerBase
+{
+    /// <summary>Platform admins read every tenant's events; a tenant's owner/admin only their own.</summary>
+    [HttpGet]
+    public async Task<ActionResult> List(
+        [FromQuery] string? action, [FromQuery] Guid? entityId, [FromQuery] Guid? tenantId,
+        [FromQuery] int? limit, [FromQuery] string? cursor, CancellationToken ct)
+    {
+        var page = PageRequest.Parse(limit, cursor);
+        if (!page.IsSuccess) return Problem(page.Error!);
+
+        var user = currentUser.Required;
+        var query = db.AuditEvents.AsQueryable();
+        if (!user.IsPlatformAdmin) query = query.Where(a => a.TenantId == user.TenantId);
+        else if (tenantId is { } t) query = query.Where(a => a.TenantId == t);
+        if (!string.IsNullOrWhiteSpace(action)) query = query.Where(a => a.Action == action.Trim().ToUpperInvariant());
+        if (entityId is { } id) query = query.Where(a => a.EntityId == id);
+
+        return Ok(await query.ToPageAsync(page.Value!, AuditEventDto.From, ct));
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using PartnerWeb.Auth;
+using PartnerWeb.Data;
+using PartnerWeb.Domain;
+
+namespace PartnerWeb.Features.Audit;
+
+/// <summary>
+/// Adds an audit event to the unit of work of the change it records. It never saves: the
+/// caller's SaveChanges (or transaction commit) writes both or neither.
+/// </summary>
+public sealed class AuditLog(AppDbContext db, CurrentUser currentUser, IdGenerator ids, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public AuditEvent Record(string action, string entityType, Guid entityId, Guid? tenantId, object? data = null)
+    {
+        var audit = new AuditEvent
+        {
+            Id = ids.NewId(),
+            TenantId = tenantId,
+            ActorUserId = currentUser.Info?.Id,
+            Action = action,
+            EntityType = entityType,
+            EntityId = entityId,
+            Data = JsonSerializer.Serialize(data ?? new { }, Json),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.AuditEvents.Add(audit);
+        return audit;
+    }
+}

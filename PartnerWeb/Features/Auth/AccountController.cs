@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using PartnerWeb.Auth;
+
+namespace PartnerWeb.Features.Auth;
+
+public sealed class LoginForm
+{
+    [Required, EmailAddress, StringLength(254)]
+    public string Email { get; set; } = "";
+
+    [Required, StringLength(200), DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+
+    public string? ReturnUrl { get; set; }
+}
+
+/// <summary>Cookie sign-in for the pages. The same credential check and throttle as the token API.</summary>
+public sealed class AccountController(AuthService auth, LoginThrottle throttle) : Controller
+{
+    [HttpGet("/login")]
+    [AllowAnonymous]
+    public IActionResult Login(string? returnUrl) => View(new LoginForm { ReturnUrl = returnUrl });
+
+    [HttpPost("/login")]
+    [AllowAnonymous]
+    public async Task<IActionResult> Login(LoginForm form, CancellationToken ct)
+    {
+        if (!ModelState.IsValid) return View(form);
+        if (throttle.TryAcquire(HttpContext, form.Email) is { } wait)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            ModelState.AddModelError("", $"Too many login attempts. Try again in {wait} seconds.");
+            return View(form);
+        }
+        var user = await auth.VerifyAsync(form.Email, form.Password, ct);
+        if (user is null)
+        {
+            ModelState.AddModelError("", "Invalid email or password.");
+            return View(form);
+        }
+        await HttpContext.SignInAsync(AuthSchemes.Cookie, PartnerClaims.CreatePrincipal(user, AuthSchemes.Cookie));
+        return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : "/");
+    }
+
+    [HttpGet("/logout")]
+    [AllowAnonymous]
+    public IActionResult Logout() => View();
+
+    [HttpPost("/logout")]
+    [AllowAnonymous]
+    public async Task<IActionResult> LogoutPost()
+    {
+        await HttpContext.SignOutAsync(AuthSchemes.Cookie);
+        return Redirect("/login");
+    }
+}

@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using PartnerWeb.Auth;
+using PartnerWeb.Infrastructure;
+
+namespace PartnerWeb.Features.Auth;
+
+public sealed record TokenRequest(
+    [Required, StringLength(254)] string Email,
+    [Required, StringLength(200)] string Password);
+
+[Route("api/auth")]
+public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, CurrentUser currentUser) : ApiControllerBase
+{
+    [HttpPost("token")]
+    [AllowAnonymous]
+    public async Task<ActionResult<TokenResponse>> Token(TokenRequest request, CancellationToken ct)
+    {
+        if (throttle.TryAcquire(HttpContext, request.Email) is { } wait)
+        {
+            Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+            return Problem(new AppError(StatusCodes.Status429TooManyRequests, "Too many login attempts."));
+        }
+        var user = await auth.VerifyAsync(request.Email, request.Password, ct);
+        if (user is null) return Problem(new AppError(StatusCodes.Status401Unauthorized, "Invalid email or password."));
+        return Ok(auth.IssueToken(user));
+    }
+
+    [HttpGet("me")]
+    public ActionResult<UserInfo> Me() => Ok(currentUser.Required);
+}

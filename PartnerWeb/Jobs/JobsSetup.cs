@@ -1,0 +1,48 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.InMemory;
+using Hangfire.SqlServer;
+using PartnerWeb.Auth;
+using PartnerWeb.Data;
+
+namespace PartnerWeb.Jobs;
+
+public sealed class JobsOptions
+{
+    public int WorkerCount { get; set; } = 4;
+    public string ReconcileCron { get; set; } = "* * * * *";
+}
+
+public static class JobsSetup
+{
+    public static IServiceCollection AddPartnerWebJobs(this IServiceCollection services)
+    {
+        services.AddOptions<JobsOptions>().BindConfiguration("Jobs");
+
+        // Hangfire keeps storage and activator in statics; registering them per app first
+        // (AddHangfire only TryAdds) keeps two hosts in one process, as in tests, apart.
+        services.AddSingleton<JobStorage>(sp => DatabaseSetup.Provider(sp) == DatabaseProvider.SqlServer
+            ? new SqlServerStorage(DatabaseSetup.ConnectionString(sp))
+            : new InMemoryStorage());
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        services.AddHangfireServer((sp, o) =>
+        {
+            o.WorkerCount = Math.Max(1, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.WorkerCount);
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+        });
+        return services;
+    }
+
+    /// <summary>The dashboard is guarded by the endpoint policy, not by Hangfire's local-requests rule.</summary>
+    public static void MapPartnerWebHangfire(this WebApplication app) =>
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [],
+            AsyncAuthorization = [],
+            DisplayStorageConnectionString = false,
+        }).RequireAuthorization(Policies.HangfireDashboard);
+}

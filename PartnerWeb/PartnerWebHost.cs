@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Razor;
+using Microsoft.Extensions.Options;
+using PartnerWeb.Auth;
+using PartnerWeb.Data;
+using PartnerWeb.Domain;
+using PartnerWeb.Features.Audit;
+using PartnerWeb.Features.Auth;
+using PartnerWeb.Infrastructure;
+using PartnerWeb.Jobs;
+
+namespace PartnerWeb;
+
+public static class PartnerWebHost
+{
+    public static WebApplicationBuilder AddPartnerWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ErrorHandling.MaxRequestBodyBytes);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IdGenerator>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<AuthService>();
+        services.AddScoped<DemoSeeder>();
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddOptions<SeedOptions>().BindConfiguration("Seed");
+
+        services.AddPartnerWebDatabase();
+        services.AddDataProtection().SetApplicationName("PartnerWeb").PersistKeysToDbContext<AppDbContext>();
+        services.AddPartnerWebAuthentication();
+        services.AddAuthorizationBuilder().AddPartnerWebPolicies();
+        services.AddPartnerWebRateLimits();
+        services.AddPartnerWebErrors();
+        services.AddPartnerWebJobs();
+        services.AddHealthChecks().AddDbContextCheck<AppDbContext>();
+        services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+
+        services.AddControllersWithViews(o =>
+            {
+                o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+                // Validation error keys follow the JSON names (camelCase), as clients sent them.
+                o.ModelMetadataDetailsProviders.Add(new Microsoft.AspNetCore.Mvc.ModelBinding.Metadata.SystemTextJsonValidationMetadataProvider());
+            })
+            .AddJsonOptions(o =>
+            {
+                o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+                o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+            });
+        services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureViewLocations()));
+        return builder;
+    }
+
+    private static void AddPartnerWebAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(AuthSchemes.Default)
+            .AddPolicyScheme(AuthSchemes.Default, "Bearer for the API, cookie for pages", o =>
+                o.ForwardDefaultSelector = http => http.Request.IsApi() ? AuthSchemes.Bearer : AuthSchemes.Cookie)
+            .AddBearerToken(AuthSchemes.Bearer)
+            .AddCookie(AuthSchemes.Cookie, o =>
+            {
+                o.LoginPath = "/login";
+                o.LogoutPath = "/logout";
+                o.Cookie.Name = "partnerweb.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.Events = new CookieAuthenticationEvents
+                {
+                    // A refused page answers 403 itself instead of redirecting to a page that does not exist.
+                    OnRedirectToAccessDenied = ctx =>
+                    {
+                        ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                        return Task.CompletedTask;
+                    },
+                    // htmx cannot follow a login redirect into a fragment; tell it to load the page instead.
+                    OnRedirectToLogin = ctx =>
+                    {
+                        if (ctx.Request.Headers.ContainsKey("HX-Request"))
+                        {
+                            ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                            ctx.Response.Headers["HX-Redirect"] = ctx.RedirectUri;
+                        }
+                        else
+                        {
+                            ctx.Response.Redirect(ctx.RedirectUri);
+                        }
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        services.AddOptions<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions>(AuthSchemes.Bearer)
+            .Configure<IConfiguration>((o, config) =>
+                o.BearerTokenExpiration = TimeSpan.FromMinutes(config.GetValue("Auth:TokenLifetimeMinutes", 60)));
+    }
+
+    public static WebApplication UsePartnerWeb(this WebApplication app)
+    {
+        app.UsePartnerWebErrors();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapControllers();
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapPartnerWebHangfire();
+
+        InitializeAsync(app.Services).GetAwaiter().GetResult();
+        return app;
+    }
+
+    /// <summary>Runs before the first request: schema, demo data.</summary>
+    private static async Task InitializeAsync(IServiceProvider services)
+    {
+        await DatabaseSetup.MigrateAsync(services);
+        if (services.GetRequiredService<IOptions<SeedOptions>>().Value.Demo)
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
+        }
+    }
+}
