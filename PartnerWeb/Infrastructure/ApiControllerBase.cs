@@ -8,7 +8,6 @@ namespace PartnerWeb.Infrastructure;
 /// </summary>
 [ApiController]
 [IgnoreAntiforgeryToken]
-[Produces("application/json")]
 public abstract class ApiControllerBase : ControllerBase
 {
     protected ActionResult Problem(AppError error)

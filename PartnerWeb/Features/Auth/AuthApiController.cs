@@ -7,9 +7,14 @@ using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Features.Auth;
 
-public sealed record TokenRequest(
-    [Required, StringLength(254)] string Email,
-    [Required, StringLength(200)] string Password);
+public sealed class TokenRequest
+{
+    [Required, StringLength(254)]
+    public string Email { get; init; } = "";
+
+    [Required, StringLength(200)]
+    public string Password { get; init; } = "";
+}
 
 [Route("api/auth")]
 public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, CurrentUser currentUser) : ApiControllerBase

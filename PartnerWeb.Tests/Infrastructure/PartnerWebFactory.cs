@@ -1,0 +1,104 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PartnerWeb.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a fresh SQLite file with the demo data. One per test class (IClassFixture),
+/// so classes never share rows.
+/// </summary>
+public class PartnerWebFactory : WebApplicationFactory<Program>
+{
+    public const string Password = "Demo!2345";
+    public const string WebhookSecret = "whsec_test_partnerweb_secret";
+
+    public PartnerWebFactory() : this(null) { }
+
+    /// <summary>An app on a given database file (to restart on it) or with extra settings.</summary>
+    public static PartnerWebFactory On(string? databasePath, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(databasePath, settings);
+
+    protected PartnerWebFactory(string? databasePath, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        _ownsDatabase = databasePath is null;
+        DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), "partnerweb-tests", $"{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        Settings = settings ?? new Dictionary<string, string?>();
+    }
+
+    private readonly bool _ownsDatabase;
+
+    public string DatabasePath { get; }
+    public IReadOnlyDictionary<string, string?> Settings { get; }
+
+    /// <summary>Extra service replacements a test class needs (a fake clock, a test controller).</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services) { }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Default", Settings.GetValueOrDefault("ConnectionStrings:Default") ?? $"Data Source={DatabasePath}");
+        builder.UseSetting("Seed:Demo", "true");
+        builder.UseSetting("Seed:DemoPassword", Password);
+        builder.UseSetting("Stripe:WebhookSecret", WebhookSecret);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(ConfigureTestServices);
+    }
+
+    public HttpClient CreateApiClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public async Task<string> TokenAsync(string email)
+    {
+        using var client = CreateApiClient();
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { email, password = Password });
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>A client that calls the API as the given demo user.</summary>
+    public async Task<HttpClient> ClientAsAsync(string email)
+    {
+        var client = CreateApiClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(email));
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _ownsDatabase) DeleteDatabaseFiles(DatabasePath);
+    }
+
+    public static void DeleteDatabaseFiles(string path)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            if (File.Exists(file)) File.Delete(file);
+    }
+}
+
+public static class Demo
+{
+    public const string PlatformOwner = "owner@platform.example";
+    public const string PlatformAdmin = "admin@platform.example";
+    public const string PlatformStaff = "staff@platform.example";
+    public const string AcmeOwner = "owner@acme.example";
+    public const string AcmeAdmin = "admin@acme.example";
+    public const string AcmeStaff = "staff@acme.example";
+    public const string InitechOwner = "owner@initech.example";
+    public const string GlobexOwner = "owner@globex.example";
+    public const string GlobexStaff = "staff@globex.example";
+    public const string UmbrellaOwner = "owner@umbrella.example";
+}
+
+/// <summary>Removes a database file the test named itself, once every app on it is gone.</summary>
+public sealed class DeleteOnDispose(string path) : IDisposable
+{
+    public void Dispose() => PartnerWebFactory.DeleteDatabaseFiles(path);
+}

@@ -1,0 +1,94 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+using PartnerWeb.Data;
+
+namespace PartnerWeb.Tests.Unit;
+
+/// <summary>
+/// SQL Server cannot run on these machines, so its path is held honest here: the model matches
+/// the checked-in migrations for both providers, and the SQL Server script parses as T-SQL.
+/// </summary>
+public sealed class MigrationTests
+{
+    private static SqlServerAppDbContext SqlServer() => new(new DbContextOptionsBuilder<SqlServerAppDbContext>()
+        .UseSqlServer("Server=(unused);Database=PartnerWeb;Trusted_Connection=True").Options);
+
+    [Fact]
+    public void Sqlite_model_has_no_pending_changes()
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        using var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connection).Options);
+        Assert.NotEmpty(db.Database.GetMigrations());
+        Assert.False(db.Database.HasPendingModelChanges(), "Run: dotnet ef migrations add <Name> --context SqliteAppDbContext -o Data/Migrations/Sqlite");
+    }
+
+    [Fact]
+    public void SqlServer_model_has_no_pending_changes()
+    {
+        using var db = SqlServer();
+        Assert.NotEmpty(db.Database.GetMigrations());
+        Assert.False(db.Database.HasPendingModelChanges(), "Run: dotnet ef migrations add <Name> --context SqlServerAppDbContext -o Data/Migrations/SqlServer");
+    }
+
+    [Fact]
+    public void Both_providers_have_the_same_migrations()
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        using var sqlite = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connection).Options);
+        using var sqlServer = SqlServer();
+        static IEnumerable<string> Names(DbContext db) => db.Database.GetMigrations().Select(m => m[(m.IndexOf('_') + 1)..]);
+        Assert.Equal(Names(sqlite), Names(sqlServer));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SqlServer_migration_script_is_valid_TSql(bool idempotent)
+    {
+        using var db = SqlServer();
+        var script = db.GetService<IMigrator>().GenerateScript(
+            options: idempotent ? MigrationsSqlGenerationOptions.Idempotent : MigrationsSqlGenerationOptions.Default);
+        Assert.Contains("CREATE TABLE [Tenants]", script);
+        Assert.Contains("CREATE TABLE [AuditEvents]", script);
+
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+        using var reader = new StringReader(script);
+        var fragment = parser.Parse(reader, out var errors);
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors.Select(e => $"line {e.Line}: {e.Message}")));
+        Assert.NotEmpty(((TSqlScript)fragment).Batches);
+    }
+
+    [Fact]
+    public void The_TSql_check_can_fail()
+    {
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+        parser.Parse(new StringReader("CREATE TABLE [X] ([Id] uniqueidentifier NOT NULL,, PRIMARY KEY"), out var errors);
+        Assert.NotEmpty(errors);
+    }
+
+    [Fact]
+    public void Sqlite_migrations_apply_to_an_empty_database()
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connection).Options);
+        db.Database.Migrate();
+        Assert.Empty(db.Database.GetPendingMigrations());
+        Assert.Equal(0, db.Tenants.Count());
+        Assert.Equal(0, db.AuditEvents.Count());
+    }
+
+    [Fact]
+    public void Money_columns_are_64_bit_integers()
+    {
+        using var db = SqlServer();
+        var moneyProperties = db.Model.GetEntityTypes()
+            .SelectMany(e => e.GetProperties())
+            .Where(p => p.Name is "Price" or "Total" or "Amount" or "UnitAmount" or "GrossAmount" or "CommissionAmount" or "PartnerNet")
+            .ToList();
+        Assert.All(moneyProperties, p => Assert.Equal(typeof(long), p.ClrType));
+    }
+}

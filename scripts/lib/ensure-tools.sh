@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the command-line tools the scripts use when they are missing (Debian packages).
+# Sourced by scripts/test.sh and the other scripts; safe to call many times.
+
+ensure_tools() {
+  local wanted=(curl jq sqlite3 openssl)
+  local missing=()
+  for tool in "${wanted[@]}"; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "missing tools: ${missing[*]} (install them, then run again)" >&2
+    return 1
+  fi
+  local sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  echo "installing: ${missing[*]}" >&2
+  $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}

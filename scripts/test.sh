@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test of PartnerWeb on a fresh machine and ends with the line "N passed, N failed".
+# Installs what the tests need first (tools from Debian when missing, NuGet packages).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+source scripts/lib/ensure-tools.sh
+ensure_tools
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+dotnet restore PartnerWeb.sln || { echo "0 passed, 1 failed"; exit 1; }
+dotnet build PartnerWeb.sln --no-restore -c Release || { echo "0 passed, 1 failed"; exit 1; }
+
+dotnet test PartnerWeb.sln --no-build -c Release \
+  --logger "trx;LogFileName=tests.trx" --results-directory "$results" --logger "console;verbosity=minimal"
+test_exit=$?
+
+passed=0
+failed=0
+trx="$results/tests.trx"
+if [[ -f "$trx" ]]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  executed=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  # Tests that did not run (a crashed host, an abort) count as failed, never as passed.
+  failed=$(( ${failed:-0} + ${total:-0} - ${executed:-0} ))
+fi
+if [[ $test_exit -ne 0 && $failed -eq 0 ]]; then
+  failed=1
+fi
+
+echo "${passed:-0} passed, ${failed} failed"
+[[ $failed -eq 0 ]]
