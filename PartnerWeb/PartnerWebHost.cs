@@ -9,8 +9,7 @@ using Microsoft.Extensions.Options;
 using PartnerWeb.Auth;
 using PartnerWeb.Data;
 using PartnerWeb.Domain;
-using PartnerWeb.Features.Audit;
-using PartnerWeb.Features.Auth;
+using PartnerWeb.Features;
 using PartnerWeb.Infrastructure;
 using PartnerWeb.Jobs;
 
@@ -27,9 +26,8 @@ public static class PartnerWebHost
         services.AddSingleton<IdGenerator>();
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
-        services.AddScoped<AuditLog>();
-        services.AddScoped<AuthService>();
         services.AddScoped<DemoSeeder>();
+        services.AddPartnerWebFeatures();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddOptions<SeedOptions>().BindConfiguration("Seed");
 
@@ -119,7 +117,7 @@ public static class PartnerWebHost
         return app;
     }
 
-    /// <summary>Runs before the first request: schema, demo data.</summary>
+    /// <summary>Runs before the first request: schema, demo data, recurring jobs.</summary>
     private static async Task InitializeAsync(IServiceProvider services)
     {
         await DatabaseSetup.MigrateAsync(services);
@@ -128,5 +126,6 @@ public static class PartnerWebHost
             await using var scope = services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
         }
+        RecurringJobs.Register(services);
     }
 }

@@ -35,5 +35,25 @@ if [[ $test_exit -ne 0 && $failed -eq 0 ]]; then
   failed=1
 fi
 
+# The shell scripts run against a real server on a fresh database; each of their checks counts.
+source scripts/lib/server.sh
+run_script_against_server() {
+  local script=$1 out
+  if ! start_server; then
+    echo "FAIL $script: server did not start"
+    failed=$((failed + 1))
+    return
+  fi
+  out=$(bash "$script" 2>&1)
+  echo "$out"
+  stop_server
+  passed=$((passed + $(grep -c '^PASS ' <<<"$out")))
+  failed=$((failed + $(grep -c '^FAIL ' <<<"$out")))
+  if ! grep -qE '^[0-9]+ passed, 0 failed$' <<<"$out"; then
+    grep -q '^FAIL ' <<<"$out" || failed=$((failed + 1))
+  fi
+}
+run_script_against_server scripts/smoke.sh
+
 echo "${passed:-0} passed, ${failed} failed"
 [[ $failed -eq 0 ]]

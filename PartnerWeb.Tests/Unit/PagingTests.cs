@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Tests.Unit;
@@ -17,7 +18,11 @@ public sealed class PagingTests
     [InlineData("garbage!")]
     [InlineData("AAAA")]
     [InlineData("__________________________________")]
-    public void Foreign_cursors_are_refused(string value) => Assert.False(Cursor.TryDecode(value, out _));
+    public void Foreign_cursors_are_refused(string value)
+    {
+        Assert.False(Cursor.TryDecode(value, out _));
+        Assert.False(IsValid(new PageQuery { Cursor = value }));
+    }
 
     [Theory]
     [InlineData(null, 50)]
@@ -25,19 +30,17 @@ public sealed class PagingTests
     [InlineData(200, 200)]
     public void Limits_in_range_are_taken(int? limit, int expected)
     {
-        var page = PageRequest.Parse(limit, null);
-        Assert.True(page.IsSuccess);
-        Assert.Equal(expected, page.Value!.Limit);
+        var query = new PageQuery { Limit = limit };
+        Assert.True(IsValid(query));
+        Assert.Equal(expected, query.ToRequest().Limit);
     }
 
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(201)]
-    public void Limits_out_of_range_are_400(int limit)
-    {
-        var page = PageRequest.Parse(limit, null);
-        Assert.Equal(400, page.Error!.Status);
-        Assert.True(page.Error.Errors!.ContainsKey("limit"));
-    }
+    public void Limits_out_of_range_are_invalid(int limit) => Assert.False(IsValid(new PageQuery { Limit = limit }));
+
+    private static bool IsValid(PageQuery query) =>
+        Validator.TryValidateObject(query, new ValidationContext(query), [], validateAllProperties: true);
 }

@@ -14,6 +14,14 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<User> Users => Set<User>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<MarketplaceItem> MarketplaceItems => Set<MarketplaceItem>();
+    public DbSet<MarketplaceInstall> MarketplaceInstalls => Set<MarketplaceInstall>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+    public DbSet<AccrualTask> AccrualTasks => Set<AccrualTask>();
+    public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
+    public DbSet<ResellerAccount> ResellerAccounts => Set<ResellerAccount>();
+    public DbSet<ResellerCommission> ResellerCommissions => Set<ResellerCommission>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -25,6 +25,15 @@ public sealed class DemoSeeder(
         ("Umbrella Resellers", false, [("owner@umbrella.example", UserRole.Owner)]),
     ];
 
+    public const string ResellerTenant = "Umbrella Resellers";
+    public const decimal ResellerMargin = 10m;
+
+    public static readonly IReadOnlyList<(string Name, ItemType Type, long Price, string Currency, string Publisher)> Items =
+    [
+        ("Starter Landing Template", ItemType.Template, 4900, "USD", "Platform HQ"),
+        ("Acme CRM Add-on", ItemType.Addon, 12900, "USD", "Acme Templates"),
+    ];
+
     public async Task SeedAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -45,7 +54,27 @@ public sealed class DemoSeeder(
             }
         }
         await db.SaveChangesAsync(ct);
+        await SeedResellerAndItemsAsync(now, ct);
         logger.LogInformation("Demo data ready. Sign in with any of {Emails}, password {Password}",
             string.Join(", ", Tenants.SelectMany(t => t.Users).Select(u => u.Email)), options.Value.DemoPassword);
+    }
+
+    private async Task SeedResellerAndItemsAsync(DateTime now, CancellationToken ct)
+    {
+        var tenants = await db.Tenants.ToDictionaryAsync(t => t.Name, t => t.Id, ct);
+        var umbrella = tenants[ResellerTenant];
+        if (!await db.ResellerAccounts.AnyAsync(r => r.TenantId == umbrella, ct))
+            db.ResellerAccounts.Add(new ResellerAccount { Id = ids.NewId(), TenantId = umbrella, MarginPercent = ResellerMargin, CreatedAt = now });
+
+        var existingItems = (await db.MarketplaceItems.Select(i => i.Name).ToListAsync(ct)).ToHashSet();
+        foreach (var (name, type, price, currency, publisher) in Items.Where(i => !existingItems.Contains(i.Name)))
+        {
+            db.MarketplaceItems.Add(new MarketplaceItem
+            {
+                Id = ids.NewId(), Name = name, Type = type, Price = price, Currency = currency,
+                PublisherTenantId = tenants[publisher], Status = ItemStatus.Active, CreatedAt = now,
+            });
+        }
+        await db.SaveChangesAsync(ct);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using PartnerWeb.Domain;
@@ -37,24 +38,27 @@ public readonly record struct Cursor(DateTime CreatedAt, Guid Id)
     }
 }
 
-/// <summary>The validated <c>limit</c> and <c>cursor</c> of a list request.</summary>
-public sealed record PageRequest(int Limit, Cursor? After)
+/// <summary>A validated page position: how many rows, after which one.</summary>
+public sealed record PageRequest(int Limit, Cursor? After);
+
+/// <summary><c>limit</c> and <c>cursor</c> of a list request, validated by model binding (400 when wrong).</summary>
+public class PageQuery : IValidatableObject
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    public static Result<PageRequest> Parse(int? limit, string? cursor)
+    [Range(1, MaxLimit)]
+    public int? Limit { get; init; }
+
+    public string? Cursor { get; init; }
+
+    public PageRequest ToRequest() => new(Limit ?? DefaultLimit,
+        string.IsNullOrEmpty(Cursor) ? null : Infrastructure.Cursor.TryDecode(Cursor, out var c) ? c : null);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (limit is < 1 or > MaxLimit)
-            return AppError.Validation("limit", $"limit must be between 1 and {MaxLimit}.");
-        Cursor? after = null;
-        if (!string.IsNullOrEmpty(cursor))
-        {
-            if (!Cursor.TryDecode(cursor, out var decoded))
-                return AppError.Validation("cursor", "cursor is not a cursor this API returned.");
-            after = decoded;
-        }
-        return new PageRequest(limit ?? DefaultLimit, after);
+        if (!string.IsNullOrEmpty(Cursor) && !Infrastructure.Cursor.TryDecode(Cursor, out _))
+            yield return new ValidationResult("cursor is not a cursor this API returned.", [nameof(Cursor)]);
     }
 }
 

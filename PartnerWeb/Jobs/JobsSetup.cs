@@ -11,6 +11,9 @@ public sealed class JobsOptions
 {
     public int WorkerCount { get; set; } = 4;
     public string ReconcileCron { get; set; } = "* * * * *";
+
+    /// <summary>Age an open accrual task must reach before the recurring reconcile re-enqueues it.</summary>
+    public int ReconcileGraceSeconds { get; set; } = 30;
 }
 
 public static class JobsSetup
@@ -29,6 +32,9 @@ public static class JobsSetup
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
+        services.AddScoped<AccrualScheduler>();
+        services.AddScoped<AccrualJob>();
+        services.AddScoped<ReconcileAccrualsJob>();
         services.AddHangfireServer((sp, o) =>
         {
             o.WorkerCount = Math.Max(1, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.WorkerCount);

@@ -13,5 +13,7 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         builder.HasIndex(t => t.Name).IsUnique();
         // At most one platform tenant; the filter is plain SQL both providers accept.
         builder.HasIndex(t => t.IsPlatform).IsUnique().HasFilter("IsPlatform = 1");
+        builder.HasOne<ResellerAccount>().WithMany().HasForeignKey(t => t.ResellerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(t => new { t.ResellerId, t.CreatedAt });
     }
 }

@@ -26,17 +26,14 @@ public sealed class AuditController(AppDbContext db, CurrentUser currentUser) : 
     [HttpGet]
     public async Task<ActionResult> List(
         [FromQuery] string? action, [FromQuery] Guid? entityId, [FromQuery] Guid? tenantId,
-        [FromQuery] int? limit, [FromQuery] string? cursor, CancellationToken ct)
+        [FromQuery] PageQuery page, CancellationToken ct)
     {
-        var page = PageRequest.Parse(limit, cursor);
-        if (!page.IsSuccess) return Problem(page.Error!);
-
         var query = Visible();
         if (tenantId is { } t) query = query.Where(a => a.TenantId == t);
         if (!string.IsNullOrWhiteSpace(action)) query = query.Where(a => a.Action == action.Trim().ToUpperInvariant());
         if (entityId is { } id) query = query.Where(a => a.EntityId == id);
 
-        return Ok(await query.ToPageAsync(page.Value!, AuditEventDto.From, ct));
+        return Ok(await query.ToPageAsync(page.ToRequest(), AuditEventDto.From, ct));
     }
 
     [HttpGet("{id:guid}")]

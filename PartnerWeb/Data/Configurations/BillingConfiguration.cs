@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerWeb.Domain;
+
+namespace PartnerWeb.Data.Configurations;
+
+internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
+{
+    public void Configure(EntityTypeBuilder<Invoice> builder)
+    {
+        builder.Property(i => i.Id).ValueGeneratedNever();
+        builder.Property(i => i.Number).HasMaxLength(32);
+        builder.HasIndex(i => i.Number).IsUnique();
+        builder.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(i => i.PaymentMethod).HasConversion<string>().HasMaxLength(16);
+        builder.Property(i => i.PaymentReference).HasMaxLength(200);
+        builder.Property(i => i.Currency).HasMaxLength(3).IsFixedLength();
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasMany(i => i.Lines).WithOne().HasForeignKey(l => l.InvoiceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(i => new { i.TenantId, i.CreatedAt, i.Id });
+        builder.HasIndex(i => new { i.CreatedAt, i.Id });
+    }
+}
+
+internal sealed class InvoiceLineConfiguration : IEntityTypeConfiguration<InvoiceLine>
+{
+    public void Configure(EntityTypeBuilder<InvoiceLine> builder)
+    {
+        builder.Property(l => l.Id).ValueGeneratedNever();
+        builder.Property(l => l.Description).HasMaxLength(300);
+        builder.HasOne<MarketplaceItem>().WithMany().HasForeignKey(l => l.MarketplaceItemId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class AccrualTaskConfiguration : IEntityTypeConfiguration<AccrualTask>
+{
+    public void Configure(EntityTypeBuilder<AccrualTask> builder)
+    {
+        builder.Property(t => t.Id).ValueGeneratedNever();
+        builder.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.HasOne<Invoice>().WithMany().HasForeignKey(t => t.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(t => new { t.InvoiceId, t.Kind }).IsUnique();
+        // The reconcile job looks for open tasks only.
+        builder.HasIndex(t => new { t.CompletedAt, t.CreatedAt });
+    }
+}
+
+internal sealed class ProcessedStripeEventConfiguration : IEntityTypeConfiguration<ProcessedStripeEvent>
+{
+    public void Configure(EntityTypeBuilder<ProcessedStripeEvent> builder)
+    {
+        builder.HasKey(e => e.EventId);
+        builder.Property(e => e.EventId).HasMaxLength(255);
+        builder.Property(e => e.Type).HasMaxLength(100);
+        builder.Property(e => e.Outcome).HasMaxLength(32);
+    }
+}

@@ -1,0 +1,15 @@
+namespace PartnerWeb.Features.Audit;
+
+/// <summary>The names of audit actions, one per kind of state change.</summary>
+public static class AuditActions
+{
+    public const string MarketplaceItemCreated = "MARKETPLACE_ITEM_CREATED";
+    public const string MarketplaceItemInstalled = "MARKETPLACE_ITEM_INSTALLED";
+    public const string InvoiceCreated = "INVOICE_CREATED";
+    public const string InvoicePaid = "INVOICE_PAID";
+    public const string InvoiceVoided = "INVOICE_VOIDED";
+    public const string InvoicePaymentMismatch = "INVOICE_PAYMENT_MISMATCH";
+    public const string ResellerCreated = "RESELLER_CREATED";
+    public const string ResellerTenantCreated = "RESELLER_TENANT_CREATED";
+    public const string ResellerCommissionAccrued = "RESELLER_COMMISSION_ACCRUED";
+}

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+using PartnerWeb.Domain;
+using PartnerWeb.Infrastructure;
+
+namespace PartnerWeb.Features.Billing;
+
+public sealed record InvoiceLineDto(Guid Id, Guid? MarketplaceItemId, string Description, int Quantity, long UnitAmount, long Amount);
+
+public sealed record InvoiceDto(
+    Guid Id, Guid TenantId, string Number, InvoiceStatus Status, string Currency, long Total,
+    IReadOnlyList<InvoiceLineDto> Lines, PaymentMethod? PaymentMethod, string? PaymentReference, DateTime? PaidAt, DateTime CreatedAt)
+{
+    public static InvoiceDto From(Invoice i) => new(
+        i.Id, i.TenantId, i.Number, i.Status, i.Currency, i.Total,
+        i.Lines.Select(l => new InvoiceLineDto(l.Id, l.MarketplaceItemId, l.Description, l.Quantity, l.UnitAmount, l.Amount)).ToList(),
+        i.PaymentMethod, i.PaymentReference, i.PaidAt, i.CreatedAt);
+}
+
+public sealed class MarkPaidRequest
+{
+    [StringLength(200)]
+    public string? Reference { get; init; }
+}
+
+public sealed class InvoiceListQuery : PageQuery
+{
+    public Guid? TenantId { get; init; }
+    public InvoiceStatus? Status { get; init; }
+}

@@ -1,0 +1,140 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerWeb.Data;
+using PartnerWeb.Domain;
+using PartnerWeb.Features.Audit;
+using PartnerWeb.Jobs;
+
+namespace PartnerWeb.Features.Billing;
+
+public enum PaymentOutcome
+{
+    Paid,
+    AlreadyPaid,
+    Void,
+    NotFound,
+    Mismatch,
+    DuplicateEvent,
+}
+
+/// <summary>A Stripe event that carries a payment; its id makes the delivery idempotent.</summary>
+public sealed record StripeEventRef(string Id, string Type);
+
+/// <summary>
+/// A claim that an invoice was paid. Stripe claims carry the amount and currency paid, which
+/// must equal the invoice's; a manual approval carries neither.
+/// </summary>
+public sealed record PaymentClaim(
+    Guid InvoiceId, PaymentMethod Method, string? Reference,
+    long? Amount = null, string? Currency = null, StripeEventRef? StripeEvent = null);
+
+/// <summary>
+/// The invoice-paid moment, shared by the Stripe webhook and manual approval. In one transaction:
+/// the open → paid conditional update (exactly one concurrent caller wins), the accrual outbox rows,
+/// the audit event and, for Stripe, the processed event id. Accrual jobs are enqueued after commit.
+/// </summary>
+public sealed class InvoicePayments(
+    AppDbContext db, AuditLog audit, IdGenerator ids, TimeProvider clock, AccrualScheduler scheduler,
+    ILogger<InvoicePayments> logger)
+{
+    public async Task<PaymentOutcome> PayAsync(PaymentClaim claim, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        List<AccrualTask> tasks = [];
+        PaymentOutcome outcome;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            ProcessedStripeEvent? processed = null;
+            if (claim.StripeEvent is { } stripeEvent)
+            {
+                // Written first: a concurrent delivery of the same event fails here, before touching the invoice.
+                processed = new ProcessedStripeEvent
+                {
+                    EventId = stripeEvent.Id, Type = stripeEvent.Type, InvoiceId = claim.InvoiceId,
+                    Outcome = "processing", ReceivedAt = now,
+                };
+                db.ProcessedStripeEvents.Add(processed);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateException)
+                {
+                    if (await IsDuplicateAsync(tx, stripeEvent.Id, ct)) return PaymentOutcome.DuplicateEvent;
+                    throw;
+                }
+            }
+
+            var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == claim.InvoiceId, ct);
+            if (invoice is null)
+            {
+                // Nothing is recorded for an invoice we do not know, not even the event id.
+                logger.LogWarning("Payment for unknown invoice {InvoiceId} ignored ({Method})", claim.InvoiceId, claim.Method);
+                return PaymentOutcome.NotFound;
+            }
+
+            outcome = invoice.Status switch
+            {
+                InvoiceStatus.Paid => PaymentOutcome.AlreadyPaid,
+                InvoiceStatus.Void => PaymentOutcome.Void,
+                _ when !Matches(claim, invoice) => RecordMismatch(claim, invoice),
+                _ => await TransitionAsync(claim, invoice, now, tasks, ct),
+            };
+            if (processed is not null) processed.Outcome = outcome.ToString().ToLowerInvariant();
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
+        if (outcome == PaymentOutcome.Paid) scheduler.Enqueue(tasks.Select(t => t.Id));
+        return outcome;
+    }
+
+    private static bool Matches(PaymentClaim claim, Invoice invoice) =>
+        (claim.Amount is null || claim.Amount == invoice.Total)
+        && (claim.Currency is null || string.Equals(claim.Currency, invoice.Currency, StringComparison.OrdinalIgnoreCase));
+
+    private PaymentOutcome RecordMismatch(PaymentClaim claim, Invoice invoice)
+    {
+        logger.LogWarning("Payment of {Amount} {Currency} does not match invoice {InvoiceId} ({Total} {InvoiceCurrency})",
+            claim.Amount, claim.Currency, invoice.Id, invoice.Total, invoice.Currency);
+        audit.Record(AuditActions.InvoicePaymentMismatch, nameof(Invoice), invoice.Id, invoice.TenantId, new
+        {
+            method = claim.Method.ToString().ToLowerInvariant(), paidAmount = claim.Amount,
+            paidCurrency = claim.Currency?.ToUpperInvariant(), invoice.Total, invoice.Currency, stripeEventId = claim.StripeEvent?.Id,
+        });
+        return PaymentOutcome.Mismatch;
+    }
+
+    private async Task<PaymentOutcome> TransitionAsync(PaymentClaim claim, Invoice invoice, DateTime now, List<AccrualTask> tasks, CancellationToken ct)
+    {
+        var won = await db.Invoices
+            .Where(i => i.Id == invoice.Id && i.Status == InvoiceStatus.Open)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Status, InvoiceStatus.Paid)
+                .SetProperty(i => i.PaymentMethod, claim.Method)
+                .SetProperty(i => i.PaymentReference, claim.Reference)
+                .SetProperty(i => i.PaidAt, now), ct);
+        if (won == 0)
+        {
+            // Another payer committed between our read and our update.
+            var status = await db.Invoices.Where(i => i.Id == invoice.Id).Select(i => i.Status).SingleAsync(ct);
+            return status == InvoiceStatus.Void ? PaymentOutcome.Void : PaymentOutcome.AlreadyPaid;
+        }
+
+        tasks.AddRange(Enum.GetValues<AccrualKind>().Select(kind =>
+            new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, CreatedAt = now }));
+        db.AccrualTasks.AddRange(tasks);
+        audit.Record(AuditActions.InvoicePaid, nameof(Invoice), invoice.Id, invoice.TenantId, new
+        {
+            method = claim.Method.ToString().ToLowerInvariant(), reference = claim.Reference,
+            invoice.Total, invoice.Currency, stripeEventId = claim.StripeEvent?.Id, stripeEventType = claim.StripeEvent?.Type,
+        });
+        return PaymentOutcome.Paid;
+    }
+
+    private async Task<bool> IsDuplicateAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, string eventId, CancellationToken ct)
+    {
+        await tx.RollbackAsync(ct);
+        db.ChangeTracker.Clear();
+        return await db.ProcessedStripeEvents.AnyAsync(e => e.EventId == eventId, ct);
+    }
+}

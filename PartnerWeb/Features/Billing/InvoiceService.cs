@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerWeb.Auth;
+using PartnerWeb.Data;
+using PartnerWeb.Domain;
+using PartnerWeb.Features.Audit;
+using PartnerWeb.Infrastructure;
+
+namespace PartnerWeb.Features.Billing;
+
+/// <summary>Invoice reads (tenant-scoped in the query) and the admin transitions.</summary>
+public sealed class InvoiceService(AppDbContext db, CurrentUser currentUser, InvoicePayments payments, AuditLog audit)
+{
+    /// <summary>Own tenant's invoices; platform admins see every tenant's (optionally one).</summary>
+    private IQueryable<Invoice> Visible()
+    {
+        var user = currentUser.Required;
+        var invoices = db.Invoices.AsNoTracking().Include(i => i.Lines);
+        return user.IsPlatformAdmin ? invoices : invoices.Where(i => i.TenantId == user.TenantId);
+    }
+
+    public Task<Page<InvoiceDto>> ListAsync(InvoiceListQuery query, CancellationToken ct)
+    {
+        var invoices = Visible();
+        if (query.TenantId is { } tenantId) invoices = invoices.Where(i => i.TenantId == tenantId);
+        if (query.Status is { } status) invoices = invoices.Where(i => i.Status == status);
+        return invoices.ToPageAsync(query.ToRequest(), InvoiceDto.From, ct);
+    }
+
+    public async Task<Result<InvoiceDto>> GetAsync(Guid id, CancellationToken ct) =>
+        await Visible().FirstOrDefaultAsync(i => i.Id == id, ct) is { } invoice
+            ? InvoiceDto.From(invoice)
+            : AppError.NotFound("Invoice");
+
+    /// <summary>Manual payment approval: the same paid moment as the Stripe webhook.</summary>
+    public async Task<Result<InvoiceDto>> MarkPaidAsync(Guid id, string? reference, CancellationToken ct)
+    {
+        var outcome = await payments.PayAsync(new PaymentClaim(id, PaymentMethod.Manual, reference?.Trim()), ct);
+        return outcome switch
+        {
+            PaymentOutcome.Paid => await GetAsync(id, ct),
+            PaymentOutcome.NotFound => AppError.NotFound("Invoice"),
+            PaymentOutcome.AlreadyPaid => AppError.Conflict("The invoice is already paid."),
+            PaymentOutcome.Void => AppError.Conflict("The invoice is void."),
+            _ => throw new InvalidOperationException($"Unexpected outcome {outcome} of a manual payment."),
+        };
+    }
+
+    /// <summary>open → void; anything else is a conflict.</summary>
+    public async Task<Result<InvoiceDto>> VoidAsync(Guid id, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (invoice is null) return AppError.NotFound("Invoice");
+        var voided = await db.Invoices.Where(i => i.Id == id && i.Status == InvoiceStatus.Open)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InvoiceStatus.Void), ct);
+        if (voided == 0) return AppError.Conflict($"Only an open invoice can be voided; this one is {invoice.Status.ToString().ToLowerInvariant()}.");
+        audit.Record(AuditActions.InvoiceVoided, nameof(Invoice), id, invoice.TenantId, new { invoice.Number });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return await GetAsync(id, ct);
+    }
+}

@@ -1,0 +1,49 @@
+using Stripe;
+
+namespace PartnerWeb.Features.Billing;
+
+/// <summary>What a paid-type Stripe event says was paid.</summary>
+public sealed record StripePayment(string? InvoiceId, long Amount, string Currency, string Reference);
+
+/// <summary>Reads one kind of paid event. One class per event object; the webhook dispatches by type.</summary>
+public interface IStripePaymentEventHandler
+{
+    IReadOnlyCollection<string> EventTypes { get; }
+
+    /// <summary>Null when the event does not report a completed payment (e.g. an unpaid checkout).</summary>
+    StripePayment? Read(Event stripeEvent);
+}
+
+internal static class StripeMetadata
+{
+    public static string? InvoiceId(IDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue("invoiceId", out var id) ? id : null;
+}
+
+public sealed class InvoicePaidHandler : IStripePaymentEventHandler
+{
+    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.InvoicePaid, Stripe.EventTypes.InvoicePaymentSucceeded];
+
+    public StripePayment? Read(Event stripeEvent) => stripeEvent.Data.Object is Stripe.Invoice invoice
+        ? new StripePayment(StripeMetadata.InvoiceId(invoice.Metadata), invoice.AmountPaid, invoice.Currency, invoice.Id)
+        : null;
+}
+
+public sealed class CheckoutSessionCompletedHandler : IStripePaymentEventHandler
+{
+    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.CheckoutSessionCompleted];
+
+    public StripePayment? Read(Event stripeEvent) =>
+        stripeEvent.Data.Object is Stripe.Checkout.Session { PaymentStatus: "paid" } session
+            ? new StripePayment(StripeMetadata.InvoiceId(session.Metadata) ?? session.ClientReferenceId, session.AmountTotal ?? 0, session.Currency, session.Id)
+            : null;
+}
+
+public sealed class PaymentIntentSucceededHandler : IStripePaymentEventHandler
+{
+    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.PaymentIntentSucceeded];
+
+    public StripePayment? Read(Event stripeEvent) => stripeEvent.Data.Object is PaymentIntent intent
+        ? new StripePayment(StripeMetadata.InvoiceId(intent.Metadata), intent.AmountReceived, intent.Currency, intent.Id)
+        : null;
+}

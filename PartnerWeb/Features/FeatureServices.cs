@@ -1,0 +1,32 @@
+using PartnerWeb.Features.Audit;
+using PartnerWeb.Features.Auth;
+using PartnerWeb.Features.Billing;
+using PartnerWeb.Features.Marketplace;
+using PartnerWeb.Features.Resellers;
+using PartnerWeb.Jobs;
+
+namespace PartnerWeb.Features;
+
+public static class FeatureServices
+{
+    /// <summary>Each feature's services, in one list.</summary>
+    public static IServiceCollection AddPartnerWebFeatures(this IServiceCollection services)
+    {
+        services.AddScoped<AuditLog>();
+        services.AddScoped<AuthService>();
+
+        services.AddScoped<MarketplaceService>();
+
+        services.AddOptions<StripeOptions>().BindConfiguration("Stripe");
+        services.AddScoped<InvoiceService>();
+        services.AddScoped<InvoicePayments>();
+        services.AddScoped<StripeWebhookService>();
+        services.AddSingleton<IStripePaymentEventHandler, InvoicePaidHandler>();
+        services.AddSingleton<IStripePaymentEventHandler, CheckoutSessionCompletedHandler>();
+        services.AddSingleton<IStripePaymentEventHandler, PaymentIntentSucceededHandler>();
+
+        services.AddScoped<ResellerService>();
+        services.AddScoped<IAccrual, ResellerCommissionAccrual>();
+        return services;
+    }
+}

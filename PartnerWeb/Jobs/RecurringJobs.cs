@@ -1,0 +1,21 @@
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+namespace PartnerWeb.Jobs;
+
+/// <summary>Every recurring job of the app, registered at start-up in this one place.</summary>
+public static class RecurringJobs
+{
+    public const string ReconcileAccruals = "reconcile-accruals";
+
+    public static void Register(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<JobsOptions>>().Value;
+        var recurring = services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<ReconcileAccrualsJob>(ReconcileAccruals, job => job.RunAsync(CancellationToken.None), options.ReconcileCron);
+
+        // Queued jobs do not survive a restart of in-memory storage; catch up once now.
+        services.GetRequiredService<IBackgroundJobClient>()
+            .Enqueue<ReconcileAccrualsJob>(job => job.RunAtStartupAsync(CancellationToken.None));
+    }
+}
