@@ -46,13 +46,20 @@ public class PartnerWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Seed:DemoPassword", Password);
         builder.UseSetting("Stripe:WebhookSecret", WebhookSecret);
+        // Tests sign in far more often than people; the limit itself is tested with its own settings.
+        builder.UseSetting("RateLimiting:Login:PermitLimit", "10000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(ConfigureTestServices);
     }
 
     public HttpClient CreateApiClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-    public async Task<string> TokenAsync(string email)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<string>> _tokens = new();
+
+    /// <summary>A token for the user, issued once per app and reused.</summary>
+    public Task<string> TokenAsync(string email) => _tokens.GetOrAdd(email, IssueTokenAsync);
+
+    private async Task<string> IssueTokenAsync(string email)
     {
         using var client = CreateApiClient();
         var response = await client.PostAsJsonAsync("/api/auth/token", new { email, password = Password });
