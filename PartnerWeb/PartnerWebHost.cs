@@ -50,6 +50,8 @@ public static class PartnerWebHost
             .AddJsonOptions(o =>
             {
                 o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+                // Money is a JSON integer; "100" as a string is refused, not guessed at.
+                o.JsonSerializerOptions.NumberHandling = JsonNumberHandling.Strict;
                 o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
             });
         services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureViewLocations()));
