@@ -22,6 +22,10 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
     public DbSet<ResellerAccount> ResellerAccounts => Set<ResellerAccount>();
     public DbSet<ResellerCommission> ResellerCommissions => Set<ResellerCommission>();
+    public DbSet<PartnerAccount> PartnerAccounts => Set<PartnerAccount>();
+    public DbSet<PartnerListing> PartnerListings => Set<PartnerListing>();
+    public DbSet<PartnerEarning> PartnerEarnings => Set<PartnerEarning>();
+    public DbSet<PartnerPayout> PartnerPayouts => Set<PartnerPayout>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

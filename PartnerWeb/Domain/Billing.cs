@@ -50,6 +50,7 @@ public sealed class InvoiceLine
 public enum AccrualKind
 {
     Reseller,
+    Partner,
 }
 
 /// <summary>

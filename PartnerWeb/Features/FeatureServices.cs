@@ -2,6 +2,7 @@ using PartnerWeb.Features.Audit;
 using PartnerWeb.Features.Auth;
 using PartnerWeb.Features.Billing;
 using PartnerWeb.Features.Marketplace;
+using PartnerWeb.Features.Partners;
 using PartnerWeb.Features.Resellers;
 using PartnerWeb.Jobs;
 
@@ -27,6 +28,14 @@ public static class FeatureServices
 
         services.AddScoped<ResellerService>();
         services.AddScoped<IAccrual, ResellerCommissionAccrual>();
+
+        services.AddOptions<PartnerOptions>().BindConfiguration("Partners");
+        services.AddScoped<PartnerAccess>();
+        services.AddScoped<PartnerAccountService>();
+        services.AddScoped<ListingService>();
+        services.AddScoped<EarningService>();
+        services.AddScoped<PayoutService>();
+        services.AddScoped<IAccrual, PartnerEarningsAccrual>();
         return services;
     }
 }

@@ -55,7 +55,7 @@ public class PageQuery : IValidatableObject
     public PageRequest ToRequest() => new(Limit ?? DefaultLimit,
         string.IsNullOrEmpty(Cursor) ? null : Infrastructure.Cursor.TryDecode(Cursor, out var c) ? c : null);
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    public virtual IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrEmpty(Cursor) && !Infrastructure.Cursor.TryDecode(Cursor, out _))
             yield return new ValidationResult("cursor is not a cursor this API returned.", [nameof(Cursor)]);

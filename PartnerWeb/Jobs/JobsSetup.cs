@@ -35,6 +35,7 @@ public static class JobsSetup
         services.AddScoped<AccrualScheduler>();
         services.AddScoped<AccrualJob>();
         services.AddScoped<ReconcileAccrualsJob>();
+        services.AddScoped<GeneratePayoutsJob>();
         services.AddHangfireServer((sp, o) =>
         {
             o.WorkerCount = Math.Max(1, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.WorkerCount);

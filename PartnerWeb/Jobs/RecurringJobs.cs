@@ -7,12 +7,15 @@ namespace PartnerWeb.Jobs;
 public static class RecurringJobs
 {
     public const string ReconcileAccruals = "reconcile-accruals";
+    public const string GeneratePayouts = "generate-payouts";
 
     public static void Register(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<JobsOptions>>().Value;
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<ReconcileAccrualsJob>(ReconcileAccruals, job => job.RunAsync(CancellationToken.None), options.ReconcileCron);
+        var payoutCron = services.GetRequiredService<IOptions<Features.Partners.PartnerOptions>>().Value.PayoutCron;
+        recurring.AddOrUpdate<GeneratePayoutsJob>(GeneratePayouts, job => job.RunAsync(CancellationToken.None), payoutCron);
 
         // Queued jobs do not survive a restart of in-memory storage; catch up once now.
         services.GetRequiredService<IBackgroundJobClient>()

@@ -12,4 +12,13 @@ public static class AuditActions
     public const string ResellerCreated = "RESELLER_CREATED";
     public const string ResellerTenantCreated = "RESELLER_TENANT_CREATED";
     public const string ResellerCommissionAccrued = "RESELLER_COMMISSION_ACCRUED";
+    public const string PartnerApplied = "PARTNER_APPLIED";
+    public const string PartnerApproved = "PARTNER_APPROVED";
+    public const string PartnerSuspended = "PARTNER_SUSPENDED";
+    public const string PartnerListingCreated = "PARTNER_LISTING_CREATED";
+    public const string PartnerListingUpdated = "PARTNER_LISTING_UPDATED";
+    public const string PartnerEarningAccrued = "PARTNER_EARNING_ACCRUED";
+    public const string PartnerPayoutGenerated = "PARTNER_PAYOUT_GENERATED";
+    public const string PartnerPayoutApproved = "PARTNER_PAYOUT_APPROVED";
+    public const string PartnerPayoutPaid = "PARTNER_PAYOUT_PAID";
 }

@@ -14,11 +14,12 @@ public sealed class MarketplaceService(
     public Task<Page<ItemDto>> ListItemsAsync(PageRequest page, CancellationToken ct) =>
         db.MarketplaceItems.AsNoTracking().ToPageAsync(page, ItemDto.From, ct);
 
-    /// <summary>Platform admins publish for the platform tenant; nobody else may publish yet.</summary>
+    /// <summary>Platform admins publish for the platform; owner/admin of an approved partner for their own tenant.</summary>
     public async Task<Result<ItemDto>> CreateItemAsync(CreateItemRequest request, CancellationToken ct)
     {
         var user = currentUser.Required;
-        if (!user.IsPlatformAdmin) return AppError.Forbidden("Only platform admins and approved partners publish items.");
+        if (!user.IsPlatformAdmin && !await db.PartnerAccounts.AnyAsync(p => p.TenantId == user.TenantId && p.Status == PartnerStatus.Approved, ct))
+            return AppError.Forbidden("Only platform admins and approved partners publish items.");
         if (!Currencies.TryNormalize(request.Currency, out var currency))
             return AppError.Validation("currency", "currency must be an ISO 4217 code, such as USD.");
         var name = request.Name!.Trim();
@@ -48,6 +49,8 @@ public sealed class MarketplaceService(
         var user = currentUser.Required;
         var item = await db.MarketplaceItems.AsNoTracking().FirstOrDefaultAsync(i => i.Id == itemId, ct);
         if (item is null) return AppError.NotFound("Marketplace item");
+        if (await db.PartnerListings.AnyAsync(l => l.MarketplaceItemId == itemId && l.Status == ListingStatus.Paused, ct))
+            return AppError.Conflict("This item's partner listing is paused; it cannot be installed now.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var invoiceId = ids.NewId();

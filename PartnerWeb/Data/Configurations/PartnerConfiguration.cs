@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerWeb.Domain;
+
+namespace PartnerWeb.Data.Configurations;
+
+internal sealed class PartnerAccountConfiguration : IEntityTypeConfiguration<PartnerAccount>
+{
+    public void Configure(EntityTypeBuilder<PartnerAccount> builder)
+    {
+        builder.Property(p => p.Id).ValueGeneratedNever();
+        builder.Property(p => p.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(p => p.DisplayName).HasMaxLength(200);
+        builder.Property(p => p.ContactEmail).HasMaxLength(254);
+        builder.Property(p => p.Country).HasMaxLength(2).IsFixedLength();
+        builder.Property(p => p.PayoutPreferences).HasMaxLength(4000);
+        builder.HasOne<Tenant>().WithOne().HasForeignKey<PartnerAccount>(p => p.TenantId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(p => p.TenantId).IsUnique();
+        builder.HasIndex(p => new { p.Status, p.CreatedAt, p.Id });
+        builder.HasIndex(p => new { p.CreatedAt, p.Id });
+    }
+}
+
+internal sealed class PartnerListingConfiguration : IEntityTypeConfiguration<PartnerListing>
+{
+    public void Configure(EntityTypeBuilder<PartnerListing> builder)
+    {
+        builder.Property(l => l.Id).ValueGeneratedNever();
+        builder.Property(l => l.CommissionType).HasConversion<string>().HasMaxLength(16);
+        builder.Property(l => l.CommissionPercent).HasPrecision(5, 2);
+        builder.Property(l => l.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Ignore(l => l.Rule);
+        builder.HasOne<PartnerAccount>().WithMany().HasForeignKey(l => l.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<MarketplaceItem>().WithOne().HasForeignKey<PartnerListing>(l => l.MarketplaceItemId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(l => l.MarketplaceItemId).IsUnique();
+        builder.HasIndex(l => new { l.PartnerId, l.CreatedAt, l.Id });
+    }
+}
+
+internal sealed class PartnerEarningConfiguration : IEntityTypeConfiguration<PartnerEarning>
+{
+    public void Configure(EntityTypeBuilder<PartnerEarning> builder)
+    {
+        builder.Property(e => e.Id).ValueGeneratedNever();
+        builder.Property(e => e.Currency).HasMaxLength(3).IsFixedLength();
+        builder.HasOne<PartnerAccount>().WithMany().HasForeignKey(e => e.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Invoice>().WithMany().HasForeignKey(e => e.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<PartnerPayout>().WithMany().HasForeignKey(e => e.PayoutId).OnDelete(DeleteBehavior.Restrict);
+        // Exactly one earning per partner per invoice, whatever the jobs do.
+        builder.HasIndex(e => new { e.InvoiceId, e.PartnerId }).IsUnique();
+        // Lists and date filters per partner; payout generation finds the unattached per currency.
+        builder.HasIndex(e => new { e.PartnerId, e.CreatedAt, e.Id });
+        builder.HasIndex(e => new { e.PartnerId, e.PayoutId, e.Currency });
+        builder.ToTable(t => t.HasCheckConstraint("CK_PartnerEarnings_Balance", "GrossAmount = CommissionAmount + PartnerNet"));
+    }
+}
+
+internal sealed class PartnerPayoutConfiguration : IEntityTypeConfiguration<PartnerPayout>
+{
+    public void Configure(EntityTypeBuilder<PartnerPayout> builder)
+    {
+        builder.Property(p => p.Id).ValueGeneratedNever();
+        builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
+        builder.Property(p => p.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(p => p.PayoutMethod).HasMaxLength(50);
+        builder.Property(p => p.PayoutDetails).HasMaxLength(4000);
+        builder.Property(p => p.Reference).HasMaxLength(200);
+        builder.HasOne<PartnerAccount>().WithMany().HasForeignKey(p => p.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(p => new { p.PartnerId, p.CreatedAt, p.Id });
+        builder.HasIndex(p => new { p.Status, p.CreatedAt });
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerWeb.Data;
+using PartnerWeb.Infrastructure;
+
+namespace PartnerWeb.Features.Partners;
+
+public sealed class EarningService(AppDbContext db, PartnerAccess access)
+{
+    public async Task<Result<EarningsPage>> ListAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
+    {
+        if (await access.FindAsync(partnerId, ct) is null) return AppError.NotFound("Partner account");
+        return await PageAsync(partnerId, query, ct);
+    }
+
+    public async Task<Result<EarningsPage>> ListMineAsync(EarningsQuery query, CancellationToken ct) =>
+        await access.MineAsync(ct) is { } partner ? await PageAsync(partner.Id, query, ct) : AppError.NotFound("Partner account");
+
+    /// <summary>One keyset page, and totals per currency over the whole filter (computed in SQL).</summary>
+    private async Task<EarningsPage> PageAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
+    {
+        var (from, to) = query.Range();
+        var earnings = db.PartnerEarnings.AsNoTracking().Where(e => e.PartnerId == partnerId);
+        if (from is { } f) earnings = earnings.Where(e => e.CreatedAt >= f);
+        if (to is { } t) earnings = earnings.Where(e => e.CreatedAt < t);
+
+        var page = await earnings.ToPageAsync(query.ToRequest(), EarningDto.From, ct);
+        var totals = await earnings
+            .GroupBy(e => e.Currency)
+            .Select(g => new EarningTotals(g.Key, g.Count(), g.Sum(e => e.GrossAmount), g.Sum(e => e.CommissionAmount), g.Sum(e => e.PartnerNet)))
+            .ToListAsync(ct);
+        return new EarningsPage(page.Items, page.HasMore, page.NextCursor, totals.OrderBy(x => x.Currency, StringComparer.Ordinal).ToList());
+    }
+}

@@ -1,0 +1,144 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text.Json;
+using PartnerWeb.Domain;
+using PartnerWeb.Infrastructure;
+
+namespace PartnerWeb.Features.Partners;
+
+public sealed class ApplyRequest
+{
+    [Required, StringLength(200)]
+    public string? DisplayName { get; init; }
+
+    [Required, EmailAddress, StringLength(254)]
+    public string? ContactEmail { get; init; }
+
+    [Required, StringLength(2, MinimumLength = 2)]
+    public string? Country { get; init; }
+
+    /// <summary>A JSON object with at least <c>method</c>; the rest is the partner's to choose.</summary>
+    [Required]
+    public JsonElement? PayoutPreferences { get; init; }
+}
+
+public sealed class SuspendRequest
+{
+    [StringLength(500)]
+    public string? Reason { get; init; }
+}
+
+public sealed class CreateListingRequest
+{
+    [Required]
+    public Guid? MarketplaceItemId { get; init; }
+
+    public CommissionType? CommissionType { get; init; }
+    public decimal? CommissionValue { get; init; }
+}
+
+public sealed class UpdateListingRequest
+{
+    public ListingStatus? Status { get; init; }
+    public CommissionType? CommissionType { get; init; }
+    public decimal? CommissionValue { get; init; }
+
+    public bool ChangesCommission => CommissionType is not null || CommissionValue is not null;
+}
+
+public sealed class PayoutMarkPaidRequest
+{
+    [StringLength(200)]
+    public string? Reference { get; init; }
+}
+
+public sealed class PartnerListQuery : PageQuery
+{
+    public PartnerStatus? Status { get; init; }
+
+    [StringLength(200)]
+    public string? Q { get; init; }
+}
+
+public sealed class PayoutListQuery : PageQuery
+{
+    public PayoutStatus? Status { get; init; }
+}
+
+/// <summary><c>from</c>/<c>to</c>: inclusive dates (whole days, UTC) or date-times.</summary>
+public sealed class EarningsQuery : PageQuery
+{
+    public string? From { get; init; }
+    public string? To { get; init; }
+
+    /// <summary>[FromUtc, ToUtcExclusive), either end open.</summary>
+    public (DateTime? FromUtc, DateTime? ToUtcExclusive) Range() =>
+        (From is null ? null : ParseBound(From, end: false), To is null ? null : ParseBound(To, end: true));
+
+    public override IEnumerable<ValidationResult> Validate(ValidationContext context)
+    {
+        foreach (var result in base.Validate(context)) yield return result;
+        if (From is not null && ParseBound(From, end: false) is null)
+            yield return new ValidationResult("from must be a date (2026-11-24) or an ISO 8601 date-time.", [nameof(From)]);
+        if (To is not null && ParseBound(To, end: true) is null)
+            yield return new ValidationResult("to must be a date (2026-11-24) or an ISO 8601 date-time.", [nameof(To)]);
+        var (from, to) = Range();
+        if (from is not null && to is not null && from >= to)
+            yield return new ValidationResult("from must not be after to.", [nameof(From)]);
+    }
+
+    private static DateTime? ParseBound(string value, bool end)
+    {
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            var start = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            return end ? (day == DateOnly.MaxValue ? DateTime.MaxValue : start.AddDays(1)) : start;
+        }
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+        {
+            var utc = instant.UtcDateTime;
+            return end ? (utc == DateTime.MaxValue ? utc : utc.AddTicks(1)) : utc;
+        }
+        return null;
+    }
+}
+
+public sealed record PartnerDto(
+    Guid Id, Guid TenantId, PartnerStatus Status, string DisplayName, string ContactEmail, string Country,
+    JsonElement PayoutPreferences, DateTime CreatedAt)
+{
+    public static PartnerDto From(PartnerAccount p) => new(
+        p.Id, p.TenantId, p.Status, p.DisplayName, p.ContactEmail, p.Country,
+        JsonDocument.Parse(p.PayoutPreferences).RootElement.Clone(), p.CreatedAt);
+}
+
+public sealed record ListingDto(
+    Guid Id, Guid PartnerId, Guid MarketplaceItemId, CommissionType CommissionType, decimal CommissionValue,
+    ListingStatus Status, DateTime CreatedAt)
+{
+    public static ListingDto From(PartnerListing l) =>
+        new(l.Id, l.PartnerId, l.MarketplaceItemId, l.CommissionType, l.Rule.Value, l.Status, l.CreatedAt);
+}
+
+public sealed record EarningDto(
+    Guid Id, Guid PartnerId, Guid InvoiceId, string Currency, long GrossAmount, long CommissionAmount,
+    long PartnerNet, Guid? PayoutId, DateTime CreatedAt)
+{
+    public static EarningDto From(PartnerEarning e) =>
+        new(e.Id, e.PartnerId, e.InvoiceId, e.Currency, e.GrossAmount, e.CommissionAmount, e.PartnerNet, e.PayoutId, e.CreatedAt);
+}
+
+public sealed record EarningTotals(string Currency, int Count, long GrossAmount, long CommissionAmount, long PartnerNet);
+
+public sealed record EarningsPage(IReadOnlyList<EarningDto> Items, bool HasMore, string? NextCursor, IReadOnlyList<EarningTotals> Totals);
+
+public sealed record PayoutDto(
+    Guid Id, Guid PartnerId, string Currency, long Amount, PayoutStatus Status, string? PayoutMethod,
+    JsonElement PayoutDetails, string? Reference, DateTime? ApprovedAt, DateTime? PaidAt, DateTime CreatedAt)
+{
+    public static PayoutDto From(PartnerPayout p) => new(
+        p.Id, p.PartnerId, p.Currency, p.Amount, p.Status, p.PayoutMethod,
+        JsonDocument.Parse(p.PayoutDetails).RootElement.Clone(), p.Reference, p.ApprovedAt, p.PaidAt, p.CreatedAt);
+}
+
+public sealed record GeneratedPayouts(IReadOnlyList<PayoutDto> Payouts);

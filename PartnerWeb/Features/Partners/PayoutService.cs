@@ -1,0 +1,131 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerWeb.Data;
+using PartnerWeb.Domain;
+using PartnerWeb.Features.Audit;
+using PartnerWeb.Infrastructure;
+
+namespace PartnerWeb.Features.Partners;
+
+public sealed class PayoutService(AppDbContext db, PartnerAccess access, AuditLog audit, IdGenerator ids, TimeProvider clock)
+{
+    public async Task<Result<GeneratedPayouts>> GenerateAsync(Guid partnerId, CancellationToken ct)
+    {
+        var partner = await access.FindAsync(partnerId, ct);
+        if (partner is null) return AppError.NotFound("Partner account");
+        return await GenerateForAsync(partner, ct);
+    }
+
+    /// <summary>
+    /// One owed payout per currency from the earnings no payout has taken yet. Each currency is one
+    /// transaction: insert the payout, attach the unattached earnings with one conditional UPDATE
+    /// (WHERE PayoutId IS NULL, so a concurrent generation cannot take them twice), sum them in SQL.
+    /// Nothing is loaded row by row. A currency whose sum is not positive makes no payout.
+    /// </summary>
+    public async Task<Result<GeneratedPayouts>> GenerateForAsync(PartnerAccount partner, CancellationToken ct)
+    {
+        if (partner.Status != PartnerStatus.Approved)
+            return AppError.Conflict($"Payouts wait while the partner is {partner.Status.ToString().ToLowerInvariant()}.");
+
+        var currencies = await db.PartnerEarnings
+            .Where(e => e.PartnerId == partner.Id && e.PayoutId == null)
+            .Select(e => e.Currency).Distinct().ToListAsync(ct);
+        var payouts = new List<PayoutDto>();
+        foreach (var currency in currencies.Order(StringComparer.Ordinal))
+        {
+            if (await GenerateOneAsync(partner, currency, ct) is { } payout) payouts.Add(PayoutDto.From(payout));
+        }
+        return new GeneratedPayouts(payouts);
+    }
+
+    private async Task<PartnerPayout?> GenerateOneAsync(PartnerAccount partner, string currency, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var payout = new PartnerPayout
+        {
+            Id = ids.NewId(),
+            PartnerId = partner.Id,
+            Currency = currency,
+            Status = PayoutStatus.Owed,
+            PayoutMethod = PayoutMethodOf(partner.PayoutPreferences),
+            PayoutDetails = partner.PayoutPreferences,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.PartnerPayouts.Add(payout);
+        await db.SaveChangesAsync(ct);
+
+        var attached = await db.PartnerEarnings
+            .Where(e => e.PartnerId == partner.Id && e.Currency == currency && e.PayoutId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayoutId, payout.Id), ct);
+        var amount = attached == 0 ? 0 : await db.PartnerEarnings.Where(e => e.PayoutId == payout.Id).SumAsync(e => e.PartnerNet, ct);
+        if (attached == 0 || amount <= 0)
+        {
+            // Lost the race, or nothing is owed: the earnings stay where they were.
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return null;
+        }
+
+        payout.Amount = amount;
+        audit.Record(AuditActions.PartnerPayoutGenerated, nameof(PartnerPayout), payout.Id, partner.TenantId,
+            new { payout.PartnerId, payout.Currency, payout.Amount, earnings = attached });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return payout;
+    }
+
+    private static string? PayoutMethodOf(string preferences)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(preferences);
+        return json.RootElement.TryGetProperty("method", out var method) ? method.GetString() : null;
+    }
+
+    public Task<Result<PayoutDto>> ApproveAsync(Guid partnerId, Guid payoutId, CancellationToken ct) =>
+        TransitionAsync(partnerId, payoutId, PayoutStatus.Owed, PayoutStatus.Approved, null, AuditActions.PartnerPayoutApproved, ct);
+
+    public Task<Result<PayoutDto>> MarkPaidAsync(Guid partnerId, Guid payoutId, string? reference, CancellationToken ct) =>
+        TransitionAsync(partnerId, payoutId, PayoutStatus.Approved, PayoutStatus.Paid, reference?.Trim(), AuditActions.PartnerPayoutPaid, ct);
+
+    /// <summary>owed → approved → paid, each by a conditional update: any other move is 409, and a race has one winner.</summary>
+    private async Task<Result<PayoutDto>> TransitionAsync(
+        Guid partnerId, Guid payoutId, PayoutStatus from, PayoutStatus to, string? reference, string action, CancellationToken ct)
+    {
+        var partner = await access.FindAsync(partnerId, ct);
+        if (partner is null) return AppError.NotFound("Partner account");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var payout = await db.PartnerPayouts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == payoutId && p.PartnerId == partnerId, ct);
+        if (payout is null) return AppError.NotFound("Payout");
+        if (partner.Status == PartnerStatus.Suspended)
+            return AppError.Conflict("Payouts wait while the partner is suspended.");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var moved = to == PayoutStatus.Approved
+            ? await db.PartnerPayouts.Where(p => p.Id == payoutId && p.Status == from)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.ApprovedAt, now), ct)
+            : await db.PartnerPayouts.Where(p => p.Id == payoutId && p.Status == from)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.PaidAt, now).SetProperty(p => p.Reference, reference), ct);
+        if (moved == 0)
+            return AppError.Conflict($"Only an {from.ToString().ToLowerInvariant()} payout can become {to.ToString().ToLowerInvariant()}.");
+
+        audit.Record(action, nameof(PartnerPayout), payoutId, partner.TenantId,
+            new { payout.PartnerId, payout.Currency, payout.Amount, reference });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return PayoutDto.From(await db.PartnerPayouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
+    }
+
+    public async Task<Result<Page<PayoutDto>>> ListAsync(Guid partnerId, PayoutListQuery query, CancellationToken ct)
+    {
+        if (await access.FindAsync(partnerId, ct) is null) return AppError.NotFound("Partner account");
+        return await PageAsync(partnerId, query, ct);
+    }
+
+    public async Task<Result<Page<PayoutDto>>> ListMineAsync(PayoutListQuery query, CancellationToken ct) =>
+        await access.MineAsync(ct) is { } partner ? await PageAsync(partner.Id, query, ct) : AppError.NotFound("Partner account");
+
+    private Task<Page<PayoutDto>> PageAsync(Guid partnerId, PayoutListQuery query, CancellationToken ct)
+    {
+        var payouts = db.PartnerPayouts.AsNoTracking().Where(p => p.PartnerId == partnerId);
+        if (query.Status is { } status) payouts = payouts.Where(p => p.Status == status);
+        return payouts.ToPageAsync(query.ToRequest(), PayoutDto.From, ct);
+    }
+}
