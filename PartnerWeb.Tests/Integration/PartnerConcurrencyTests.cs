@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerWeb.Domain;
+using PartnerWeb.Features.Audit;
+using PartnerWeb.Jobs;
+using PartnerWeb.Tests.Infrastructure;
+
+namespace PartnerWeb.Tests.Integration;
+
+public sealed class UnlimitedPartnerWritesFactory() : PartnerWebFactory(null, new Dictionary<string, string?>
+{
+    ["RateLimiting:PartnerWrites:PermitLimit"] = "10000",
+})
+{
+    private Task<Guid>? _acmePartner;
+
+    /// <summary>Acme as an approved partner with its CRM add-on listed at 30%, made once per app.</summary>
+    public Task<Guid> AcmePartnerAsync() => _acmePartner ??= CreateAcmePartnerAsync();
+
+    private async Task<Guid> CreateAcmePartnerAsync()
+    {
+        var partnerId = await PartnerFlows.ApprovedPartnerAsync(this, Demo.AcmeOwner);
+        using var admin = await ClientAsAsync(Demo.PlatformAdmin);
+        await PartnerFlows.CreateListingAsync(admin, partnerId, await Flows.ItemIdAsync(this, "Acme CRM Add-on"), "percent", 30m);
+        return partnerId;
+    }
+}
+
+public sealed class PartnerConcurrencyTests(UnlimitedPartnerWritesFactory factory) : IClassFixture<UnlimitedPartnerWritesFactory>
+{
+    [Fact]
+    public async Task Twenty_racing_accruals_of_one_invoice_make_one_earning()
+    {
+        var partnerId = await factory.AcmePartnerAsync();
+        var invoiceId = await PartnerFlows.SellAsync(factory, await Flows.ItemIdAsync(factory, "Acme CRM Add-on"), partnerId);
+        var taskId = await Flows.QueryAsync(factory, db => db.AccrualTasks.Where(t => t.InvoiceId == invoiceId && t.Kind == AccrualKind.Partner).Select(t => t.Id).SingleAsync());
+
+        // Re-open the task as if the first run had been lost, then race 20 runs of it.
+        await Flows.QueryAsync(factory, async db =>
+        {
+            await db.PartnerEarnings.Where(e => e.InvoiceId == invoiceId).ExecuteDeleteAsync();
+            await db.AuditEvents.Where(a => a.Action == AuditActions.PartnerEarningAccrued && a.Data.Contains(invoiceId.ToString())).ExecuteDeleteAsync();
+            return await db.AccrualTasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s.SetProperty(t => t.CompletedAt, (DateTime?)null));
+        });
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+        {
+            using var scope = factory.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<AccrualJob>().RunAsync(taskId, CancellationToken.None);
+        })));
+
+        var earning = Assert.Single(await Flows.QueryAsync(factory, db => db.PartnerEarnings.Where(e => e.InvoiceId == invoiceId).ToListAsync()));
+        Assert.Equal((12900L, 3870L, 9030L), (earning.GrossAmount, earning.CommissionAmount, earning.PartnerNet));
+        Assert.Equal(1, await Flows.QueryAsync(factory, db => db.AuditEvents.CountAsync(a => a.Action == AuditActions.PartnerEarningAccrued && a.EntityId == earning.Id)));
+    }
+
+    [Fact]
+    public async Task The_unique_index_refuses_a_second_earning_even_past_the_job()
+    {
+        var partnerId = await factory.AcmePartnerAsync();
+        var invoiceId = await PartnerFlows.SellAsync(factory, await Flows.ItemIdAsync(factory, "Acme CRM Add-on"), partnerId);
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Data.AppDbContext>();
+        db.PartnerEarnings.Add(new PartnerEarning
+        {
+            Id = Guid.NewGuid(), PartnerId = partnerId, InvoiceId = invoiceId, Currency = "USD",
+            GrossAmount = 1, CommissionAmount = 0, PartnerNet = 1, CreatedAt = DateTime.UtcNow,
+        });
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task Five_racing_payout_generations_put_every_earning_in_exactly_one_payout()
+    {
+        var partnerId = await factory.AcmePartnerAsync();
+        using var acme = await factory.ClientAsAsync(Demo.AcmeOwner);
+        var usdItem = await Flows.ItemIdAsync(factory, "Acme CRM Add-on");
+        var eurItem = await PartnerFlows.PublishAsync(acme, $"Acme EUR Pack {Guid.NewGuid():N}", 999, "EUR");
+        await PartnerFlows.CreateListingAsync(acme, partnerId, eurItem);
+        for (var i = 0; i < 6; i++)
+        {
+            await PartnerFlows.SellAsync(factory, usdItem, partnerId);
+            await PartnerFlows.SellAsync(factory, eurItem, partnerId);
+        }
+
+        using var admin = await factory.ClientAsAsync(Demo.PlatformAdmin);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
+            Task.Run(() => admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null))));
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
+
+        var (earnings, payouts) = await Flows.QueryAsync(factory, async db => (
+            await db.PartnerEarnings.Where(e => e.PartnerId == partnerId).ToListAsync(),
+            await db.PartnerPayouts.Where(p => p.PartnerId == partnerId).ToListAsync()));
+        Assert.All(earnings, e => Assert.NotNull(e.PayoutId));
+        Assert.All(earnings, e => Assert.Contains(payouts, p => p.Id == e.PayoutId && p.Currency == e.Currency));
+        foreach (var payout in payouts)
+            Assert.Equal(earnings.Where(e => e.PayoutId == payout.Id).Sum(e => e.PartnerNet), payout.Amount);
+        Assert.Equal(earnings.Sum(e => e.PartnerNet), payouts.Sum(p => p.Amount));
+        Assert.Equal(payouts.Count, await Flows.QueryAsync(factory, db => db.AuditEvents.CountAsync(a => a.Action == AuditActions.PartnerPayoutGenerated && a.Data.Contains(partnerId.ToString()))));
+        // The partner's default commission is 30%: 999 → 300 commission, 699 net.
+        Assert.All(earnings.Where(e => e.Currency == "EUR"), e => Assert.Equal((999L, 300L, 699L), (e.GrossAmount, e.CommissionAmount, e.PartnerNet)));
+    }
+
+    [Fact]
+    public async Task Racing_approvals_and_payments_of_one_payout_each_happen_once()
+    {
+        var partnerId = await factory.AcmePartnerAsync();
+        await PartnerFlows.SellAsync(factory, await Flows.ItemIdAsync(factory, "Acme CRM Add-on"), partnerId);
+        using var admin = await factory.ClientAsAsync(Demo.PlatformAdmin);
+        var generated = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created);
+        var payoutId = generated.GetProperty("payouts")[0].GetProperty("id").GetGuid();
+
+        var approvals = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/approve", null))));
+        Assert.Equal(1, approvals.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(9, approvals.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var payments = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
+            admin.PostAsJsonAsync($"/api/partners/{partnerId}/payouts/{payoutId}/mark-paid", new { reference = $"ref-{i}" }))));
+        Assert.Equal(1, payments.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(9, payments.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+
+        Assert.Equal(1, await Flows.QueryAsync(factory, db => db.AuditEvents.CountAsync(a => a.EntityId == payoutId && a.Action == AuditActions.PartnerPayoutApproved)));
+        Assert.Equal(1, await Flows.QueryAsync(factory, db => db.AuditEvents.CountAsync(a => a.EntityId == payoutId && a.Action == AuditActions.PartnerPayoutPaid)));
+    }
+}
