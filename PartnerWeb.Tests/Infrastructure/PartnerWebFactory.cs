@@ -52,7 +52,8 @@ public class PartnerWebFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(ConfigureTestServices);
     }
 
-    public HttpClient CreateApiClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient CreateApiClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<string>> _tokens = new();
 

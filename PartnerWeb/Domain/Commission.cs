@@ -12,8 +12,8 @@ public readonly record struct CommissionRule(CommissionType Type, decimal Percen
     public static CommissionRule OfPercent(decimal percent) => new(CommissionType.Percent, percent, 0);
     public static CommissionRule OfFixed(long amount) => new(CommissionType.Fixed, 0, amount);
 
-    /// <summary>The number the API shows as <c>commissionValue</c>.</summary>
-    public decimal Value => Type == CommissionType.Percent ? Percent : FixedAmount;
+    /// <summary>The number the API shows as <c>commissionValue</c>, without trailing zeros (30, 12.5).</summary>
+    public decimal Value => Type == CommissionType.Percent ? Percent / 1.0000000000000000000000000000m : FixedAmount;
 }
 
 /// <summary>One invoice line that earns for a partner.</summary>

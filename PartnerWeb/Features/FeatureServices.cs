@@ -36,6 +36,7 @@ public static class FeatureServices
         services.AddScoped<EarningService>();
         services.AddScoped<PayoutService>();
         services.AddScoped<IAccrual, PartnerEarningsAccrual>();
+        services.AddScoped<Dashboards.DashboardSections>();
         return services;
     }
 }

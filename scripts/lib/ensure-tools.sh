@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the command-line tools the scripts use when they are missing (Debian packages).
 # Sourced by scripts/test.sh and the other scripts; safe to call many times.
+# `ensure_tools with-browser` also installs chromium for the browser tests.
 
 ensure_tools() {
   local wanted=(curl jq sqlite3 openssl)
@@ -8,6 +9,8 @@ ensure_tools() {
   for tool in "${wanted[@]}"; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
+  # The browser tests drive Debian's Chromium; Playwright downloads no browser here.
+  [[ ${1:-} == with-browser && ! -x /usr/bin/chromium ]] && missing+=(chromium)
   if ((${#missing[@]} == 0)); then
     return 0
   fi

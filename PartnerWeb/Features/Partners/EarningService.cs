@@ -15,14 +15,30 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access)
     public async Task<Result<EarningsPage>> ListMineAsync(EarningsQuery query, CancellationToken ct) =>
         await access.MineAsync(ct) is { } partner ? await PageAsync(partner.Id, query, ct) : AppError.NotFound("Partner account");
 
-    /// <summary>One keyset page, and totals per currency over the whole filter (computed in SQL).</summary>
-    private async Task<EarningsPage> PageAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
+    /// <summary>Net earned per day and currency over the filter, for the dashboard chart (grouped in SQL).</summary>
+    public async Task<IReadOnlyList<DailyNet>> DailyNetAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
+    {
+        if (await access.FindAsync(partnerId, ct) is null) return [];
+        var rows = await Filtered(partnerId, query)
+            .GroupBy(e => new { e.CreatedAt.Date, e.Currency })
+            .Select(g => new { g.Key.Date, g.Key.Currency, Net = g.Sum(e => e.PartnerNet) })
+            .ToListAsync(ct);
+        return rows.Select(r => new DailyNet(DateOnly.FromDateTime(r.Date), r.Currency, r.Net)).OrderBy(r => r.Day).ToList();
+    }
+
+    private IQueryable<Domain.PartnerEarning> Filtered(Guid partnerId, EarningsQuery query)
     {
         var (from, to) = query.Range();
         var earnings = db.PartnerEarnings.AsNoTracking().Where(e => e.PartnerId == partnerId);
         if (from is { } f) earnings = earnings.Where(e => e.CreatedAt >= f);
         if (to is { } t) earnings = earnings.Where(e => e.CreatedAt < t);
+        return earnings;
+    }
 
+    /// <summary>One keyset page, and totals per currency over the whole filter (computed in SQL).</summary>
+    private async Task<EarningsPage> PageAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
+    {
+        var earnings = Filtered(partnerId, query);
         var page = await earnings.ToPageAsync(query.ToRequest(), EarningDto.From, ct);
         var totals = await earnings
             .GroupBy(e => e.Currency)

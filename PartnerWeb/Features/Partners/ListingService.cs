@@ -103,6 +103,25 @@ public sealed class ListingService(
         return await db.PartnerListings.AsNoTracking().Where(l => l.PartnerId == partnerId).ToPageAsync(query.ToRequest(), ListingDto.From, ct);
     }
 
+    /// <summary>Listings with their item's name and currency, for the dashboards.</summary>
+    public async Task<Result<IReadOnlyList<ListingView>>> ListWithItemsAsync(Guid partnerId, CancellationToken ct)
+    {
+        if (await access.FindAsync(partnerId, ct) is null) return AppError.NotFound("Partner account");
+        var rows = await db.PartnerListings.AsNoTracking().Where(l => l.PartnerId == partnerId)
+            .Join(db.MarketplaceItems, l => l.MarketplaceItemId, i => i.Id, (l, i) => new { Listing = l, i.Name, i.Currency, i.Price })
+            .OrderByDescending(x => x.Listing.CreatedAt)
+            .ToListAsync(ct);
+        return rows.Select(x => new ListingView(ListingDto.From(x.Listing), x.Name, x.Price, x.Currency)).ToList();
+    }
+
+    /// <summary>Items this caller could list for the partner: unlisted, and for the partner itself only its tenant's.</summary>
+    public async Task<IReadOnlyList<ItemOption>> ListableItemsAsync(Guid partnerTenantId, CancellationToken ct)
+    {
+        var items = db.MarketplaceItems.AsNoTracking().Where(i => !db.PartnerListings.Any(l => l.MarketplaceItemId == i.Id));
+        if (!access.User.IsPlatformAdmin) items = items.Where(i => i.PublisherTenantId == partnerTenantId);
+        return await items.OrderBy(i => i.Name).Select(i => new ItemOption(i.Id, i.Name, i.Price, i.Currency)).ToListAsync(ct);
+    }
+
     /// <summary>
     /// The rule a request asks for. A type without a value is refused; a value alone keeps the
     /// current type; neither falls back to the current rule or, for a new listing, the default.

@@ -142,3 +142,9 @@ public sealed record PayoutDto(
 }
 
 public sealed record GeneratedPayouts(IReadOnlyList<PayoutDto> Payouts);
+
+public sealed record ListingView(ListingDto Listing, string ItemName, long ItemPrice, string ItemCurrency);
+
+public sealed record ItemOption(Guid Id, string Name, long Price, string Currency);
+
+public sealed record DailyNet(DateOnly Day, string Currency, long PartnerNet);

@@ -1,0 +1,62 @@
+using System.Net;
+using PartnerWeb.Tests.Infrastructure;
+
+namespace PartnerWeb.Tests.Integration;
+
+public sealed class DashboardPageTests(PartnerWebFactory factory) : IClassFixture<PartnerWebFactory>
+{
+    private async Task<HttpClient> BrowserAsAsync(string email)
+    {
+        var client = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        await CookieLogin.SignInAsync(client, email, PartnerWebFactory.Password);
+        return client;
+    }
+
+    [Fact]
+    public async Task Htmx_gets_the_fragment_and_a_reload_the_whole_page_with_the_same_rows()
+    {
+        await PartnerFlows.ApprovedPartnerAsync(factory, Demo.AcmeOwner);
+        using var admin = await BrowserAsAsync(Demo.PlatformAdmin);
+
+        var page = await admin.GetAsync("/dashboard/admin/partners");
+        var pageHtml = await page.Content.ReadAsStringAsync();
+        var fragmentRequest = new HttpRequestMessage(HttpMethod.Get, "/dashboard/admin/partners");
+        fragmentRequest.Headers.Add("HX-Request", "true");
+        var fragment = await admin.SendAsync(fragmentRequest);
+        var fragmentHtml = await fragment.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, fragment.StatusCode);
+        Assert.Contains("<html", pageHtml);
+        Assert.DoesNotContain("<html", fragmentHtml);
+        Assert.Contains("HX-Request", page.Headers.Vary);
+        Assert.Contains("HX-Request", fragment.Headers.Vary);
+        // The page embeds exactly the fragment (up to indentation and the per-render antiforgery token).
+        static string Squeeze(string html) => System.Text.RegularExpressions.Regex.Replace(
+            System.Text.RegularExpressions.Regex.Replace(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"[^\"]*\"", ""), @"\s+", " ").Trim();
+        Assert.Contains(Squeeze(fragmentHtml), Squeeze(pageHtml));
+        Assert.Contains("Partner of owner@acme.example", fragmentHtml);
+    }
+
+    [Fact]
+    public async Task Money_is_shown_with_its_currency_decimals() =>
+        Assert.Equal(("$129.00", "€9.99", "¥500", "KWD 1.250", "-$0.05"), (
+            PartnerWeb.Infrastructure.MoneyFormat.Format(12900, "USD"),
+            PartnerWeb.Infrastructure.MoneyFormat.Format(999, "EUR"),
+            PartnerWeb.Infrastructure.MoneyFormat.Format(500, "JPY"),
+            PartnerWeb.Infrastructure.MoneyFormat.Format(1250, "KWD"),
+            PartnerWeb.Infrastructure.MoneyFormat.Format(-5, "USD")));
+
+    [Fact]
+    public async Task A_dashboard_post_without_antiforgery_token_is_400_and_changes_nothing()
+    {
+        using var globex = await BrowserAsAsync(Demo.GlobexOwner);
+        var response = await globex.PostAsync("/dashboard/partners/apply", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["DisplayName"] = "x", ["ContactEmail"] = "x@globex.example", ["Country"] = "US", ["PayoutMethod"] = "paypal",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var me = await (await factory.ClientAsAsync(Demo.GlobexOwner)).GetAsync("/api/partners/me");
+        Assert.Equal(HttpStatusCode.NotFound, me.StatusCode);
+    }
+}

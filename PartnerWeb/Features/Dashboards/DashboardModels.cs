@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+using PartnerWeb.Features.Partners;
+
+namespace PartnerWeb.Features.Dashboards;
+
+/// <summary>The apply form of the partner dashboard; its payout fields become payoutPreferences.</summary>
+public sealed class ApplyForm
+{
+    [Required(ErrorMessage = "Display name is required."), StringLength(200)]
+    public string? DisplayName { get; set; }
+
+    [Required(ErrorMessage = "Contact email is required."), EmailAddress(ErrorMessage = "Contact email is not a valid email address."), StringLength(254)]
+    public string? ContactEmail { get; set; }
+
+    [Required(ErrorMessage = "Country is required."), StringLength(2, MinimumLength = 2, ErrorMessage = "Country is a two-letter code, such as US.")]
+    public string? Country { get; set; }
+
+    [Required(ErrorMessage = "Payout method is required."), StringLength(50)]
+    public string? PayoutMethod { get; set; }
+
+    [StringLength(200)]
+    public string? PayoutAccount { get; set; }
+}
+
+/// <summary>Messages to show in a fragment: a general one and per-field ones.</summary>
+public sealed record FormErrors(string? Message, IReadOnlyDictionary<string, string[]> Fields)
+{
+    public static readonly FormErrors None = new(null, new Dictionary<string, string[]>());
+
+    public static FormErrors From(Infrastructure.AppError error) => error.Errors is { } fields
+        ? new FormErrors(null, fields.ToDictionary(f => f.Key.ToLowerInvariant(), f => f.Value))
+        : new FormErrors(error.Title, new Dictionary<string, string[]>());
+
+    public string[] For(string field) => Fields.TryGetValue(field.ToLowerInvariant(), out var messages) ? messages : [];
+
+    public IEnumerable<string> All => (Message is null ? [] : new[] { Message }).Concat(Fields.Values.SelectMany(v => v));
+    public bool Any => Message is not null || Fields.Count > 0;
+}
+
+public sealed record ApplyFormModel(ApplyForm Form, FormErrors Errors);
+
+public sealed record ListingsModel(
+    PartnerDto Partner, IReadOnlyList<ListingView> Rows, IReadOnlyList<ItemOption> ListableItems, bool IsAdmin, FormErrors Errors)
+{
+    public string BaseUrl => IsAdmin ? $"/dashboard/admin/partners/{Partner.Id}" : "/dashboard/partners";
+}
+
+public sealed record EarningsModel(
+    PartnerDto Partner, string? From, string? To, EarningsPage Page, IReadOnlyList<DailyNet> Daily, bool IsAdmin, string? Error)
+{
+    public string BaseUrl => IsAdmin ? $"/dashboard/admin/partners/{Partner.Id}" : "/dashboard/partners";
+
+    public string MoreUrl => $"{BaseUrl}/earnings?cursor={Uri.EscapeDataString(Page.NextCursor ?? "")}"
+        + (From is null ? "" : $"&from={Uri.EscapeDataString(From)}") + (To is null ? "" : $"&to={Uri.EscapeDataString(To)}");
+}
+
+public sealed record EarningRowsModel(EarningsModel Earnings);
+
+public sealed record PayoutsModel(PartnerDto Partner, IReadOnlyList<PayoutDto> Payouts, bool IsAdmin, FormErrors Errors);
+
+/// <summary>The whole partner dashboard: the apply form, or the account with its sections.</summary>
+public sealed record PartnerDashboardModel(
+    ApplyFormModel? Apply, PartnerDto? Partner, ListingsModel? Listings, EarningsModel? Earnings, PayoutsModel? Payouts);
+
+public sealed record PartnerRowModel(PartnerDto Partner, string? Error);
+
+public sealed record PartnerTableModel(string? Status, string? Q, IReadOnlyList<PartnerRowModel> Rows, string? NextCursor);
+
+public sealed record AdminPartnerModel(PartnerDto Partner, ListingsModel Listings, EarningsModel Earnings, PayoutsModel Payouts);

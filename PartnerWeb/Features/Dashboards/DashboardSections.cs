@@ -1,0 +1,43 @@
+using PartnerWeb.Features.Partners;
+
+namespace PartnerWeb.Features.Dashboards;
+
+/// <summary>Builds the sections both dashboards share, from the same services the API uses.</summary>
+public sealed class DashboardSections(ListingService listings, EarningService earnings, PayoutService payouts)
+{
+    public const int EarningsPageSize = 20;
+
+    public async Task<ListingsModel> ListingsAsync(PartnerDto partner, bool isAdmin, FormErrors errors, CancellationToken ct)
+    {
+        var rows = await listings.ListWithItemsAsync(partner.Id, ct);
+        var listable = await listings.ListableItemsAsync(partner.TenantId, ct);
+        return new ListingsModel(partner, rows.Value ?? [], listable, isAdmin, errors);
+    }
+
+    public async Task<EarningsModel> EarningsAsync(PartnerDto partner, string? from, string? to, string? cursor, bool isAdmin, CancellationToken ct)
+    {
+        var query = new EarningsQuery { From = Blank(from), To = Blank(to), Cursor = Blank(cursor), Limit = EarningsPageSize };
+        var invalid = Validate(query);
+        if (invalid is not null) query = new EarningsQuery { Limit = EarningsPageSize };
+        var page = await earnings.ListAsync(partner.Id, query, ct);
+        var daily = await earnings.DailyNetAsync(partner.Id, query, ct);
+        return new EarningsModel(partner, query.From, query.To, page.Value!, daily, isAdmin, invalid);
+    }
+
+    public async Task<PayoutsModel> PayoutsAsync(PartnerDto partner, bool isAdmin, FormErrors errors, CancellationToken ct)
+    {
+        var page = await payouts.ListAsync(partner.Id, new PayoutListQuery { Limit = 100 }, ct);
+        return new PayoutsModel(partner, page.Value?.Items ?? [], isAdmin, errors);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>The API answers 400 for a bad filter; the page shows the message and the unfiltered list.</summary>
+    private static string? Validate(EarningsQuery query)
+    {
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        return System.ComponentModel.DataAnnotations.Validator.TryValidateObject(query, new(query), results, validateAllProperties: true)
+            ? null
+            : string.Join(" ", results.Select(r => r.ErrorMessage));
+    }
+}
