@@ -24,9 +24,10 @@ public static class DatabaseSetup
 
         // Both contexts are registered; which one serves AppDbContext is read when first asked,
         // so configuration supplied late (tests, environment) still decides.
-        services.AddDbContext<SqliteAppDbContext>((sp, o) => o.UseSqlite(SqliteConnectionString(sp)));
+        services.AddDbContext<SqliteAppDbContext>((sp, o) =>
+            o.UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance));
         services.AddDbContext<SqlServerAppDbContext>((sp, o) =>
-            o.UseSqlServer(ConnectionString(sp), sql => sql.EnableRetryOnFailure()));
+            o.UseSqlServer(ConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance));
         services.AddScoped<AppDbContext>(sp => Provider(sp) == DatabaseProvider.SqlServer
             ? sp.GetRequiredService<SqlServerAppDbContext>()
             : sp.GetRequiredService<SqliteAppDbContext>());

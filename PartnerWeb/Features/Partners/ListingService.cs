@@ -89,7 +89,8 @@ public sealed class ListingService(
         if (request.Status is { } status) listing.Status = status;
 
         var after = new { status = listing.Status, commissionType = listing.CommissionType, commissionValue = listing.Rule.Value };
-        if (before != after)
+        // Anonymous types compare by value with Equals (their == compares references).
+        if (!before.Equals(after))
         {
             audit.Record(AuditActions.PartnerListingUpdated, nameof(PartnerListing), listing.Id, partner.TenantId, new { before, after });
             await db.SaveChangesAsync(ct);
