@@ -34,5 +34,6 @@ public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, 
     }
 
     [HttpGet("me")]
+    [Authorize]
     public ActionResult<UserInfo> Me() => Ok(currentUser.Required);
 }
