@@ -78,5 +78,6 @@ public sealed class LostJobRecoveryTests
         Assert.Equal(invoices.OrderBy(i => i), commissions.Select(c => c.InvoiceId).OrderBy(i => i));
         Assert.All(commissions, c => Assert.Equal(490, c.Amount));
         Assert.Equal(invoices.Count, await Flows.QueryAsync(restarted, db => db.AuditEvents.CountAsync(a => a.Action == AuditActions.ResellerCommissionAccrued)));
+        ReliabilityFigures.Record("Lost jobs", $"{invoices.Count} paid invoices whose accrual jobs were all lost, app restarted: start-up reconcile completed {invoices.Count} commissions, a second reconcile and a manual re-run of every task added 0");
     }
 }
