@@ -35,7 +35,7 @@ if [[ $test_exit -ne 0 && $failed -eq 0 ]]; then
   failed=1
 fi
 
-# The shell scripts run against a real server on a fresh database; each of their checks counts.
+# The shell scripts run against a real server on a fresh database (one each); each of their checks counts.
 source scripts/lib/server.sh
 run_script_against_server() {
   local script=$1 out
@@ -54,6 +54,23 @@ run_script_against_server() {
   fi
 }
 run_script_against_server scripts/smoke.sh
+run_script_against_server scripts/verify.sh
+
+# The proof pack builds, starts its own throw-away server and writes its report into a temporary
+# path; every row of the report's summary table counts, and a failed run counts at least once.
+proof_report="$results/step22-proof.md"
+bash scripts/proof.sh "$proof_report"
+proof_exit=$?
+# Only the summary table counts: it ends where the first section (## A) starts.
+proof_rows() { awk -v r="| $1 |" '/^## / { exit } index($0, r) && substr($0, length($0) - length(r) + 1) == r { n++ } END { print n + 0 }' "$proof_report" 2>/dev/null; }
+proof_passed=$(proof_rows PASS)
+proof_failed=$(proof_rows FAIL)
+passed=$((passed + ${proof_passed:-0}))
+failed=$((failed + ${proof_failed:-0}))
+if [[ $proof_exit -ne 0 && ${proof_failed:-0} -eq 0 ]]; then
+  echo "FAIL scripts/proof.sh exited $proof_exit"
+  failed=$((failed + 1))
+fi
 
 echo "${passed:-0} passed, ${failed} failed"
 [[ $failed -eq 0 ]]

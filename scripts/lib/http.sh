@@ -9,16 +9,41 @@ PASS_COUNT=0
 FAIL_COUNT=0
 BODY=""
 STATUS=""
+HEADERS=""
 
-# call METHOD PATH [TOKEN] [JSON] -> sets STATUS and BODY
+# call METHOD PATH [TOKEN] [JSON] -> sets STATUS, BODY and HEADERS (the response headers)
 call() {
   local method=$1 path=$2 token=${3:-} data=${4:-}
-  local args=(-s -X "$method" -o /tmp/pw_body.$$ -w '%{http_code}' "$BASE_URL$path")
+  local body_file head_file
+  body_file=$(mktemp) head_file=$(mktemp)
+  local args=(-s -X "$method" -o "$body_file" -D "$head_file" -w '%{http_code}' "$BASE_URL$path")
   [[ -n $token ]] && args+=(-H "Authorization: Bearer $token")
   [[ -n $data ]] && args+=(-H 'Content-Type: application/json' --data "$data")
   STATUS=$(curl "${args[@]}")
-  BODY=$(cat /tmp/pw_body.$$ 2>/dev/null)
-  rm -f /tmp/pw_body.$$
+  BODY=$(cat "$body_file" 2>/dev/null)
+  HEADERS=$(tr -d '\r' <"$head_file" 2>/dev/null)
+  rm -f "$body_file" "$head_file"
+}
+
+# retry_after -> the Retry-After seconds of the last response (1 when absent)
+retry_after() {
+  local seconds
+  seconds=$(sed -n 's/^[Rr]etry-[Aa]fter: *\([0-9][0-9]*\).*/\1/p' <<<"$HEADERS" | head -n 1)
+  echo "${seconds:-1}"
+}
+
+# call_patiently: like call, but when the server answers 429 it waits the announced Retry-After
+# (at most 65 s) and tries again, up to twice. For re-runs against one server within a rate window.
+call_patiently() {
+  local attempt wait
+  for attempt in 1 2 3; do
+    call "$@"
+    [[ $STATUS == 429 && $attempt -lt 3 ]] || return 0
+    wait=$(retry_after)
+    (( wait > 65 )) && wait=65
+    echo "     (rate limited on $1 $2: waiting ${wait}s as Retry-After asks)" >&2
+    sleep "$wait"
+  done
 }
 
 # check NAME EXPECTED ACTUAL
@@ -34,7 +59,7 @@ check() {
 }
 
 token_for() {
-  call POST /api/auth/token "" "{\"email\":\"$1\",\"password\":\"$DEMO_PASSWORD\"}"
+  call_patiently POST /api/auth/token "" "{\"email\":\"$1\",\"password\":\"$DEMO_PASSWORD\"}"
   jq -r '.accessToken // empty' <<<"$BODY"
 }
 
@@ -55,12 +80,14 @@ stripe_event() {
 # post_webhook BODY [SIGNATURE] -> sets STATUS and BODY
 post_webhook() {
   local payload=$1 signature=${2-$(sign_stripe "$1")}
-  local args=(-s -o /tmp/pw_body.$$ -w '%{http_code}' -X POST "$BASE_URL/api/billing/stripe/webhook"
+  local body_file
+  body_file=$(mktemp)
+  local args=(-s -o "$body_file" -w '%{http_code}' -X POST "$BASE_URL/api/billing/stripe/webhook"
     -H 'Content-Type: application/json' --data "$payload")
   [[ -n $signature ]] && args+=(-H "Stripe-Signature: $signature")
   STATUS=$(curl "${args[@]}")
-  BODY=$(cat /tmp/pw_body.$$ 2>/dev/null)
-  rm -f /tmp/pw_body.$$
+  BODY=$(cat "$body_file" 2>/dev/null)
+  rm -f "$body_file"
 }
 
 # wait_for CMD... : retries a check command for up to 20 s
