@@ -42,6 +42,8 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
         new("POST /{p}/payouts/{owed}/approve",                   401,  403,  403,  403,  403,  403,  200),
         new("POST /{p}/payouts/{approved}/mark-paid",             401,  403,  403,  403,  403,  403,  200),
         new("GET /{p}/payouts",                                   401,  403,  403,  200,  404,  404,  200),
+        new("GET /{p}/earnings.csv",                              401,  403,  403,  200,  404,  404,  200),
+        new("GET /{p}/payouts/{owed}/statement.csv",              401,  403,  403,  200,  404,  404,  200),
     ];
 
     private sealed record Row(string Endpoint, int Anonymous, int TenantStaff, int PlatformStaff, int Self, int OtherPartner, int Customer, int PlatformAdmin)
@@ -66,7 +68,7 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
             .Cast<Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute>()
             .Select(a => Route(a.HttpMethods.Single(), a.Template)).Order().ToList();
         var rows = Matrix.Select(r => r.Endpoint.Split(' ')).Select(p => Route(p[0], p[1])).Distinct().Order().ToList();
-        Assert.Equal(16, routes.Count);
+        Assert.Equal(18, routes.Count);
         Assert.Equal(routes, rows);
 
         // "{id:guid}", "{partnerId:guid}", "{p}", "{owed}" all become "{}"; the list route is "/".
@@ -100,6 +102,14 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
                 await response.AssertProblemAsync((HttpStatusCode)expected);
                 var after = await SnapshotAsync(state.Factory);
                 Assert.True(before == after, $"{row} was refused with {expected} but changed state.\nbefore: {before}\nafter:  {after}");
+            }
+            else if (template.EndsWith(".csv", StringComparison.Ordinal))
+            {
+                Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+                var lines = body.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                Assert.StartsWith("id,createdAt,kind,invoiceId,currency", lines[0]);
+                Assert.True(lines.Length > 1, $"{row} returned no rows");
+                Assert.All(lines.Skip(1), l => Assert.Contains(l.Split(',')[4], new[] { "USD" }));
             }
             else
             {

@@ -19,6 +19,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
     public DbSet<AccrualTask> AccrualTasks => Set<AccrualTask>();
+    public DbSet<InvoiceRefund> InvoiceRefunds => Set<InvoiceRefund>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
     public DbSet<ResellerAccount> ResellerAccounts => Set<ResellerAccount>();
     public DbSet<ResellerCommission> ResellerCommissions => Set<ResellerCommission>();

@@ -5,6 +5,8 @@ public enum InvoiceStatus
     Open,
     Paid,
     Void,
+    PartiallyRefunded,
+    Refunded,
 }
 
 public enum PaymentMethod
@@ -24,6 +26,9 @@ public sealed class Invoice : IKeyset
 
     public required string Currency { get; init; }
     public long Total { get; init; }
+    /// <summary>Cumulative refunds in minor units; never above <see cref="Total"/>.</summary>
+    public long RefundedAmount { get; init; }
+
     public PaymentMethod? PaymentMethod { get; init; }
     public string? PaymentReference { get; init; }
     public DateTime? PaidAt { get; init; }
@@ -54,14 +59,19 @@ public enum AccrualKind
 }
 
 /// <summary>
-/// Outbox row written with the paid transition: one per (invoice, kind). A job completes it; the
-/// reconcile job re-enqueues those still open, so a lost job never loses an accrual.
+/// Outbox row written with the paid transition (one per invoice and kind) and with each refund (one
+/// per refund and kind, with <see cref="RefundId"/> set: a reversal). A job completes it; the
+/// reconcile job re-enqueues those still open, so a lost job never loses an accrual or a reversal.
 /// </summary>
 public sealed class AccrualTask
 {
     public Guid Id { get; init; }
     public Guid InvoiceId { get; init; }
     public AccrualKind Kind { get; init; }
+
+    /// <summary>Set for a reversal task: the refund whose share of the accruals it reverses.</summary>
+    public Guid? RefundId { get; init; }
+
     public DateTime CreatedAt { get; init; }
     public DateTime? CompletedAt { get; init; }
 }
@@ -74,4 +84,32 @@ public sealed class ProcessedStripeEvent
     public Guid? InvoiceId { get; init; }
     public required string Outcome { get; set; }
     public DateTime ReceivedAt { get; init; }
+}
+
+public enum RefundSource
+{
+    Manual,
+    StripeRefund,
+    StripeDispute,
+}
+
+/// <summary>One refund of a paid invoice. Corrections are new rows; nothing that was paid is edited.</summary>
+public sealed class InvoiceRefund
+{
+    public Guid Id { get; init; }
+    public Guid InvoiceId { get; init; }
+    public long Amount { get; init; }
+
+    /// <summary>The invoice's refunded total once this refund is counted (reversals are computed from it).</summary>
+    public long CumulativeRefunded { get; init; }
+
+    public required string Currency { get; init; }
+    public RefundSource Source { get; init; }
+    public string? Reason { get; init; }
+
+    /// <summary>Idempotency: "key:&lt;Idempotency-Key&gt;" or "stripe:&lt;event id&gt;"; unique.</summary>
+    public string? ExternalKey { get; init; }
+
+    public Guid? ActorUserId { get; init; }
+    public DateTime CreatedAt { get; init; }
 }

@@ -58,12 +58,30 @@ public sealed class PartnerListing : IKeyset
         (CommissionType, CommissionPercent, CommissionFixedAmount) = (rule.Type, rule.Percent, rule.FixedAmount);
 }
 
-/// <summary>What one partner earned on one paid invoice: unique per (invoice, partner).</summary>
+/// <summary>An accrual, or a reversal that corrects one after a refund. Entries are never edited.</summary>
+public enum EntryKind
+{
+    Accrual,
+    Reversal,
+}
+
+/// <summary>
+/// One ledger entry of a partner: what it earned on a paid invoice (an accrual, unique per invoice and
+/// partner), or the negative share of a refund (a reversal, unique per refund and partner).
+/// </summary>
 public sealed class PartnerEarning : IKeyset
 {
     public Guid Id { get; init; }
     public Guid PartnerId { get; init; }
     public Guid InvoiceId { get; init; }
+    public EntryKind Kind { get; init; }
+
+    /// <summary>For a reversal: the accrual it corrects.</summary>
+    public Guid? ReversesEarningId { get; init; }
+
+    /// <summary>For a reversal: the refund it answers.</summary>
+    public Guid? RefundId { get; init; }
+
     public required string Currency { get; init; }
     public long GrossAmount { get; init; }
     public long CommissionAmount { get; init; }
@@ -71,6 +89,9 @@ public sealed class PartnerEarning : IKeyset
 
     /// <summary>Set once, by a conditional update, when a payout takes the earning.</summary>
     public Guid? PayoutId { get; init; }
+
+    /// <summary>When a payout may take it: accruals after the hold period, reversals at once.</summary>
+    public DateTime PayableAt { get; init; }
 
     public DateTime CreatedAt { get; init; }
 }
@@ -98,6 +119,10 @@ public sealed class PartnerPayout : IKeyset
     public required string PayoutDetails { get; init; }
 
     public string? Reference { get; init; }
+
+    /// <summary>The admin who generated it; null when the payout job did.</summary>
+    public Guid? GeneratedByUserId { get; init; }
+
     public DateTime? ApprovedAt { get; init; }
     public DateTime? PaidAt { get; init; }
     public DateTime CreatedAt { get; init; }

@@ -21,6 +21,9 @@ public static class FeatureServices
         services.AddOptions<StripeOptions>().BindConfiguration("Stripe");
         services.AddScoped<InvoiceService>();
         services.AddScoped<InvoicePayments>();
+        services.AddScoped<InvoiceRefunds>();
+        services.AddSingleton<IStripeRefundEventHandler, ChargeRefundedHandler>();
+        services.AddSingleton<IStripeRefundEventHandler, ChargeDisputeCreatedHandler>();
         services.AddScoped<StripeWebhookService>();
         services.AddSingleton<IStripePaymentEventHandler, InvoicePaidHandler>();
         services.AddSingleton<IStripePaymentEventHandler, CheckoutSessionCompletedHandler>();
@@ -35,6 +38,7 @@ public static class FeatureServices
         services.AddScoped<ListingService>();
         services.AddScoped<EarningService>();
         services.AddScoped<PayoutService>();
+        services.AddScoped<StatementService>();
         services.AddScoped<IAccrual, PartnerEarningsAccrual>();
         services.AddScoped<Dashboards.DashboardSections>();
         return services;

@@ -39,7 +39,10 @@ internal sealed class AccrualTaskConfiguration : IEntityTypeConfiguration<Accrua
         builder.Property(t => t.Id).ValueGeneratedNever();
         builder.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
         builder.HasOne<Invoice>().WithMany().HasForeignKey(t => t.InvoiceId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasIndex(t => new { t.InvoiceId, t.Kind }).IsUnique();
+        builder.HasOne<InvoiceRefund>().WithMany().HasForeignKey(t => t.RefundId).OnDelete(DeleteBehavior.Restrict);
+        // One accrual task per invoice and kind, one reversal task per refund and kind.
+        builder.HasIndex(t => new { t.InvoiceId, t.Kind }).IsUnique().HasFilter("RefundId IS NULL").HasDatabaseName("IX_AccrualTasks_Accrual");
+        builder.HasIndex(t => new { t.RefundId, t.Kind }).IsUnique();
         // The reconcile job looks for open tasks only.
         builder.HasIndex(t => new { t.CompletedAt, t.CreatedAt });
     }
@@ -53,5 +56,20 @@ internal sealed class ProcessedStripeEventConfiguration : IEntityTypeConfigurati
         builder.Property(e => e.EventId).HasMaxLength(255);
         builder.Property(e => e.Type).HasMaxLength(100);
         builder.Property(e => e.Outcome).HasMaxLength(32);
+    }
+}
+
+internal sealed class InvoiceRefundConfiguration : IEntityTypeConfiguration<InvoiceRefund>
+{
+    public void Configure(EntityTypeBuilder<InvoiceRefund> builder)
+    {
+        builder.Property(r => r.Id).ValueGeneratedNever();
+        builder.Property(r => r.Currency).HasMaxLength(3).IsFixedLength();
+        builder.Property(r => r.Source).HasConversion<string>().HasMaxLength(16);
+        builder.Property(r => r.Reason).HasMaxLength(500);
+        builder.Property(r => r.ExternalKey).HasMaxLength(300);
+        builder.HasOne<Invoice>().WithMany().HasForeignKey(r => r.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(r => r.ExternalKey).IsUnique();
+        builder.HasIndex(r => new { r.InvoiceId, r.CreatedAt });
     }
 }

@@ -46,11 +46,16 @@ internal sealed class PartnerEarningConfiguration : IEntityTypeConfiguration<Par
         builder.HasOne<PartnerAccount>().WithMany().HasForeignKey(e => e.PartnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Invoice>().WithMany().HasForeignKey(e => e.InvoiceId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<PartnerPayout>().WithMany().HasForeignKey(e => e.PayoutId).OnDelete(DeleteBehavior.Restrict);
-        // Exactly one earning per partner per invoice, whatever the jobs do.
-        builder.HasIndex(e => new { e.InvoiceId, e.PartnerId }).IsUnique();
-        // Lists and date filters per partner; payout generation finds the unattached per currency.
+        builder.HasOne<PartnerEarning>().WithMany().HasForeignKey(e => e.ReversesEarningId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<InvoiceRefund>().WithMany().HasForeignKey(e => e.RefundId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(e => e.Kind).HasConversion<string>().HasMaxLength(16);
+        // Exactly one accrual per partner per invoice, and one reversal per partner per refund,
+        // whatever the jobs do. (The filtered index covers accruals, whose RefundId is null.)
+        builder.HasIndex(e => new { e.InvoiceId, e.PartnerId }).IsUnique().HasFilter("Kind = 'Accrual'").HasDatabaseName("IX_PartnerEarnings_Accrual");
+        builder.HasIndex(e => new { e.InvoiceId, e.PartnerId, e.Kind, e.RefundId }).IsUnique();
+        // Lists and date filters per partner; payout generation finds the unattached, payable ones per currency.
         builder.HasIndex(e => new { e.PartnerId, e.CreatedAt, e.Id });
-        builder.HasIndex(e => new { e.PartnerId, e.PayoutId, e.Currency });
+        builder.HasIndex(e => new { e.PartnerId, e.PayoutId, e.Currency, e.PayableAt });
         builder.ToTable(t => t.HasCheckConstraint("CK_PartnerEarnings_Balance", "GrossAmount = CommissionAmount + PartnerNet"));
     }
 }

@@ -24,8 +24,12 @@ internal sealed class ResellerCommissionConfiguration : IEntityTypeConfiguration
         builder.Property(c => c.Currency).HasMaxLength(3).IsFixedLength();
         builder.HasOne<ResellerAccount>().WithMany().HasForeignKey(c => c.ResellerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Invoice>().WithMany().HasForeignKey(c => c.InvoiceId).OnDelete(DeleteBehavior.Restrict);
-        // Exactly one commission per paid invoice, whatever the job does.
-        builder.HasIndex(c => c.InvoiceId).IsUnique();
+        builder.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.HasOne<ResellerCommission>().WithMany().HasForeignKey(c => c.ReversesCommissionId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<InvoiceRefund>().WithMany().HasForeignKey(c => c.RefundId).OnDelete(DeleteBehavior.Restrict);
+        // Exactly one commission per paid invoice and one reversal per refund, whatever the job does.
+        builder.HasIndex(c => c.InvoiceId).IsUnique().HasFilter("Kind = 'Accrual'").HasDatabaseName("IX_ResellerCommissions_Accrual");
+        builder.HasIndex(c => new { c.InvoiceId, c.Kind, c.RefundId }).IsUnique();
         builder.HasIndex(c => new { c.ResellerId, c.CreatedAt, c.Id });
     }
 }

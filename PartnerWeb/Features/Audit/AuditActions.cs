@@ -9,6 +9,7 @@ public static class AuditActions
     public const string InvoicePaid = "INVOICE_PAID";
     public const string InvoiceVoided = "INVOICE_VOIDED";
     public const string InvoicePaymentMismatch = "INVOICE_PAYMENT_MISMATCH";
+    public const string InvoiceRefunded = "INVOICE_REFUNDED";
     public const string ResellerCreated = "RESELLER_CREATED";
     public const string ResellerTenantCreated = "RESELLER_TENANT_CREATED";
     public const string ResellerCommissionAccrued = "RESELLER_COMMISSION_ACCRUED";
@@ -18,6 +19,8 @@ public static class AuditActions
     public const string PartnerListingCreated = "PARTNER_LISTING_CREATED";
     public const string PartnerListingUpdated = "PARTNER_LISTING_UPDATED";
     public const string PartnerEarningAccrued = "PARTNER_EARNING_ACCRUED";
+    public const string PartnerEarningReversed = "PARTNER_EARNING_REVERSED";
+    public const string ResellerCommissionReversed = "RESELLER_COMMISSION_REVERSED";
     public const string PartnerPayoutGenerated = "PARTNER_PAYOUT_GENERATED";
     public const string PartnerPayoutApproved = "PARTNER_PAYOUT_APPROVED";
     public const string PartnerPayoutPaid = "PARTNER_PAYOUT_PAID";

@@ -21,6 +21,13 @@ public sealed class BillingApiController(InvoiceService invoices) : ApiControlle
     public async Task<ActionResult> MarkPaid(Guid id, [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] MarkPaidRequest? request, CancellationToken ct) =>
         From(await invoices.MarkPaidAsync(id, request?.Reference, ct), Ok);
 
+    [HttpPost("{id:guid}/refund")]
+    [Authorize(Policies.PlatformAdmin)]
+    public async Task<ActionResult> Refund(
+        Guid id, [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] RefundRequest? request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+        From(await invoices.RefundAsync(id, request ?? new RefundRequest(), idempotencyKey, ct), Ok);
+
     [HttpPost("{id:guid}/void")]
     [Authorize(Policies.PlatformAdmin)]
     public async Task<ActionResult> Void(Guid id, CancellationToken ct) => From(await invoices.VoidAsync(id, ct), Ok);

@@ -7,11 +7,11 @@ namespace PartnerWeb.Features.Billing;
 public sealed record InvoiceLineDto(Guid Id, Guid? MarketplaceItemId, string Description, int Quantity, long UnitAmount, long Amount);
 
 public sealed record InvoiceDto(
-    Guid Id, Guid TenantId, string Number, InvoiceStatus Status, string Currency, long Total,
+    Guid Id, Guid TenantId, string Number, InvoiceStatus Status, string Currency, long Total, long RefundedAmount,
     IReadOnlyList<InvoiceLineDto> Lines, PaymentMethod? PaymentMethod, string? PaymentReference, DateTime? PaidAt, DateTime CreatedAt)
 {
     public static InvoiceDto From(Invoice i) => new(
-        i.Id, i.TenantId, i.Number, i.Status, i.Currency, i.Total,
+        i.Id, i.TenantId, i.Number, i.Status, i.Currency, i.Total, i.RefundedAmount,
         i.Lines.Select(l => new InvoiceLineDto(l.Id, l.MarketplaceItemId, l.Description, l.Quantity, l.UnitAmount, l.Amount)).ToList(),
         i.PaymentMethod, i.PaymentReference, i.PaidAt, i.CreatedAt);
 }
@@ -26,4 +26,14 @@ public sealed class InvoiceListQuery : PageQuery
 {
     public Guid? TenantId { get; init; }
     public InvoiceStatus? Status { get; init; }
+}
+
+public sealed class RefundRequest
+{
+    /// <summary>Minor units; absent refunds whatever is left of the invoice.</summary>
+    [Range(1, long.MaxValue)]
+    public long? Amount { get; init; }
+
+    [StringLength(500)]
+    public string? Reason { get; init; }
 }

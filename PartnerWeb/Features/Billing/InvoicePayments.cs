@@ -16,9 +16,6 @@ public enum PaymentOutcome
     DuplicateEvent,
 }
 
-/// <summary>A Stripe event that carries a payment; its id makes the delivery idempotent.</summary>
-public sealed record StripeEventRef(string Id, string Type);
-
 /// <summary>
 /// A claim that an invoice was paid. Stripe claims carry the amount and currency paid, which
 /// must equal the invoice's; a manual approval carries neither.
@@ -46,22 +43,8 @@ public sealed class InvoicePayments(
             ProcessedStripeEvent? processed = null;
             if (claim.StripeEvent is { } stripeEvent)
             {
-                // Written first: a concurrent delivery of the same event fails here, before touching the invoice.
-                processed = new ProcessedStripeEvent
-                {
-                    EventId = stripeEvent.Id, Type = stripeEvent.Type, InvoiceId = claim.InvoiceId,
-                    Outcome = "processing", ReceivedAt = now,
-                };
-                db.ProcessedStripeEvents.Add(processed);
-                try
-                {
-                    await db.SaveChangesAsync(ct);
-                }
-                catch (DbUpdateException)
-                {
-                    if (await IsDuplicateAsync(tx, stripeEvent.Id, ct)) return PaymentOutcome.DuplicateEvent;
-                    throw;
-                }
+                processed = await StripeEventLedger.TryRecordAsync(db, tx, stripeEvent, claim.InvoiceId, now, ct);
+                if (processed is null) return PaymentOutcome.DuplicateEvent;
             }
 
             var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == claim.InvoiceId, ct);
@@ -74,10 +57,10 @@ public sealed class InvoicePayments(
 
             outcome = invoice.Status switch
             {
-                InvoiceStatus.Paid => PaymentOutcome.AlreadyPaid,
                 InvoiceStatus.Void => PaymentOutcome.Void,
-                _ when !Matches(claim, invoice) => RecordMismatch(claim, invoice),
-                _ => await TransitionAsync(claim, invoice, now, tasks, ct),
+                InvoiceStatus.Open when !Matches(claim, invoice) => RecordMismatch(claim, invoice),
+                InvoiceStatus.Open => await TransitionAsync(claim, invoice, now, tasks, ct),
+                _ => PaymentOutcome.AlreadyPaid,
             };
             if (processed is not null) processed.Outcome = outcome.ToString().ToLowerInvariant();
             await db.SaveChangesAsync(ct);
@@ -129,12 +112,5 @@ public sealed class InvoicePayments(
             invoice.Total, invoice.Currency, stripeEventId = claim.StripeEvent?.Id, stripeEventType = claim.StripeEvent?.Type,
         });
         return PaymentOutcome.Paid;
-    }
-
-    private async Task<bool> IsDuplicateAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, string eventId, CancellationToken ct)
-    {
-        await tx.RollbackAsync(ct);
-        db.ChangeTracker.Clear();
-        return await db.ProcessedStripeEvents.AnyAsync(e => e.EventId == eventId, ct);
     }
 }

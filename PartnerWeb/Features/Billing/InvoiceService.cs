@@ -8,7 +8,7 @@ using PartnerWeb.Infrastructure;
 namespace PartnerWeb.Features.Billing;
 
 /// <summary>Invoice reads (tenant-scoped in the query) and the admin transitions.</summary>
-public sealed class InvoiceService(AppDbContext db, CurrentUser currentUser, InvoicePayments payments, AuditLog audit)
+public sealed class InvoiceService(AppDbContext db, CurrentUser currentUser, InvoicePayments payments, InvoiceRefunds refunds, AuditLog audit)
 {
     /// <summary>Own tenant's invoices; platform admins see every tenant's (optionally one).</summary>
     private IQueryable<Invoice> Visible()
@@ -42,6 +42,26 @@ public sealed class InvoiceService(AppDbContext db, CurrentUser currentUser, Inv
             PaymentOutcome.AlreadyPaid => AppError.Conflict("The invoice is already paid."),
             PaymentOutcome.Void => AppError.Conflict("The invoice is void."),
             _ => throw new InvalidOperationException($"Unexpected outcome {outcome} of a manual payment."),
+        };
+    }
+
+    /// <summary>
+    /// Refund part or all of a paid invoice (the same path as Stripe refunds). A repeated request with
+    /// the same idempotency key answers like the first and refunds nothing more.
+    /// </summary>
+    public async Task<Result<InvoiceDto>> RefundAsync(Guid id, RefundRequest request, string? idempotencyKey, CancellationToken ct)
+    {
+        if (idempotencyKey?.Length > 200) return AppError.Validation("Idempotency-Key", "The Idempotency-Key header is at most 200 characters.");
+        var outcome = await refunds.RefundAsync(new RefundClaim(id, RefundSource.Manual, request.Amount, Full: request.Amount is null,
+            Reason: request.Reason, IdempotencyKey: string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey.Trim()), ct);
+        return outcome switch
+        {
+            RefundOutcome.Refunded or RefundOutcome.Duplicate => await GetAsync(id, ct),
+            RefundOutcome.NotFound => AppError.NotFound("Invoice"),
+            RefundOutcome.NotRefundable => AppError.Conflict("Only a paid invoice can be refunded."),
+            RefundOutcome.ExceedsRemaining => AppError.Conflict("The refund is larger than what is left to refund on this invoice."),
+            RefundOutcome.Conflict => AppError.Conflict("Another refund of this invoice was recorded at the same time; try again."),
+            _ => AppError.Validation("amount", "Nothing to refund."),
         };
     }
 

@@ -47,3 +47,32 @@ public sealed class PaymentIntentSucceededHandler : IStripePaymentEventHandler
         ? new StripePayment(StripeMetadata.InvoiceId(intent.Metadata), intent.AmountReceived, intent.Currency, intent.Id)
         : null;
 }
+
+/// <summary>What a refund-type Stripe event says: Stripe's cumulative refunded amount, or a full reversal.</summary>
+public sealed record StripeRefundNotice(string? InvoiceId, long? CumulativeRefunded, bool Full, string Currency, string Reference);
+
+/// <summary>Reads one kind of refund event; the webhook dispatches refunds to the one refund path.</summary>
+public interface IStripeRefundEventHandler
+{
+    IReadOnlyCollection<string> EventTypes { get; }
+    StripeRefundNotice? Read(Event stripeEvent);
+}
+
+public sealed class ChargeRefundedHandler : IStripeRefundEventHandler
+{
+    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.ChargeRefunded];
+
+    public StripeRefundNotice? Read(Event stripeEvent) => stripeEvent.Data.Object is Charge charge
+        ? new StripeRefundNotice(StripeMetadata.InvoiceId(charge.Metadata), charge.AmountRefunded, Full: false, charge.Currency, charge.Id)
+        : null;
+}
+
+/// <summary>A dispute reverses the whole invoice at once: the money is held by the bank from now on.</summary>
+public sealed class ChargeDisputeCreatedHandler : IStripeRefundEventHandler
+{
+    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.ChargeDisputeCreated];
+
+    public StripeRefundNotice? Read(Event stripeEvent) => stripeEvent.Data.Object is Dispute dispute
+        ? new StripeRefundNotice(StripeMetadata.InvoiceId(dispute.Metadata), null, Full: true, dispute.Currency, dispute.Id)
+        : null;
+}

@@ -19,8 +19,9 @@ public sealed record WebhookReceipt(bool Received, string Outcome);
 
 /// <summary>Verify, dedupe, dispatch: one handler per paid event type, one paid moment for all.</summary>
 public sealed class StripeWebhookService(
-    IOptions<StripeOptions> options, TimeProvider clock, AppDbContext db, InvoicePayments payments,
-    IEnumerable<IStripePaymentEventHandler> handlers, ILogger<StripeWebhookService> logger)
+    IOptions<StripeOptions> options, TimeProvider clock, AppDbContext db, InvoicePayments payments, InvoiceRefunds refunds,
+    IEnumerable<IStripePaymentEventHandler> handlers, IEnumerable<IStripeRefundEventHandler> refundHandlers,
+    ILogger<StripeWebhookService> logger)
 {
     public async Task<Result<WebhookReceipt>> HandleAsync(string json, string? signature, CancellationToken ct)
     {
@@ -44,6 +45,9 @@ public sealed class StripeWebhookService(
         if (await db.ProcessedStripeEvents.AsNoTracking().AnyAsync(e => e.EventId == stripeEvent.Id, ct))
             return new WebhookReceipt(true, "duplicate");
 
+        if (refundHandlers.FirstOrDefault(h => h.EventTypes.Contains(stripeEvent.Type)) is { } refundHandler)
+            return await RefundAsync(stripeEvent, refundHandler, ct);
+
         var handler = handlers.FirstOrDefault(h => h.EventTypes.Contains(stripeEvent.Type));
         if (handler is null)
         {
@@ -64,6 +68,30 @@ public sealed class StripeWebhookService(
         {
             PaymentOutcome.DuplicateEvent => "duplicate",
             PaymentOutcome.NotFound => "ignored",
+            _ => outcome.ToString().ToLowerInvariant(),
+        });
+    }
+
+    private async Task<Result<WebhookReceipt>> RefundAsync(Event stripeEvent, IStripeRefundEventHandler handler, CancellationToken ct)
+    {
+        var notice = handler.Read(stripeEvent);
+        if (notice is null || !Guid.TryParse(notice.InvoiceId, out var invoiceId))
+        {
+            logger.LogWarning("Stripe event {EventId} ({Type}) names no invoice of ours", stripeEvent.Id, stripeEvent.Type);
+            return new WebhookReceipt(true, "ignored");
+        }
+        var source = notice.Full ? RefundSource.StripeDispute : RefundSource.StripeRefund;
+        var outcome = await refunds.RefundAsync(new RefundClaim(
+            invoiceId, source, Full: notice.Full, StripeCumulative: notice.CumulativeRefunded, Currency: notice.Currency,
+            Reason: $"{stripeEvent.Type} {notice.Reference}", StripeEvent: new StripeEventRef(stripeEvent.Id, stripeEvent.Type)), ct);
+        if (outcome == RefundOutcome.Conflict)
+            return AppError.Conflict("A concurrent refund of this invoice was recorded; deliver the event again.");
+        return new WebhookReceipt(true, outcome switch
+        {
+            RefundOutcome.Duplicate => "duplicate",
+            RefundOutcome.NotFound => "ignored",
+            RefundOutcome.NothingToRefund or RefundOutcome.ExceedsRemaining => "nothing_to_refund",
+            RefundOutcome.NotRefundable => "not_refundable",
             _ => outcome.ToString().ToLowerInvariant(),
         });
     }

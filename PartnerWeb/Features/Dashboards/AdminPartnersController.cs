@@ -12,7 +12,7 @@ namespace PartnerWeb.Features.Dashboards;
 [Authorize(Policies.PlatformAdmin)]
 [Route("dashboard/admin/partners")]
 public sealed class AdminPartnersController(
-    PartnerAccountService accounts, ListingService listings, PayoutService payouts, DashboardSections sections) : Controller
+    PartnerAccountService accounts, ListingService listings, PayoutService payouts, DashboardSections sections, StatementService statements) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(string? status, string? q, string? cursor, CancellationToken ct)
@@ -63,6 +63,14 @@ public sealed class AdminPartnersController(
         var model = await sections.EarningsAsync(partner, from, to, cursor, isAdmin: true, ct);
         return cursor is null ? this.Fragment("_Earnings", model) : this.Fragment("_EarningRows", new EarningRowsModel(model));
     }
+
+    [HttpGet("{id:guid}/earnings.csv")]
+    public async Task<IActionResult> EarningsCsv(Guid id, string? from, string? to, CancellationToken ct) =>
+        (await statements.EarningsAsync(id, new EarningsQuery { From = from, To = to }, ct)).Value is { } csv ? csv : NotFound();
+
+    [HttpGet("{id:guid}/payouts/{payoutId:guid}/statement.csv")]
+    public async Task<IActionResult> PayoutStatement(Guid id, Guid payoutId, CancellationToken ct) =>
+        (await statements.PayoutAsync(id, payoutId, ct)).Value is { } csv ? csv : NotFound();
 
     [HttpPost("{id:guid}/payouts/generate")]
     [EnableRateLimiting(RateLimits.PartnerWrites)]

@@ -12,7 +12,7 @@ namespace PartnerWeb.Features.Dashboards;
 [Authorize(Policies.TenantAdmin)]
 [Route("dashboard/partners")]
 public sealed class PartnerDashboardController(
-    PartnerAccountService accounts, ListingService listings, DashboardSections sections) : Controller
+    PartnerAccountService accounts, ListingService listings, DashboardSections sections, StatementService statements) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(string? from, string? to, CancellationToken ct) =>
@@ -58,6 +58,14 @@ public sealed class PartnerDashboardController(
         if (!Request.IsHtmx()) return RedirectToAction(nameof(Index), new { from, to });
         return cursor is null ? this.Fragment("_Earnings", model) : this.Fragment("_EarningRows", new EarningRowsModel(model));
     }
+
+    [HttpGet("earnings.csv")]
+    public async Task<IActionResult> EarningsCsv(string? from, string? to, CancellationToken ct) =>
+        (await statements.MyEarningsAsync(new EarningsQuery { From = from, To = to }, ct)).Value is { } csv ? csv : NotFound();
+
+    [HttpGet("payouts/{payoutId:guid}/statement.csv")]
+    public async Task<IActionResult> PayoutStatement(Guid payoutId, CancellationToken ct) =>
+        await MineAsync(ct) is { } partner && (await statements.PayoutAsync(partner.Id, payoutId, ct)).Value is { } csv ? csv : NotFound();
 
     private async Task<PartnerDto?> MineAsync(CancellationToken ct) => (await accounts.MineAsync(ct)).Value;
 

@@ -4,7 +4,7 @@ using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Features.Partners;
 
-public sealed class EarningService(AppDbContext db, PartnerAccess access)
+public sealed class EarningService(AppDbContext db, PartnerAccess access, TimeProvider clock, Microsoft.Extensions.Options.IOptions<PartnerOptions> options)
 {
     public async Task<Result<EarningsPage>> ListAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
     {
@@ -14,6 +14,23 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access)
 
     public async Task<Result<EarningsPage>> ListMineAsync(EarningsQuery query, CancellationToken ct) =>
         await access.MineAsync(ct) is { } partner ? await PageAsync(partner.Id, query, ct) : AppError.NotFound("Partner account");
+
+    /// <summary>Balances ignore the date filter: they are what is owed now.</summary>
+    private async Task<IReadOnlyList<EarningBalance>> BalancesAsync(Guid partnerId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = await db.PartnerEarnings.AsNoTracking()
+            .Where(e => e.PartnerId == partnerId && e.PayoutId == null)
+            .GroupBy(e => e.Currency)
+            .Select(g => new { Currency = g.Key, Balance = g.Sum(e => e.PartnerNet), Payable = g.Sum(e => e.PayableAt <= now ? e.PartnerNet : 0) })
+            .ToListAsync(ct);
+        return rows.OrderBy(r => r.Currency, StringComparer.Ordinal).Select(r =>
+        {
+            var minimum = options.Value.MinimumFor(r.Currency);
+            var missing = Math.Max(0, Math.Max(minimum, 1) - r.Payable);
+            return new EarningBalance(r.Currency, r.Balance, r.Payable, minimum, missing);
+        }).ToList();
+    }
 
     /// <summary>Net earned per day and currency over the filter, for the dashboard chart (grouped in SQL).</summary>
     public async Task<IReadOnlyList<DailyNet>> DailyNetAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
@@ -44,6 +61,7 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access)
             .GroupBy(e => e.Currency)
             .Select(g => new EarningTotals(g.Key, g.Count(), g.Sum(e => e.GrossAmount), g.Sum(e => e.CommissionAmount), g.Sum(e => e.PartnerNet)))
             .ToListAsync(ct);
-        return new EarningsPage(page.Items, page.HasMore, page.NextCursor, totals.OrderBy(x => x.Currency, StringComparer.Ordinal).ToList());
+        return new EarningsPage(page.Items, page.HasMore, page.NextCursor, totals.OrderBy(x => x.Currency, StringComparer.Ordinal).ToList(),
+            await BalancesAsync(partnerId, ct));
     }
 }

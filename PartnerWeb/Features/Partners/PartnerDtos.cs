@@ -121,16 +121,24 @@ public sealed record ListingDto(
 }
 
 public sealed record EarningDto(
-    Guid Id, Guid PartnerId, Guid InvoiceId, string Currency, long GrossAmount, long CommissionAmount,
-    long PartnerNet, Guid? PayoutId, DateTime CreatedAt)
+    Guid Id, Guid PartnerId, Guid InvoiceId, EntryKind Kind, string Currency, long GrossAmount, long CommissionAmount,
+    long PartnerNet, Guid? PayoutId, Guid? ReversesEarningId, Guid? RefundId, DateTime PayableAt, DateTime CreatedAt)
 {
-    public static EarningDto From(PartnerEarning e) =>
-        new(e.Id, e.PartnerId, e.InvoiceId, e.Currency, e.GrossAmount, e.CommissionAmount, e.PartnerNet, e.PayoutId, e.CreatedAt);
+    public static EarningDto From(PartnerEarning e) => new(
+        e.Id, e.PartnerId, e.InvoiceId, e.Kind, e.Currency, e.GrossAmount, e.CommissionAmount, e.PartnerNet, e.PayoutId,
+        e.ReversesEarningId, e.RefundId, e.PayableAt, e.CreatedAt);
 }
 
 public sealed record EarningTotals(string Currency, int Count, long GrossAmount, long CommissionAmount, long PartnerNet);
 
-public sealed record EarningsPage(IReadOnlyList<EarningDto> Items, bool HasMore, string? NextCursor, IReadOnlyList<EarningTotals> Totals);
+/// <summary>
+/// What no payout has taken yet, per currency: the whole balance (may be negative after refunds),
+/// the part payable now (past its hold), and how much is still missing to the minimum payout.
+/// </summary>
+public sealed record EarningBalance(string Currency, long Balance, long PayableNow, long MinimumPayout, long MissingForPayout);
+
+public sealed record EarningsPage(
+    IReadOnlyList<EarningDto> Items, bool HasMore, string? NextCursor, IReadOnlyList<EarningTotals> Totals, IReadOnlyList<EarningBalance> Balances);
 
 public sealed record PayoutDto(
     Guid Id, Guid PartnerId, string Currency, long Amount, PayoutStatus Status, string? PayoutMethod,

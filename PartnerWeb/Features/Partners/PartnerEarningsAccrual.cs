@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PartnerWeb.Data;
 using PartnerWeb.Domain;
 using PartnerWeb.Features.Audit;
@@ -8,10 +9,11 @@ namespace PartnerWeb.Features.Partners;
 
 /// <summary>
 /// A paid invoice's lines whose items are listed earn for the listing's partner, under the
-/// listing's rule at accrual time, whatever the listing's or partner's status. One earning per
-/// partner per invoice (also a unique index).
+/// listing's rule at accrual time, whatever the listing's or partner's status. One accrual per
+/// partner per invoice (also a unique index). A refund adds a reversal per accrual: its share of
+/// the original gross and commission, at the original rate.
 /// </summary>
-public sealed class PartnerEarningsAccrual(AppDbContext db, AuditLog audit, IdGenerator ids, TimeProvider clock) : IAccrual
+public sealed class PartnerEarningsAccrual(AppDbContext db, AuditLog audit, IdGenerator ids, TimeProvider clock, IOptions<PartnerOptions> options) : IAccrual
 {
     public AccrualKind Kind => AccrualKind.Partner;
 
@@ -32,14 +34,46 @@ public sealed class PartnerEarningsAccrual(AppDbContext db, AuditLog audit, IdGe
         {
             var earning = new PartnerEarning
             {
-                Id = ids.NewId(), PartnerId = share.PartnerId, InvoiceId = invoice.Id, Currency = invoice.Currency,
-                GrossAmount = share.Gross, CommissionAmount = share.Commission, PartnerNet = share.Net, CreatedAt = now,
+                Id = ids.NewId(), PartnerId = share.PartnerId, InvoiceId = invoice.Id, Kind = EntryKind.Accrual, Currency = invoice.Currency,
+                GrossAmount = share.Gross, CommissionAmount = share.Commission, PartnerNet = share.Net,
+                PayableAt = now.AddDays(options.Value.HoldDays), CreatedAt = now,
             };
             db.PartnerEarnings.Add(earning);
             var tenantId = listings.Values.First(x => x.Listing.PartnerId == share.PartnerId).TenantId;
             audit.Record(AuditActions.PartnerEarningAccrued, nameof(PartnerEarning), earning.Id, tenantId, new
             {
-                earning.PartnerId, earning.InvoiceId, earning.Currency, earning.GrossAmount, earning.CommissionAmount, earning.PartnerNet,
+                earning.PartnerId, earning.InvoiceId, earning.Currency, earning.GrossAmount, earning.CommissionAmount, earning.PartnerNet, earning.PayableAt,
+            });
+        }
+    }
+
+    public async Task ReverseAsync(Invoice invoice, InvoiceRefund refund, CancellationToken ct)
+    {
+        var originals = await db.PartnerEarnings.AsNoTracking()
+            .Where(e => e.InvoiceId == invoice.Id && e.Kind == EntryKind.Accrual)
+            .Join(db.PartnerAccounts, e => e.PartnerId, p => p.Id, (e, p) => new { Earning = e, p.TenantId })
+            .ToListAsync(ct);
+        var before = refund.CumulativeRefunded - refund.Amount;
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var (original, tenantId) in originals.Select(x => (x.Earning, x.TenantId)))
+        {
+            var gross = Reversals.Share(original.GrossAmount, invoice.Total, before, refund.CumulativeRefunded);
+            var commission = Reversals.Share(original.CommissionAmount, invoice.Total, before, refund.CumulativeRefunded);
+            if (gross == 0 && commission == 0) continue;
+
+            // Reversals are payable at once: they recover money, whether or not the original was paid out.
+            var reversal = new PartnerEarning
+            {
+                Id = ids.NewId(), PartnerId = original.PartnerId, InvoiceId = invoice.Id, Kind = EntryKind.Reversal,
+                ReversesEarningId = original.Id, RefundId = refund.Id, Currency = original.Currency,
+                GrossAmount = -gross, CommissionAmount = -commission, PartnerNet = -(gross - commission),
+                PayableAt = now, CreatedAt = now,
+            };
+            db.PartnerEarnings.Add(reversal);
+            audit.Record(AuditActions.PartnerEarningReversed, nameof(PartnerEarning), reversal.Id, tenantId, new
+            {
+                reversal.PartnerId, reversal.InvoiceId, reversal.Currency, reversal.GrossAmount, reversal.CommissionAmount, reversal.PartnerNet,
+                reversesEarningId = original.Id, refundId = refund.Id,
             });
         }
     }

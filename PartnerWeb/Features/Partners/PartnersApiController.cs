@@ -14,7 +14,7 @@ namespace PartnerWeb.Features.Partners;
 [Route("api/partners")]
 [Authorize(Policies.TenantAdmin)]
 public sealed class PartnersApiController(
-    PartnerAccountService accounts, ListingService listings, EarningService earnings, PayoutService payouts) : ApiControllerBase
+    PartnerAccountService accounts, ListingService listings, EarningService earnings, PayoutService payouts, StatementService statements) : ApiControllerBase
 {
     [HttpPost("apply")]
     [EnableRateLimiting(RateLimits.PartnerWrites)]
@@ -65,6 +65,14 @@ public sealed class PartnersApiController(
     [HttpGet("{partnerId:guid}/earnings")]
     public async Task<ActionResult> Earnings(Guid partnerId, [FromQuery] EarningsQuery query, CancellationToken ct) =>
         From(await earnings.ListAsync(partnerId, query, ct), Ok);
+
+    [HttpGet("{partnerId:guid}/earnings.csv")]
+    public async Task<ActionResult> EarningsCsv(Guid partnerId, [FromQuery] EarningsQuery query, CancellationToken ct) =>
+        From(await statements.EarningsAsync(partnerId, query, ct), csv => csv);
+
+    [HttpGet("{partnerId:guid}/payouts/{payoutId:guid}/statement.csv")]
+    public async Task<ActionResult> PayoutStatement(Guid partnerId, Guid payoutId, CancellationToken ct) =>
+        From(await statements.PayoutAsync(partnerId, payoutId, ct), csv => csv);
 
     [HttpPost("{partnerId:guid}/payouts/generate")]
     [Authorize(Policies.PlatformAdmin)]

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerWeb.Auth;
 using PartnerWeb.Data;
 using PartnerWeb.Domain;
 using PartnerWeb.Features.Audit;
@@ -6,7 +8,8 @@ using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Features.Partners;
 
-public sealed class PayoutService(AppDbContext db, PartnerAccess access, AuditLog audit, IdGenerator ids, TimeProvider clock)
+public sealed class PayoutService(
+    AppDbContext db, PartnerAccess access, AuditLog audit, IdGenerator ids, TimeProvider clock, CurrentUser currentUser, IOptions<PartnerOptions> options)
 {
     public async Task<Result<GeneratedPayouts>> GenerateAsync(Guid partnerId, CancellationToken ct)
     {
@@ -16,28 +19,31 @@ public sealed class PayoutService(AppDbContext db, PartnerAccess access, AuditLo
     }
 
     /// <summary>
-    /// One owed payout per currency from the earnings no payout has taken yet. Each currency is one
-    /// transaction: insert the payout, attach the unattached earnings with one conditional UPDATE
-    /// (WHERE PayoutId IS NULL, so a concurrent generation cannot take them twice), sum them in SQL.
-    /// Nothing is loaded row by row. A currency whose sum is not positive makes no payout.
+    /// One owed payout per currency from the payable entries no payout has taken yet (accruals past
+    /// their hold, and reversals). Each currency is one transaction: insert the payout, attach the
+    /// entries with one conditional UPDATE (WHERE PayoutId IS NULL, so a concurrent generation cannot
+    /// take them twice), sum them in SQL. Nothing is loaded row by row. A currency whose sum is not
+    /// positive, or below <c>Partners:MinimumPayout</c>, makes no payout: its entries carry forward,
+    /// so a negative balance after a refund is recovered from the next payout.
     /// </summary>
     public async Task<Result<GeneratedPayouts>> GenerateForAsync(PartnerAccount partner, CancellationToken ct)
     {
         if (partner.Status != PartnerStatus.Approved)
             return AppError.Conflict($"Payouts wait while the partner is {partner.Status.ToString().ToLowerInvariant()}.");
 
+        var now = clock.GetUtcNow().UtcDateTime;
         var currencies = await db.PartnerEarnings
-            .Where(e => e.PartnerId == partner.Id && e.PayoutId == null)
+            .Where(e => e.PartnerId == partner.Id && e.PayoutId == null && e.PayableAt <= now)
             .Select(e => e.Currency).Distinct().ToListAsync(ct);
         var payouts = new List<PayoutDto>();
         foreach (var currency in currencies.Order(StringComparer.Ordinal))
         {
-            if (await GenerateOneAsync(partner, currency, ct) is { } payout) payouts.Add(PayoutDto.From(payout));
+            if (await GenerateOneAsync(partner, currency, now, ct) is { } payout) payouts.Add(PayoutDto.From(payout));
         }
         return new GeneratedPayouts(payouts);
     }
 
-    private async Task<PartnerPayout?> GenerateOneAsync(PartnerAccount partner, string currency, CancellationToken ct)
+    private async Task<PartnerPayout?> GenerateOneAsync(PartnerAccount partner, string currency, DateTime now, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var payout = new PartnerPayout
@@ -48,18 +54,19 @@ public sealed class PayoutService(AppDbContext db, PartnerAccess access, AuditLo
             Status = PayoutStatus.Owed,
             PayoutMethod = PayoutMethodOf(partner.PayoutPreferences),
             PayoutDetails = partner.PayoutPreferences,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            GeneratedByUserId = currentUser.Info?.Id,
+            CreatedAt = now,
         };
         db.PartnerPayouts.Add(payout);
         await db.SaveChangesAsync(ct);
 
         var attached = await db.PartnerEarnings
-            .Where(e => e.PartnerId == partner.Id && e.Currency == currency && e.PayoutId == null)
+            .Where(e => e.PartnerId == partner.Id && e.Currency == currency && e.PayoutId == null && e.PayableAt <= now)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayoutId, payout.Id), ct);
         var amount = attached == 0 ? 0 : await db.PartnerEarnings.Where(e => e.PayoutId == payout.Id).SumAsync(e => e.PartnerNet, ct);
-        if (attached == 0 || amount <= 0)
+        if (attached == 0 || amount <= 0 || amount < options.Value.MinimumFor(currency))
         {
-            // Lost the race, or nothing is owed: the earnings stay where they were.
+            // Lost the race, nothing is owed, or not enough yet: the entries stay where they were.
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
             return null;
@@ -96,6 +103,9 @@ public sealed class PayoutService(AppDbContext db, PartnerAccess access, AuditLo
         if (payout is null) return AppError.NotFound("Payout");
         if (partner.Status == PartnerStatus.Suspended)
             return AppError.Conflict("Payouts wait while the partner is suspended.");
+        if (to == PayoutStatus.Approved && options.Value.RequireSecondApprover && payout.GeneratedByUserId is { } generator
+            && generator == currentUser.Info?.Id)
+            return AppError.Forbidden("A second admin must approve a payout; you generated this one.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var moved = to == PayoutStatus.Approved

@@ -6,7 +6,7 @@ using PartnerWeb.Jobs;
 
 namespace PartnerWeb.Features.Resellers;
 
-/// <summary>A child tenant's paid invoice earns its reseller round(total × margin / 100), once.</summary>
+/// <summary>A child tenant's paid invoice earns its reseller round(total × margin / 100), once; refunds take back their share.</summary>
 public sealed class ResellerCommissionAccrual(AppDbContext db, AuditLog audit, IdGenerator ids, TimeProvider clock) : IAccrual
 {
     public AccrualKind Kind => AccrualKind.Reseller;
@@ -24,6 +24,7 @@ public sealed class ResellerCommissionAccrual(AppDbContext db, AuditLog audit, I
             Id = ids.NewId(),
             ResellerId = reseller.Id,
             InvoiceId = invoice.Id,
+            Kind = EntryKind.Accrual,
             TenantId = invoice.TenantId,
             Currency = invoice.Currency,
             InvoiceTotal = invoice.Total,
@@ -35,4 +36,35 @@ public sealed class ResellerCommissionAccrual(AppDbContext db, AuditLog audit, I
         audit.Record(AuditActions.ResellerCommissionAccrued, nameof(ResellerCommission), commission.Id, reseller.TenantId,
             new { commission.InvoiceId, commission.Amount, commission.Currency, commission.MarginPercent });
     }
+
+    public async Task ReverseAsync(Invoice invoice, InvoiceRefund refund, CancellationToken ct)
+    {
+        var original = await db.ResellerCommissions.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.InvoiceId == invoice.Id && c.Kind == EntryKind.Accrual, ct);
+        if (original is null) return;
+        var share = Reversals.Share(original.Amount, invoice.Total, refund.CumulativeRefunded - refund.Amount, refund.CumulativeRefunded);
+        if (share == 0) return;
+
+        var reversal = new ResellerCommission
+        {
+            Id = ids.NewId(),
+            ResellerId = original.ResellerId,
+            InvoiceId = invoice.Id,
+            Kind = EntryKind.Reversal,
+            ReversesCommissionId = original.Id,
+            RefundId = refund.Id,
+            TenantId = original.TenantId,
+            Currency = original.Currency,
+            InvoiceTotal = original.InvoiceTotal,
+            MarginPercent = original.MarginPercent,
+            Amount = -share,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.ResellerCommissions.Add(reversal);
+        audit.Record(AuditActions.ResellerCommissionReversed, nameof(ResellerCommission), reversal.Id, await TenantOfAsync(original.ResellerId, ct),
+            new { reversal.InvoiceId, reversal.Amount, reversal.Currency, reversesCommissionId = original.Id, refundId = refund.Id });
+    }
+
+    private Task<Guid> TenantOfAsync(Guid resellerId, CancellationToken ct) =>
+        db.ResellerAccounts.Where(r => r.Id == resellerId).Select(r => r.TenantId).SingleAsync(ct);
 }

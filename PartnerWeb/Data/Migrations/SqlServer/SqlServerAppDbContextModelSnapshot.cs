@@ -60,12 +60,21 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
 
+                    b.Property<Guid?>("RefundId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CompletedAt", "CreatedAt");
 
                     b.HasIndex("InvoiceId", "Kind")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_AccrualTasks_Accrual")
+                        .HasFilter("RefundId IS NULL");
+
+                    b.HasIndex("RefundId", "Kind")
+                        .IsUnique()
+                        .HasFilter("[RefundId] IS NOT NULL");
 
                     b.ToTable("AccrualTasks");
                 });
@@ -144,6 +153,9 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -199,6 +211,56 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.HasIndex("MarketplaceItemId");
 
                     b.ToTable("InvoiceLines");
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.InvoiceRefund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("ActorUserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("CumulativeRefunded")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<string>("ExternalKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExternalKey")
+                        .IsUnique()
+                        .HasFilter("[ExternalKey] IS NOT NULL");
+
+                    b.HasIndex("InvoiceId", "CreatedAt");
+
+                    b.ToTable("InvoiceRefunds");
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.MarketplaceInstall", b =>
@@ -354,25 +416,49 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.Property<Guid>("InvoiceId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<long>("PartnerNet")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTime>("PayableAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<Guid?>("PayoutId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("RefundId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("ReversesEarningId")
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
 
                     b.HasIndex("PayoutId");
 
+                    b.HasIndex("RefundId");
+
+                    b.HasIndex("ReversesEarningId");
+
                     b.HasIndex("InvoiceId", "PartnerId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_PartnerEarnings_Accrual")
+                        .HasFilter("Kind = 'Accrual'");
 
                     b.HasIndex("PartnerId", "CreatedAt", "Id");
 
-                    b.HasIndex("PartnerId", "PayoutId", "Currency");
+                    b.HasIndex("InvoiceId", "PartnerId", "Kind", "RefundId")
+                        .IsUnique()
+                        .HasFilter("[RefundId] IS NOT NULL");
+
+                    b.HasIndex("PartnerId", "PayoutId", "Currency", "PayableAt");
 
                     b.ToTable("PartnerEarnings", t =>
                         {
@@ -440,6 +526,9 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .HasMaxLength(3)
                         .HasColumnType("nchar(3)")
                         .IsFixedLength();
+
+                    b.Property<Guid?>("GeneratedByUserId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime?>("PaidAt")
                         .HasColumnType("datetime2");
@@ -547,11 +636,22 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.Property<long>("InvoiceTotal")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
                     b.Property<decimal>("MarginPercent")
                         .HasPrecision(5, 2)
                         .HasColumnType("decimal(5,2)");
 
+                    b.Property<Guid?>("RefundId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<Guid>("ResellerId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("ReversesCommissionId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<Guid>("TenantId")
@@ -560,7 +660,17 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("InvoiceId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_ResellerCommissions_Accrual")
+                        .HasFilter("Kind = 'Accrual'");
+
+                    b.HasIndex("RefundId");
+
+                    b.HasIndex("ReversesCommissionId");
+
+                    b.HasIndex("InvoiceId", "Kind", "RefundId")
+                        .IsUnique()
+                        .HasFilter("[RefundId] IS NOT NULL");
 
                     b.HasIndex("ResellerId", "CreatedAt", "Id");
 
@@ -643,6 +753,11 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("PartnerWeb.Domain.InvoiceRefund", null)
+                        .WithMany()
+                        .HasForeignKey("RefundId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.Invoice", b =>
@@ -666,6 +781,15 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("MarketplaceItemId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.InvoiceRefund", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.MarketplaceInstall", b =>
@@ -725,6 +849,16 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("PayoutId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PartnerWeb.Domain.InvoiceRefund", null)
+                        .WithMany()
+                        .HasForeignKey("RefundId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PartnerWeb.Domain.PartnerEarning", null)
+                        .WithMany()
+                        .HasForeignKey("ReversesEarningId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.PartnerListing", b =>
@@ -768,11 +902,21 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("PartnerWeb.Domain.InvoiceRefund", null)
+                        .WithMany()
+                        .HasForeignKey("RefundId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("PartnerWeb.Domain.ResellerAccount", null)
                         .WithMany()
                         .HasForeignKey("ResellerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("PartnerWeb.Domain.ResellerCommission", null)
+                        .WithMany()
+                        .HasForeignKey("ReversesCommissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.Tenant", b =>

@@ -53,11 +53,19 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RefundId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CompletedAt", "CreatedAt");
 
                     b.HasIndex("InvoiceId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("IX_AccrualTasks_Accrual")
+                        .HasFilter("RefundId IS NULL");
+
+                    b.HasIndex("RefundId", "Kind")
                         .IsUnique();
 
                     b.ToTable("AccrualTasks");
@@ -137,6 +145,9 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -192,6 +203,55 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.HasIndex("MarketplaceItemId");
 
                     b.ToTable("InvoiceLines");
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.InvoiceRefund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ActorUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CumulativeRefunded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("ExternalKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExternalKey")
+                        .IsUnique();
+
+                    b.HasIndex("InvoiceId", "CreatedAt");
+
+                    b.ToTable("InvoiceRefunds");
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.MarketplaceInstall", b =>
@@ -347,25 +407,48 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.Property<Guid>("InvoiceId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("PartnerNet")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime>("PayableAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("PayoutId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RefundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReversesEarningId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("PayoutId");
 
+                    b.HasIndex("RefundId");
+
+                    b.HasIndex("ReversesEarningId");
+
                     b.HasIndex("InvoiceId", "PartnerId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_PartnerEarnings_Accrual")
+                        .HasFilter("Kind = 'Accrual'");
 
                     b.HasIndex("PartnerId", "CreatedAt", "Id");
 
-                    b.HasIndex("PartnerId", "PayoutId", "Currency");
+                    b.HasIndex("InvoiceId", "PartnerId", "Kind", "RefundId")
+                        .IsUnique();
+
+                    b.HasIndex("PartnerId", "PayoutId", "Currency", "PayableAt");
 
                     b.ToTable("PartnerEarnings", t =>
                         {
@@ -433,6 +516,9 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT")
                         .IsFixedLength();
+
+                    b.Property<Guid?>("GeneratedByUserId")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("PaidAt")
                         .HasColumnType("TEXT");
@@ -540,11 +626,22 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.Property<long>("InvoiceTotal")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<decimal>("MarginPercent")
                         .HasPrecision(5, 2)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RefundId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ResellerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReversesCommissionId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TenantId")
@@ -553,6 +650,15 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("InvoiceId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ResellerCommissions_Accrual")
+                        .HasFilter("Kind = 'Accrual'");
+
+                    b.HasIndex("RefundId");
+
+                    b.HasIndex("ReversesCommissionId");
+
+                    b.HasIndex("InvoiceId", "Kind", "RefundId")
                         .IsUnique();
 
                     b.HasIndex("ResellerId", "CreatedAt", "Id");
@@ -636,6 +742,11 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("PartnerWeb.Domain.InvoiceRefund", null)
+                        .WithMany()
+                        .HasForeignKey("RefundId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.Invoice", b =>
@@ -659,6 +770,15 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("MarketplaceItemId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.InvoiceRefund", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.MarketplaceInstall", b =>
@@ -718,6 +838,16 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("PayoutId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PartnerWeb.Domain.InvoiceRefund", null)
+                        .WithMany()
+                        .HasForeignKey("RefundId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PartnerWeb.Domain.PartnerEarning", null)
+                        .WithMany()
+                        .HasForeignKey("ReversesEarningId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.PartnerListing", b =>
@@ -761,11 +891,21 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("PartnerWeb.Domain.InvoiceRefund", null)
+                        .WithMany()
+                        .HasForeignKey("RefundId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("PartnerWeb.Domain.ResellerAccount", null)
                         .WithMany()
                         .HasForeignKey("ResellerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("PartnerWeb.Domain.ResellerCommission", null)
+                        .WithMany()
+                        .HasForeignKey("ReversesCommissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.Tenant", b =>
