@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using PartnerWeb.Domain;
+using PartnerWeb.Features.Audit;
+using PartnerWeb.Tests.Infrastructure;
+
+namespace PartnerWeb.Tests.Integration;
+
+/// <summary>Refunds and disputes claw back: reversal entries at the original rate, netted in the next payout.</summary>
+public sealed class RefundTests(UnlimitedPartnerWritesFactory factory) : IClassFixture<UnlimitedPartnerWritesFactory>
+{
+    private async Task<(Guid PartnerId, Guid InvoiceId, HttpClient Admin)> SoldToChildAsync()
+    {
+        var partnerId = await factory.AcmePartnerAsync();
+        var itemId = await Flows.ItemIdAsync(factory, "Acme CRM Add-on");
+        using var child = await Flows.ChildTenantOwnerAsync(factory);
+        var invoiceId = await Flows.InstallAsync(child, itemId);
+        var admin = await factory.ClientAsAsync(Demo.PlatformAdmin);
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/mark-paid", new { })).AssertJsonAsync(HttpStatusCode.OK);
+        await PartnerFlows.EarningExistsAsync(factory, invoiceId, partnerId);
+        return (partnerId, invoiceId, admin);
+    }
+
+    private Task AccruedAsync(Guid invoiceId) => Flows.EventuallyAsync(() => Flows.QueryAsync(factory, db =>
+        db.AccrualTasks.Where(t => t.InvoiceId == invoiceId).AllAsync(t => t.CompletedAt != null)), "accruals and reversals of the invoice");
+
+    private Task<List<PartnerEarning>> EntriesAsync(Guid invoiceId) =>
+        Flows.QueryAsync(factory, db => db.PartnerEarnings.AsNoTracking().Where(e => e.InvoiceId == invoiceId).OrderBy(e => e.CreatedAt).ToListAsync());
+
+    /// <summary>Pays out whatever the partner is owed, so each test starts from a clean balance.</summary>
+    private static async Task SettleAsync(HttpClient admin, Guid partnerId)
+    {
+        var generated = await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null);
+        Assert.Contains(generated.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Created });
+    }
+
+    [Fact]
+    public async Task A_full_refund_before_payout_nets_to_zero_and_makes_no_payout()
+    {
+        var (partnerId, invoiceId, admin) = await SoldToChildAsync();
+        await SettleAsync(admin, partnerId);
+        var (_, second, _) = await SoldToChildAsync();
+
+        var refunded = await (await admin.PostAsJsonAsync($"/api/billing/invoices/{second}/refund", new { reason = "customer changed their mind" })).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(("refunded", 12900L), (refunded.GetProperty("status").GetString(), refunded.GetProperty("refundedAmount").GetInt64()));
+        await AccruedAsync(second);
+
+        var entries = await EntriesAsync(second);
+        Assert.Equal(2, entries.Count);
+        var reversal = entries.Single(e => e.Kind == EntryKind.Reversal);
+        Assert.Equal((-12900L, -3870L, -9030L), (reversal.GrossAmount, reversal.CommissionAmount, reversal.PartnerNet));
+        Assert.Equal(entries.Single(e => e.Kind == EntryKind.Accrual).Id, reversal.ReversesEarningId);
+        Assert.Equal(0, entries.Sum(e => e.PartnerNet));
+
+        var generated = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(0, generated.GetProperty("payouts").GetArrayLength());
+        var commissions = await Flows.QueryAsync(factory, db => db.ResellerCommissions.Where(c => c.InvoiceId == second).ToListAsync());
+        Assert.Equal(0, commissions.Sum(c => c.Amount));
+        Assert.Equal(2, commissions.Count);
+        Assert.Equal(1, await Flows.QueryAsync(factory, db => db.AuditEvents.CountAsync(a => a.Action == AuditActions.PartnerEarningReversed && a.EntityId == reversal.Id)));
+        _ = invoiceId;
+    }
+
+    [Fact]
+    public async Task A_partial_refund_after_payout_is_deducted_from_the_next_payout_to_the_minor_unit()
+    {
+        var (partnerId, invoiceId, admin) = await SoldToChildAsync();
+        await SettleAsync(admin, partnerId);
+
+        // 3333 of 12900 refunded: gross −3333, commission −round(3870 × 3333/12900) = −1000, net −2333.
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { amount = 3333 })).AssertJsonAsync(HttpStatusCode.OK);
+        await AccruedAsync(invoiceId);
+        var reversal = (await EntriesAsync(invoiceId)).Single(e => e.Kind == EntryKind.Reversal);
+        Assert.Equal((-3333L, -1000L, -2333L), (reversal.GrossAmount, reversal.CommissionAmount, reversal.PartnerNet));
+
+        // Alone, the negative balance makes no payout; it carries forward.
+        var none = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(0, none.GetProperty("payouts").GetArrayLength());
+        using var acme = await factory.ClientAsAsync(Demo.AcmeOwner);
+        var balance = (await (await acme.GetAsync("/api/partners/my/earnings")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("balances")[0];
+        Assert.Equal(-2333, balance.GetProperty("balance").GetInt64());
+
+        // The next sale's payout is 9030 − 2333.
+        var (_, next, _) = await SoldToChildAsync();
+        var payout = (await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created)).GetProperty("payouts")[0];
+        Assert.Equal(9030 - 2333, payout.GetProperty("amount").GetInt64());
+
+        // Refunding the rest reverses exactly what is left of the original.
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { })).AssertJsonAsync(HttpStatusCode.OK);
+        await AccruedAsync(invoiceId);
+        Assert.Equal(0, (await EntriesAsync(invoiceId)).Sum(e => e.PartnerNet));
+        Assert.Equal(0, (await EntriesAsync(invoiceId)).Sum(e => e.GrossAmount));
+        _ = next;
+    }
+
+    [Fact]
+    public async Task A_refund_webhook_delivered_ten_times_at_once_reverses_once()
+    {
+        var (partnerId, invoiceId, admin) = await SoldToChildAsync();
+        var payload = StripeSigner.Event("evt_refund_race", "charge.refunded",
+            $$$"""{"object":"charge","id":"ch_race","amount":12900,"amount_refunded":6450,"currency":"usd","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
+        using var stripe = factory.CreateApiClient();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => Flows.PostSignedWebhookAsync(stripe, payload))));
+        var outcomes = new List<string>();
+        foreach (var r in responses) outcomes.Add((await r.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString()!);
+        Assert.Equal(1, outcomes.Count(o => o == "refunded"));
+        Assert.Equal(9, outcomes.Count(o => o == "duplicate"));
+        await AccruedAsync(invoiceId);
+
+        var reversal = Assert.Single(await EntriesAsync(invoiceId), e => e.Kind == EntryKind.Reversal);
+        Assert.Equal((-6450L, -1935L, -4515L), (reversal.GrossAmount, reversal.CommissionAmount, reversal.PartnerNet));
+        Assert.Equal(1, await Flows.QueryAsync(factory, db => db.InvoiceRefunds.CountAsync(r => r.InvoiceId == invoiceId)));
+        Assert.Equal("partially_refunded", (await (await admin.GetAsync($"/api/billing/invoices/{invoiceId}")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+
+        // Stripe's amount_refunded is cumulative: a later event for 9000 refunds 2550 more.
+        var later = StripeSigner.Event("evt_refund_later", "charge.refunded",
+            $$$"""{"object":"charge","id":"ch_race","amount":12900,"amount_refunded":9000,"currency":"usd","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
+        Assert.Equal("refunded", (await (await Flows.PostSignedWebhookAsync(stripe, later)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString());
+        Assert.Equal(9000, await Flows.QueryAsync(factory, db => db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.RefundedAmount).SingleAsync()));
+        ReliabilityFigures.Record("Races: refunds", "1 charge.refunded delivered 10× at once: 1 refund, 1 reversal per accrual, 9 acknowledged as duplicates");
+        _ = partnerId;
+    }
+
+    [Fact]
+    public async Task A_dispute_reverses_the_whole_invoice()
+    {
+        var (_, invoiceId, admin) = await SoldToChildAsync();
+        var payload = StripeSigner.Event($"evt_dispute_{Guid.NewGuid():N}", "charge.dispute.created",
+            $$$"""{"object":"dispute","id":"dp_1","amount":12900,"currency":"usd","reason":"fraudulent","status":"needs_response","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
+        Assert.Equal("refunded", (await (await Flows.PostSignedWebhookAsync(admin, payload)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString());
+        await AccruedAsync(invoiceId);
+        Assert.Equal(0, (await EntriesAsync(invoiceId)).Sum(e => e.PartnerNet));
+        Assert.Equal("refunded", (await (await admin.GetAsync($"/api/billing/invoices/{invoiceId}")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Refunds_beyond_what_is_left_or_of_unpaid_invoices_are_refused_and_write_nothing()
+    {
+        var (_, invoiceId, admin) = await SoldToChildAsync();
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { amount = 10000 })).AssertJsonAsync(HttpStatusCode.OK);
+        await AccruedAsync(invoiceId);
+        using var globex = await factory.ClientAsAsync(Demo.GlobexOwner);
+        var open = await Flows.InstallAsync(globex, await Flows.TemplateIdAsync(factory));
+        var before = await Flows.QueryAsync(factory, async db => (await db.InvoiceRefunds.CountAsync(), await db.AuditEvents.CountAsync(), await db.AccrualTasks.CountAsync()));
+
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { amount = 2901 })).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { amount = 0 })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { amount = -5 })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { amount = "100" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{Guid.NewGuid()}/refund", new { })).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{open}/refund", new { })).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await globex.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { })).AssertProblemAsync(HttpStatusCode.Forbidden);
+
+        Assert.Equal(before, await Flows.QueryAsync(factory, async db => (await db.InvoiceRefunds.CountAsync(), await db.AuditEvents.CountAsync(), await db.AccrualTasks.CountAsync())));
+        Assert.Equal(10000, await Flows.QueryAsync(factory, db => db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.RefundedAmount).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_refunds_once()
+    {
+        var (_, invoiceId, admin) = await SoldToChildAsync();
+        async Task<HttpResponseMessage> Refund()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/billing/invoices/{invoiceId}/refund") { Content = JsonContent.Create(new { amount = 1000 }) };
+            request.Headers.Add("Idempotency-Key", "refund-ticket-42");
+            return await admin.SendAsync(request);
+        }
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(Refund)));
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1000, await Flows.QueryAsync(factory, db => db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.RefundedAmount).SingleAsync()));
+        Assert.Equal(1, await Flows.QueryAsync(factory, db => db.InvoiceRefunds.CountAsync(r => r.InvoiceId == invoiceId)));
+    }
+
+    [Fact]
+    public async Task Statements_stream_every_entry_as_csv()
+    {
+        var (partnerId, invoiceId, admin) = await SoldToChildAsync();
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { amount = 129 })).AssertJsonAsync(HttpStatusCode.OK);
+        await AccruedAsync(invoiceId);
+        var csv = await admin.GetAsync($"/api/partners/{partnerId}/earnings.csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("attachment", csv.Content.Headers.ContentDisposition?.ToString());
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).Where(f => f[3] == invoiceId.ToString()).ToList();
+        Assert.Equal(["accrual", "reversal"], rows.Select(r => r[2]).Order());
+        Assert.Equal(9030 - 90, rows.Sum(r => long.Parse(r[7])));
+
+        var generated = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created);
+        var payout = generated.GetProperty("payouts")[0];
+        var statement = await (await admin.GetAsync($"/api/partners/{partnerId}/payouts/{payout.GetProperty("id").GetGuid()}/statement.csv")).Content.ReadAsStringAsync();
+        var nets = statement.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Sum(l => long.Parse(l.Split(',')[7]));
+        Assert.Equal(payout.GetProperty("amount").GetInt64(), nets);
+    }
+}
