@@ -94,6 +94,8 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         Assert.True(app.Count >= 16, $"Found only {app.Count} non-partner /api routes: {string.Join(", ", app)}");
         Assert.True(app.SequenceEqual(rows),
             $"Routes of the app without a row: {string.Join(", ", app.Except(rows))}\nRows without a route: {string.Join(", ", rows.Except(app))}");
+        ReliabilityFigures.Record("Role × endpoint × tenant matrix",
+            $"{app.Count} non-partner /api routes, all in the table: {Matrix.Length} rows × {Enum.GetValues<Caller>().Length} callers = {Matrix.Length * Enum.GetValues<Caller>().Length} cases");
 
         // "{id:guid}" and "{id}" both become "{}".
         static string Normalize(string method, string route) => $"{method} {Regex.Replace(route, @"\{[^}]*\}", "{}")}";
