@@ -36,7 +36,10 @@ public sealed class StripeWebhookService(
             stripeEvent = EventUtility.ConstructEvent(json, signature, options.Value.WebhookSecret,
                 options.Value.ToleranceSeconds, clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
         }
-        catch (Exception ex) when (ex is StripeException or Newtonsoft.Json.JsonException or ArgumentException or FormatException)
+        // Stripe.net parses events with System.Text.Json (older versions used Newtonsoft): a correctly signed body
+        // it cannot read (truncated JSON, an amount beyond Int64) is bad input, not a server error.
+        catch (Exception ex) when (ex is StripeException or System.Text.Json.JsonException or Newtonsoft.Json.JsonException
+            or ArgumentException or FormatException)
         {
             logger.LogWarning("Stripe webhook refused: {Reason}", ex.Message);
             return new AppError(StatusCodes.Status400BadRequest, "The Stripe signature is missing, invalid or stale.");

@@ -12,8 +12,8 @@ public sealed class CreateItemRequest
     [Required]
     public ItemType? Type { get; init; }
 
-    /// <summary>Minor units (cents).</summary>
-    [Required, Range(0, long.MaxValue)]
+    /// <summary>Minor units (cents), at most <see cref="Amounts.MaxPrice"/>.</summary>
+    [Required, Range(0, Amounts.MaxPrice)]
     public long? Price { get; init; }
 
     [Required, StringLength(3, MinimumLength = 3)]

@@ -1,0 +1,395 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerWeb.Domain;
+using PartnerWeb.Tests.Infrastructure;
+
+namespace PartnerWeb.Tests.Reliability;
+
+/// <summary>
+/// Spec §3, §5–§7: every /api endpoint outside /api/partners (PartnerRoleMatrixTests has those) × every
+/// kind of caller × ids of the caller's own tenant and of another tenant, in one table. A refusal must be
+/// problem+json and write nothing (row counts of every table, and the status mix of invoices, compared before
+/// and after); so must every read. A success must say the right thing (the caller's own rows, the row asked for).
+/// </summary>
+public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClassFixture<EndpointMatrixTests.State>
+{
+    /// <summary>The columns. "Own tenant" is Acme Templates; "another tenant" is Globex.</summary>
+    public enum Caller { Anonymous, AcmeStaff, AcmeAdmin, GlobexOwner, PlatformStaff, PlatformAdmin }
+
+    // Acme is an approved partner (so its admin may publish) and a reseller with a child tenant whose paid
+    // invoice earned it a commission; Umbrella is a reseller with a child and a commission too. Variants name the
+    // id that is sent: {acme invoice} is an open invoice of Acme — a fresh one for every case of a mutating row —,
+    // {globex event} an audit event of Globex, {fresh tenant} a tenant made for the case, and so on.
+    // Token and webhook are anonymous endpoints: the caller's bearer token, if any, must make no difference.
+    private static readonly Row[] Matrix =
+    [
+        //                                                                                 anon  acme   acme  globex pltf   pltf
+        //   method and route                              variant                               staff  admin owner  staff  admin
+        new("POST /api/auth/token",                        "Acme admin's password",         200,  200,  200,  200,  200,  200),
+        new("POST /api/auth/token",                        "wrong password",                401,  401,  401,  401,  401,  401),
+        new("GET /api/auth/me",                            "",                              401,  200,  200,  200,  200,  200),
+        new("GET /api/audit",                              "",                              401,  403,  200,  200,  403,  200),
+        new("GET /api/audit",                              "?tenantId={acme}",              401,  403,  200,  200,  403,  200),
+        new("GET /api/audit/{id}",                         "{acme event}",                  401,  403,  200,  404,  403,  200),
+        new("GET /api/audit/{id}",                         "{globex event}",                401,  403,  404,  200,  403,  200),
+        new("GET /api/marketplace/items",                  "",                              401,  200,  200,  200,  200,  200),
+        new("POST /api/marketplace/items",                 "",                              401,  403,  201,  403,  403,  201),
+        new("POST /api/marketplace/items/{id}/install",    "{acme item}",                   401,  403,  201,  201,  403,  201),
+        new("POST /api/marketplace/items/{id}/install",    "{unknown item}",                401,  403,  404,  404,  403,  404),
+        new("GET /api/marketplace/installs",               "",                              401,  200,  200,  200,  200,  200),
+        new("GET /api/billing/invoices",                   "",                              401,  200,  200,  200,  200,  200),
+        new("GET /api/billing/invoices",                   "?tenantId={acme}",              401,  200,  200,  200,  200,  200),
+        new("GET /api/billing/invoices/{id}",              "{acme invoice}",                401,  200,  200,  404,  404,  200),
+        new("GET /api/billing/invoices/{id}",              "{globex invoice}",              401,  404,  404,  200,  404,  200),
+        new("POST /api/billing/invoices/{id}/mark-paid",   "{acme invoice}",                401,  403,  403,  403,  403,  200),
+        new("POST /api/billing/invoices/{id}/mark-paid",   "{globex invoice}",              401,  403,  403,  403,  403,  200),
+        new("POST /api/billing/invoices/{id}/void",        "{acme invoice}",                401,  403,  403,  403,  403,  200),
+        new("POST /api/billing/invoices/{id}/void",        "{globex invoice}",              401,  403,  403,  403,  403,  200),
+        new("POST /api/billing/stripe/webhook",            "signed, pays {acme invoice}",   200,  200,  200,  200,  200,  200),
+        new("POST /api/billing/stripe/webhook",            "unsigned, {acme invoice}",      400,  400,  400,  400,  400,  400),
+        new("POST /api/resellers",                         "{fresh tenant}",                401,  403,  403,  403,  403,  201),
+        new("POST /api/resellers",                         "{umbrella}, already a reseller",401,  403,  403,  403,  403,  409),
+        new("POST /api/resellers",                         "{unknown tenant}",              401,  403,  403,  403,  403,  404),
+        new("POST /api/resellers/me/tenants",              "",                              401,  403,  201,  404,  403,  404),
+        new("GET /api/resellers/me/tenants",               "",                              401,  403,  200,  404,  403,  404),
+        new("GET /api/resellers/me/commissions",           "",                              401,  403,  200,  404,  403,  404),
+    ];
+
+    private sealed record Row(string Endpoint, string Variant, int Anonymous, int AcmeStaff, int AcmeAdmin, int GlobexOwner, int PlatformStaff, int PlatformAdmin)
+    {
+        public int[] ByCaller => [Anonymous, AcmeStaff, AcmeAdmin, GlobexOwner, PlatformStaff, PlatformAdmin];
+        public string Method => Endpoint.Split(' ')[0];
+        public string Route => Endpoint.Split(' ')[1];
+        public string Name => Variant.Length == 0 ? Endpoint : $"{Endpoint} [{Variant}]";
+        public bool Writes => Method != "GET" && Route != "/api/auth/token";
+    }
+
+    public static TheoryData<string, Caller, int> Cases()
+    {
+        var data = new TheoryData<string, Caller, int>();
+        foreach (var row in Matrix)
+            foreach (var caller in Enum.GetValues<Caller>())
+                data.Add(row.Name, caller, row.ByCaller[(int)caller]);
+        return data;
+    }
+
+    [Fact]
+    public void The_matrix_has_a_row_for_every_non_partner_api_route_of_the_app_and_no_other()
+    {
+        var app = state.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && raw.TrimStart('/').StartsWith("api/", StringComparison.Ordinal))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["(any method)"])
+                .Select(method => Normalize(method, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
+            .Where(route => !route.Contains(" /api/partners", StringComparison.Ordinal))
+            .Distinct().Order().ToList();
+        var rows = Matrix.Select(r => Normalize(r.Method, r.Route)).Distinct().Order().ToList();
+
+        Assert.True(app.Count >= 16, $"Found only {app.Count} non-partner /api routes: {string.Join(", ", app)}");
+        Assert.True(app.SequenceEqual(rows),
+            $"Routes of the app without a row: {string.Join(", ", app.Except(rows))}\nRows without a route: {string.Join(", ", rows.Except(app))}");
+        ReliabilityFigures.Record("Role × endpoint × tenant matrix",
+            $"{app.Count} non-partner /api routes, all in the table: {Matrix.Length} rows × {Enum.GetValues<Caller>().Length} callers = {Matrix.Length * Enum.GetValues<Caller>().Length} cases");
+
+        // "{id:guid}" and "{id}" both become "{}".
+        static string Normalize(string method, string route) => $"{method} {Regex.Replace(route, @"\{[^}]*\}", "{}")}";
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Each_caller_gets_the_status_of_the_matrix(string rowName, Caller caller, int expected)
+    {
+        var row = Matrix.Single(r => r.Name == rowName);
+        var label = $"[{caller} → {row.Name}]";
+        var target = await ArrangeAsync(row);
+        using var client = await ClientAsync(caller);
+        var before = await TableCounts.ReadAsync(state.Factory);
+
+        var response = await client.SendAsync(target.Request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == expected, $"{label} expected {expected}, got {(int)response.StatusCode}: {body}");
+
+        if (expected >= 400)
+            await response.AssertProblemAsync((HttpStatusCode)expected);
+        else
+            await VerifySuccessAsync(row, caller, target, await response.AssertJsonAsync((HttpStatusCode)expected), label);
+
+        if (expected >= 400 || !row.Writes)
+        {
+            var changes = before.Diff(await TableCounts.ReadAsync(state.Factory));
+            Assert.True(changes.Length == 0, $"{label} answered {expected} but wrote: {changes}");
+        }
+    }
+
+    private sealed record Target(HttpRequestMessage Request, Guid? Id = null, string? Name = null);
+
+    /// <summary>The request of the row, with a fresh target where the row changes one.</summary>
+    private async Task<Target> ArrangeAsync(Row row)
+    {
+        switch (row.Endpoint, row.Variant)
+        {
+            case ("POST /api/auth/token", var variant):
+                return new(Json("POST", row.Route, new { email = Demo.AcmeAdmin, password = variant == "wrong password" ? "Wrong!2345" : PartnerWebFactory.Password }));
+            case ("GET /api/audit", ""):
+                return new(Get("/api/audit?limit=200"));
+            case ("GET /api/audit", "?tenantId={acme}"):
+                return new(Get($"/api/audit?limit=200&tenantId={state.Acme}"));
+            case ("GET /api/audit/{id}", var variant):
+                var eventId = variant == "{acme event}" ? state.AcmeEvent : state.GlobexEvent;
+                return new(Get($"/api/audit/{eventId}"), eventId);
+            case ("GET /api/marketplace/items", ""):
+                return new(Get("/api/marketplace/items?limit=200"));
+            case ("POST /api/marketplace/items", ""):
+                var name = $"Matrix item {Guid.NewGuid():N}";
+                return new(Json("POST", row.Route, new { name, type = "addon", price = 700, currency = "USD" }), Name: name);
+            case ("POST /api/marketplace/items/{id}/install", var variant):
+                var itemId = variant == "{acme item}" ? state.AcmeItem : Guid.NewGuid();
+                return new(new HttpRequestMessage(HttpMethod.Post, $"/api/marketplace/items/{itemId}/install"), itemId);
+            case ("GET /api/marketplace/installs", ""):
+                return new(Get("/api/marketplace/installs?limit=200"));
+            case ("GET /api/billing/invoices", ""):
+                return new(Get("/api/billing/invoices?limit=200"));
+            case ("GET /api/billing/invoices", "?tenantId={acme}"):
+                return new(Get($"/api/billing/invoices?limit=200&tenantId={state.Acme}"));
+            case ("GET /api/billing/invoices/{id}", var variant):
+                var invoiceId = variant == "{acme invoice}" ? state.AcmeInvoice : state.GlobexInvoice;
+                return new(Get($"/api/billing/invoices/{invoiceId}"), invoiceId);
+            case ("POST /api/billing/invoices/{id}/mark-paid" or "POST /api/billing/invoices/{id}/void", var variant):
+                var open = await state.OpenInvoiceAsync(variant == "{acme invoice}" ? Demo.AcmeAdmin : Demo.GlobexOwner);
+                var path = row.Route.Replace("{id}", open.ToString());
+                return new(row.Route.EndsWith("/mark-paid") ? Json("POST", path, new { reference = "matrix" }) : new HttpRequestMessage(HttpMethod.Post, path), open);
+            case ("POST /api/billing/stripe/webhook", var variant):
+                var paid = await state.OpenInvoiceAsync(Demo.AcmeAdmin);
+                var payload = StripeSigner.InvoicePaid($"evt_matrix_{Guid.NewGuid():N}", paid, 4900);
+                var webhook = new HttpRequestMessage(HttpMethod.Post, row.Route) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+                if (variant.StartsWith("signed"))
+                    webhook.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSigner.Header(payload, PartnerWebFactory.WebhookSecret, DateTimeOffset.UtcNow));
+                return new(webhook, paid);
+            case ("POST /api/resellers", var variant):
+                var tenantId = variant switch
+                {
+                    "{fresh tenant}" => await state.FreshTenantAsync(),
+                    "{unknown tenant}" => Guid.NewGuid(),
+                    _ => state.Umbrella,
+                };
+                return new(Json("POST", row.Route, new { tenantId, marginPercent = 12.5m }), tenantId);
+            case ("POST /api/resellers/me/tenants", ""):
+                var suffix = Guid.NewGuid().ToString("N")[..10];
+                return new(Json("POST", row.Route, new { name = $"Matrix child {suffix}", ownerEmail = $"owner-{suffix}@child.example", ownerPassword = "Child!2345" }),
+                    Name: $"Matrix child {suffix}");
+            case ("GET /api/auth/me" or "GET /api/resellers/me/tenants" or "GET /api/resellers/me/commissions", ""):
+                return new(Get(row.Route));
+            default:
+                throw new InvalidOperationException($"No arrangement for {row.Name}");
+        }
+
+        static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+        static HttpRequestMessage Json(string method, string path, object body) => new(new HttpMethod(method), path) { Content = JsonContent.Create(body) };
+    }
+
+    /// <summary>What each success must say, so that a 2xx from the wrong branch, or with another tenant's rows, fails.</summary>
+    private async Task VerifySuccessAsync(Row row, Caller caller, Target target, JsonElement json, string label)
+    {
+        var tenant = state.TenantOf(caller);
+        IEnumerable<JsonElement> Items() => json.GetProperty("items").EnumerateArray();
+        Guid G(JsonElement e, string name) => e.GetProperty(name).GetGuid();
+        string S(JsonElement e, string name) => e.GetProperty(name).GetString()!;
+        void OnlyTenant(Guid expectedTenant, string property = "tenantId") =>
+            Assert.True(Items().All(i => G(i, property) == expectedTenant), $"{label} returned rows of another tenant: {json}");
+        void Has(Guid id, bool expectedPresent = true) =>
+            Assert.True(Items().Any(i => G(i, "id") == id) == expectedPresent, $"{label} {(expectedPresent ? "misses" : "leaks")} {id}: {json}");
+
+        switch (row.Endpoint, row.Variant)
+        {
+            case ("POST /api/auth/token", _):
+                Assert.Equal("Bearer", S(json, "tokenType"));
+                Assert.False(string.IsNullOrEmpty(S(json, "accessToken")));
+                Assert.Equal(Demo.AcmeAdmin, S(json.GetProperty("user"), "email"));
+                break;
+            case ("GET /api/auth/me", _):
+                Assert.Equal(EmailOf(caller), S(json, "email"));
+                Assert.Equal(tenant, G(json, "tenantId"));
+                Assert.Equal(caller == Caller.PlatformAdmin, json.GetProperty("isPlatformAdmin").GetBoolean());
+                break;
+            case ("GET /api/audit", var variant):
+                if (caller != Caller.PlatformAdmin) OnlyTenant(tenant);
+                else if (variant != "") OnlyTenant(state.Acme);
+                Has(state.AcmeEvent, caller is Caller.AcmeAdmin or Caller.PlatformAdmin);
+                Has(state.GlobexEvent, variant == "" && caller is Caller.GlobexOwner or Caller.PlatformAdmin);
+                break;
+            case ("GET /api/audit/{id}" or "GET /api/billing/invoices/{id}", _):
+                Assert.Equal(target.Id, G(json, "id"));
+                break;
+            case ("GET /api/marketplace/items", _):
+                Has(state.AcmeItem);
+                break;
+            case ("POST /api/marketplace/items", _):
+                Assert.Equal(target.Name, S(json, "name"));
+                Assert.Equal(tenant, G(json, "publisherTenantId"));
+                break;
+            case ("POST /api/marketplace/items/{id}/install", _):
+                Assert.Equal((tenant, target.Id), (G(json.GetProperty("install"), "tenantId"), G(json.GetProperty("install"), "marketplaceItemId")));
+                Assert.Equal((tenant, "open"), (G(json.GetProperty("invoice"), "tenantId"), S(json.GetProperty("invoice"), "status")));
+                break;
+            case ("GET /api/marketplace/installs", _):
+                OnlyTenant(tenant);
+                Has(state.AcmeInstall, tenant == state.Acme);
+                break;
+            case ("GET /api/billing/invoices", var variant):
+                if (caller != Caller.PlatformAdmin) OnlyTenant(tenant);
+                if (variant != "") OnlyTenant(state.Acme);
+                Has(state.AcmeInvoice, tenant == state.Acme || caller == Caller.PlatformAdmin);
+                Has(state.GlobexInvoice, variant == "" && caller is Caller.GlobexOwner or Caller.PlatformAdmin);
+                break;
+            case ("POST /api/billing/invoices/{id}/mark-paid", _):
+                Assert.Equal((target.Id, "paid", "manual"), (G(json, "id"), S(json, "status"), S(json, "paymentMethod")));
+                break;
+            case ("POST /api/billing/invoices/{id}/void", _):
+                Assert.Equal((target.Id, "void"), (G(json, "id"), S(json, "status")));
+                break;
+            case ("POST /api/billing/stripe/webhook", _):
+                Assert.Equal("paid", S(json, "outcome"));
+                Assert.Equal(InvoiceStatus.Paid, await Flows.QueryAsync(state.Factory, db => db.Invoices.Where(i => i.Id == target.Id).Select(i => i.Status).SingleAsync()));
+                break;
+            case ("POST /api/resellers", _):
+                Assert.Equal((target.Id, 12.5m), (G(json, "tenantId"), json.GetProperty("marginPercent").GetDecimal()));
+                break;
+            case ("POST /api/resellers/me/tenants", _):
+                Assert.Equal((target.Name, state.AcmeReseller), (S(json.GetProperty("tenant"), "name"), G(json.GetProperty("tenant"), "resellerId")));
+                break;
+            case ("GET /api/resellers/me/tenants", _):
+                OnlyTenant(state.AcmeReseller, "resellerId");
+                Has(state.AcmeChild);
+                Has(state.UmbrellaChild, expectedPresent: false);
+                break;
+            case ("GET /api/resellers/me/commissions", _):
+                OnlyTenant(state.AcmeReseller, "resellerId");
+                Assert.True(Items().Any(c => G(c, "tenantId") == state.AcmeChild), $"{label} misses the commission of Acme's child: {json}");
+                Assert.True(Items().All(c => G(c, "tenantId") != state.UmbrellaChild), $"{label} leaks Umbrella's commission: {json}");
+                break;
+            default:
+                Assert.Fail($"{label} has no success check");
+                break;
+        }
+    }
+
+    private static string EmailOf(Caller caller) => caller switch
+    {
+        Caller.AcmeStaff => Demo.AcmeStaff,
+        Caller.AcmeAdmin => Demo.AcmeAdmin,
+        Caller.GlobexOwner => Demo.GlobexOwner,
+        Caller.PlatformStaff => Demo.PlatformStaff,
+        Caller.PlatformAdmin => Demo.PlatformAdmin,
+        _ => throw new ArgumentOutOfRangeException(nameof(caller)),
+    };
+
+    private async Task<HttpClient> ClientAsync(Caller caller) =>
+        caller == Caller.Anonymous ? state.Factory.CreateApiClient() : await state.Factory.ClientAsAsync(EmailOf(caller));
+
+    /// <summary>
+    /// One app for the class. Acme: approved partner, reseller (margin 10) with a child tenant whose invoice is
+    /// paid, an open invoice, an install, an audit event. Globex: an open invoice, an audit event. Umbrella's own
+    /// child tenant and commission must never show in Acme's lists.
+    /// </summary>
+    public sealed class State : IAsyncLifetime
+    {
+        public PartnerWebFactory Factory { get; } = PartnerWebFactory.On(null, new Dictionary<string, string?>
+        {
+            ["RateLimiting:PartnerWrites:PermitLimit"] = "100000",
+        });
+
+        public Guid Acme { get; private set; }
+        public Guid Globex { get; private set; }
+        public Guid Umbrella { get; private set; }
+        public Guid Platform { get; private set; }
+        public Guid AcmeItem { get; private set; }
+        public Guid AcmeInvoice { get; private set; }
+        public Guid AcmeInstall { get; private set; }
+        public Guid GlobexInvoice { get; private set; }
+        public Guid AcmeEvent { get; private set; }
+        public Guid GlobexEvent { get; private set; }
+        public Guid AcmeReseller { get; private set; }
+        public Guid AcmeChild { get; private set; }
+        public Guid UmbrellaChild { get; private set; }
+
+        public Guid TenantOf(Caller caller) => caller switch
+        {
+            Caller.AcmeStaff or Caller.AcmeAdmin => Acme,
+            Caller.GlobexOwner => Globex,
+            Caller.PlatformStaff or Caller.PlatformAdmin => Platform,
+            _ => Guid.Empty,
+        };
+
+        public async Task InitializeAsync()
+        {
+            (Acme, Globex, Umbrella, Platform) = await Flows.QueryAsync(Factory, async db =>
+            {
+                var tenants = await db.Tenants.ToListAsync();
+                return (tenants.Single(t => t.Name == "Acme Templates").Id, tenants.Single(t => t.Name == "Globex").Id,
+                    tenants.Single(t => t.Name == "Umbrella Resellers").Id, tenants.Single(t => t.IsPlatform).Id);
+            });
+            AcmeItem = await Flows.ItemIdAsync(Factory, "Acme CRM Add-on");
+            await PartnerFlows.ApprovedPartnerAsync(Factory, Demo.AcmeOwner);
+
+            using var admin = await Factory.ClientAsAsync(Demo.PlatformAdmin);
+            var reseller = await (await admin.PostAsJsonAsync("/api/resellers", new { tenantId = Acme, marginPercent = 10 })).AssertJsonAsync(HttpStatusCode.Created);
+            AcmeReseller = reseller.GetProperty("id").GetGuid();
+            AcmeChild = await PaidChildInvoiceAsync(admin, await Factory.ClientAsAsync(Demo.AcmeAdmin));
+            UmbrellaChild = await PaidChildInvoiceAsync(admin, await Factory.ClientAsAsync(Demo.UmbrellaOwner));
+
+            using var acme = await Factory.ClientAsAsync(Demo.AcmeAdmin);
+            var installed = await (await acme.PostAsync($"/api/marketplace/items/{await Flows.TemplateIdAsync(Factory)}/install", null)).AssertJsonAsync(HttpStatusCode.Created);
+            (AcmeInstall, AcmeInvoice) = (installed.GetProperty("install").GetProperty("id").GetGuid(), installed.GetProperty("invoice").GetProperty("id").GetGuid());
+            GlobexInvoice = await OpenInvoiceAsync(Demo.GlobexOwner);
+            AcmeEvent = (await AuditSeed.RecordForTenantAsync(Factory, "Acme Templates")).EventId;
+            GlobexEvent = (await AuditSeed.RecordForTenantAsync(Factory, "Globex")).EventId;
+        }
+
+        /// <summary>The reseller creates a child tenant whose owner buys the template, paid by hand; returns the child's id once the commission exists.</summary>
+        private async Task<Guid> PaidChildInvoiceAsync(HttpClient admin, HttpClient reseller)
+        {
+            using var _ = reseller;
+            var suffix = Guid.NewGuid().ToString("N")[..10];
+            var email = $"owner-{suffix}@child.example";
+            var created = await (await reseller.PostAsJsonAsync("/api/resellers/me/tenants", new { name = $"Child {suffix}", ownerEmail = email, ownerPassword = "Child!2345" }))
+                .AssertJsonAsync(HttpStatusCode.Created);
+            var childId = created.GetProperty("tenant").GetProperty("id").GetGuid();
+
+            using var child = Factory.CreateApiClient();
+            var token = await (await child.PostAsJsonAsync("/api/auth/token", new { email, password = "Child!2345" })).AssertJsonAsync(HttpStatusCode.OK);
+            child.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
+            var invoiceId = await Flows.InstallAsync(child, await Flows.TemplateIdAsync(Factory));
+            await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/mark-paid", new { })).AssertJsonAsync(HttpStatusCode.OK);
+            await Flows.EventuallyAsync(() => Flows.QueryAsync(Factory, db => db.ResellerCommissions.AnyAsync(c => c.InvoiceId == invoiceId)), "the child's reseller commission");
+            return childId;
+        }
+
+        /// <summary>A new open invoice of the user's tenant (the template, 4900 USD).</summary>
+        public async Task<Guid> OpenInvoiceAsync(string email)
+        {
+            using var client = await Factory.ClientAsAsync(email);
+            return await Flows.InstallAsync(client, await Flows.TemplateIdAsync(Factory));
+        }
+
+        /// <summary>A tenant that is not a reseller yet, written straight to the database (no endpoint creates plain tenants).</summary>
+        public Task<Guid> FreshTenantAsync() => Flows.QueryAsync(Factory, async db =>
+        {
+            var tenant = new Tenant { Id = Guid.CreateVersion7(), Name = $"Matrix tenant {Guid.NewGuid():N}", CreatedAt = DateTime.UtcNow };
+            db.Tenants.Add(tenant);
+            await db.SaveChangesAsync();
+            return tenant.Id;
+        });
+
+        public Task DisposeAsync()
+        {
+            Factory.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+}
