@@ -11,6 +11,7 @@ using PartnerWeb.Data;
 using PartnerWeb.Domain;
 using PartnerWeb.Features;
 using PartnerWeb.Infrastructure;
+using PartnerWeb.Infrastructure.OpenApi;
 using PartnerWeb.Jobs;
 
 namespace PartnerWeb;
@@ -47,28 +48,33 @@ public static class PartnerWebHost
                 // Validation error keys follow the JSON names (camelCase), as clients sent them.
                 o.ModelMetadataDetailsProviders.Add(new Microsoft.AspNetCore.Mvc.ModelBinding.Metadata.SystemTextJsonValidationMetadataProvider());
             })
-            .AddJsonOptions(o =>
-            {
-                o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-                // Money is a JSON integer; "100" as a string is refused, not guessed at.
-                o.JsonSerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-                o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
-            });
+            .AddJsonOptions(o => ConfigureJson(o.JsonSerializerOptions));
+        // The OpenAPI document reads the HTTP JSON options, not MVC's: the same settings, so its schemas match the wire.
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.AddPartnerWebApiDocs();
         services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureViewLocations()));
         return builder;
+    }
+
+    private static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        // Money is a JSON integer; "100" as a string is refused, not guessed at.
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
     }
 
     private static void AddPartnerWebAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(AuthSchemes.Default)
             .AddPolicyScheme(AuthSchemes.Default, "Bearer for the API, cookie for pages", o =>
-                o.ForwardDefaultSelector = http => http.Request.IsApi() ? AuthSchemes.Bearer : AuthSchemes.Cookie)
+                o.ForwardDefaultSelector = SelectScheme)
             .AddBearerToken(AuthSchemes.Bearer)
             .AddCookie(AuthSchemes.Cookie, o =>
             {
                 o.LoginPath = "/login";
                 o.LogoutPath = "/logout";
-                o.Cookie.Name = "partnerweb.auth";
+                o.Cookie.Name = AuthCookieName;
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.SlidingExpiration = true;
@@ -102,6 +108,23 @@ public static class PartnerWebHost
                 o.BearerTokenExpiration = TimeSpan.FromMinutes(config.GetValue("Auth:TokenLifetimeMinutes", 60)));
     }
 
+    private const string AuthCookieName = "partnerweb.auth";
+
+    /// <summary>
+    /// /api: bearer only. Pages: the cookie only. The OpenAPI document takes either: a bearer token when the
+    /// request carries one (curl), else the login cookie when there is one (the reference page fetches it from
+    /// the browser), else bearer, so an anonymous call gets 401 rather than a redirect to the login page.
+    /// </summary>
+    private static string SelectScheme(HttpContext http)
+    {
+        var request = http.Request;
+        if (request.IsApi()) return AuthSchemes.Bearer;
+        if (!request.IsApiDocument()) return AuthSchemes.Cookie;
+        return request.Headers.Authorization.Count == 0 && request.Cookies.ContainsKey(AuthCookieName)
+            ? AuthSchemes.Cookie
+            : AuthSchemes.Bearer;
+    }
+
     public static WebApplication UsePartnerWeb(this WebApplication app)
     {
         app.UsePartnerWebErrors();
@@ -114,6 +137,7 @@ public static class PartnerWebHost
         app.MapControllers();
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapPartnerWebHangfire();
+        app.MapPartnerWebApiDocs();
 
         InitializeAsync(app.Services).GetAwaiter().GetResult();
         return app;

@@ -67,6 +67,10 @@ public sealed class RefundTests(UnlimitedPartnerWritesFactory factory) : IClassF
     {
         var (partnerId, invoiceId, admin) = await SoldToChildAsync();
         await SettleAsync(admin, partnerId);
+        using var acme = await factory.ClientAsAsync(Demo.AcmeOwner);
+        async Task<long> BalanceAsync() => (await (await acme.GetAsync("/api/partners/my/earnings")).AssertJsonAsync(HttpStatusCode.OK))
+            .GetProperty("balances").EnumerateArray().Where(b => b.GetProperty("currency").GetString() == "USD").Sum(b => b.GetProperty("balance").GetInt64());
+        var settled = await BalanceAsync();
 
         // 3333 of 12900 refunded: gross −3333, commission −round(3870 × 3333/12900) = −1000, net −2333.
         await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { amount = 3333 })).AssertJsonAsync(HttpStatusCode.OK);
@@ -75,16 +79,15 @@ public sealed class RefundTests(UnlimitedPartnerWritesFactory factory) : IClassF
         Assert.Equal((-3333L, -1000L, -2333L), (reversal.GrossAmount, reversal.CommissionAmount, reversal.PartnerNet));
 
         // Alone, the negative balance makes no payout; it carries forward.
+        Assert.Equal(settled - 2333, await BalanceAsync());
+        Assert.True(settled - 2333 <= 0, "everything earlier was settled");
         var none = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.OK);
         Assert.Equal(0, none.GetProperty("payouts").GetArrayLength());
-        using var acme = await factory.ClientAsAsync(Demo.AcmeOwner);
-        var balance = (await (await acme.GetAsync("/api/partners/my/earnings")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("balances")[0];
-        Assert.Equal(-2333, balance.GetProperty("balance").GetInt64());
 
         // The next sale's payout is 9030 − 2333.
         var (_, next, _) = await SoldToChildAsync();
         var payout = (await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created)).GetProperty("payouts")[0];
-        Assert.Equal(9030 - 2333, payout.GetProperty("amount").GetInt64());
+        Assert.Equal(settled + 9030 - 2333, payout.GetProperty("amount").GetInt64());
 
         // Refunding the rest reverses exactly what is left of the original.
         await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { })).AssertJsonAsync(HttpStatusCode.OK);
@@ -118,6 +121,7 @@ public sealed class RefundTests(UnlimitedPartnerWritesFactory factory) : IClassF
             $$$"""{"object":"charge","id":"ch_race","amount":12900,"amount_refunded":9000,"currency":"usd","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
         Assert.Equal("refunded", (await (await Flows.PostSignedWebhookAsync(stripe, later)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString());
         Assert.Equal(9000, await Flows.QueryAsync(factory, db => db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.RefundedAmount).SingleAsync()));
+        await AccruedAsync(invoiceId);
         ReliabilityFigures.Record("Races: refunds", "1 charge.refunded delivered 10× at once: 1 refund, 1 reversal per accrual, 9 acknowledged as duplicates");
         _ = partnerId;
     }
@@ -170,6 +174,7 @@ public sealed class RefundTests(UnlimitedPartnerWritesFactory factory) : IClassF
         Assert.All(results, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(1000, await Flows.QueryAsync(factory, db => db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.RefundedAmount).SingleAsync()));
         Assert.Equal(1, await Flows.QueryAsync(factory, db => db.InvoiceRefunds.CountAsync(r => r.InvoiceId == invoiceId)));
+        await AccruedAsync(invoiceId);
     }
 
     [Fact]

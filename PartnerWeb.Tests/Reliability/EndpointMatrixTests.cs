@@ -49,6 +49,8 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         new("GET /api/billing/invoices/{id}",              "{globex invoice}",              401,  404,  404,  200,  404,  200),
         new("POST /api/billing/invoices/{id}/mark-paid",   "{acme invoice}",                401,  403,  403,  403,  403,  200),
         new("POST /api/billing/invoices/{id}/mark-paid",   "{globex invoice}",              401,  403,  403,  403,  403,  200),
+        new("POST /api/billing/invoices/{id}/refund",      "{acme paid invoice}",           401,  403,  403,  403,  403,  200),
+        new("POST /api/billing/invoices/{id}/refund",      "{globex paid invoice}",         401,  403,  403,  403,  403,  200),
         new("POST /api/billing/invoices/{id}/void",        "{acme invoice}",                401,  403,  403,  403,  403,  200),
         new("POST /api/billing/invoices/{id}/void",        "{globex invoice}",              401,  403,  403,  403,  403,  200),
         new("POST /api/billing/stripe/webhook",            "signed, pays {acme invoice}",   200,  200,  200,  200,  200,  200),
@@ -164,6 +166,11 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 var open = await state.OpenInvoiceAsync(variant == "{acme invoice}" ? Demo.AcmeAdmin : Demo.GlobexOwner);
                 var path = row.Route.Replace("{id}", open.ToString());
                 return new(row.Route.EndsWith("/mark-paid") ? Json("POST", path, new { reference = "matrix" }) : new HttpRequestMessage(HttpMethod.Post, path), open);
+            case ("POST /api/billing/invoices/{id}/refund", var variant):
+                var toRefund = await state.OpenInvoiceAsync(variant == "{acme paid invoice}" ? Demo.AcmeAdmin : Demo.GlobexOwner);
+                using (var payer = await state.Factory.ClientAsAsync(Demo.PlatformAdmin))
+                    await (await payer.PostAsJsonAsync($"/api/billing/invoices/{toRefund}/mark-paid", new { })).AssertJsonAsync(HttpStatusCode.OK);
+                return new(Json("POST", row.Route.Replace("{id}", toRefund.ToString()), new { reason = "matrix" }), toRefund);
             case ("POST /api/billing/stripe/webhook", var variant):
                 var paid = await state.OpenInvoiceAsync(Demo.AcmeAdmin);
                 var payload = StripeSigner.InvoicePaid($"evt_matrix_{Guid.NewGuid():N}", paid, 4900);
@@ -252,6 +259,10 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 break;
             case ("POST /api/billing/invoices/{id}/void", _):
                 Assert.Equal((target.Id, "void"), (G(json, "id"), S(json, "status")));
+                break;
+            case ("POST /api/billing/invoices/{id}/refund", _):
+                Assert.Equal((target.Id, "refunded"), (G(json, "id"), S(json, "status")));
+                Assert.Equal(json.GetProperty("total").GetInt64(), json.GetProperty("refundedAmount").GetInt64());
                 break;
             case ("POST /api/billing/stripe/webhook", _):
                 Assert.Equal("paid", S(json, "outcome"));

@@ -138,7 +138,7 @@ public sealed class HostileInputTests(HostileInputTests.State state) : IClassFix
             Set("listing", "commissionType", "\"percentage\""), Set("listing", "commissionType", "1"), Set("listing", "commissionType", "\"0\""), Set("listing", "commissionType", "\"\""),
             Set("listing patch", "status", "\"deleted\""), Set("listing patch", "status", "0"), Set("listing patch", "status", "\"1\""),
             Set("listing patch", "commissionType", "\"flat\""), Set("listing patch", "commissionType", "2"),
-            Query("invoices", "?status=refunded", "status"), Query("partners", "?status=deleted", "status"), Query("payouts", "?status=cancelled", "status"),
+            Query("invoices", "?status=settled", "status"), Query("partners", "?status=deleted", "status"), Query("payouts", "?status=cancelled", "status"),
         ],
         ["Bad GUIDs in path and body"] =
         [

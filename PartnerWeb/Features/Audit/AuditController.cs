@@ -20,11 +20,13 @@ public sealed record AuditEventDto(
 
 [Route("api/audit")]
 [Authorize(Policies.TenantAdmin)]
+[Tags("Audit")]
 public sealed class AuditController(AppDbContext db, CurrentUser currentUser) : ApiControllerBase
 {
     /// <summary>Platform admins read every tenant's events; a tenant's owner/admin only their own.</summary>
     [HttpGet]
-    public async Task<ActionResult> List(
+    [EndpointSummary("Audit events (platform admins: all; owner/admin: their tenant's)")]
+    public async Task<ActionResult<Page<AuditEventDto>>> List(
         [FromQuery] string? action, [FromQuery] Guid? entityId, [FromQuery] Guid? tenantId,
         [FromQuery] PageQuery page, CancellationToken ct)
     {
@@ -37,6 +39,7 @@ public sealed class AuditController(AppDbContext db, CurrentUser currentUser) : 
     }
 
     [HttpGet("{id:guid}")]
+    [EndpointSummary("An audit event")]
     public async Task<ActionResult<AuditEventDto>> Get(Guid id, CancellationToken ct) =>
         await Visible().FirstOrDefaultAsync(a => a.Id == id, ct) is { } e
             ? Ok(AuditEventDto.From(e))

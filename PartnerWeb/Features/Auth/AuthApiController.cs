@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PartnerWeb.Auth;
 using PartnerWeb.Infrastructure;
+using PartnerWeb.Infrastructure.OpenApi;
 
 namespace PartnerWeb.Features.Auth;
 
@@ -17,10 +18,14 @@ public sealed class TokenRequest
 }
 
 [Route("api/auth")]
+[Tags("Auth")]
 public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, CurrentUser currentUser) : ApiControllerBase
 {
     [HttpPost("token")]
     [AllowAnonymous]
+    [EndpointSummary("Exchange email and password for a bearer token")]
+    [ProblemResponse(StatusCodes.Status401Unauthorized)]
+    [ProblemResponse(StatusCodes.Status429TooManyRequests)]
     public async Task<ActionResult<TokenResponse>> Token(TokenRequest request, CancellationToken ct)
     {
         if (throttle.TryAcquire(HttpContext, request.Email) is { } wait)
@@ -35,5 +40,6 @@ public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, 
 
     [HttpGet("me")]
     [Authorize]
+    [EndpointSummary("The signed-in user")]
     public ActionResult<UserInfo> Me() => Ok(currentUser.Required);
 }

@@ -1,6 +1,8 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using PartnerWeb.Domain;
 using PartnerWeb.Infrastructure;
 
@@ -18,7 +20,7 @@ public sealed class ApplyRequest
     public string? Country { get; init; }
 
     /// <summary>A JSON object with at least <c>method</c>; the rest is the partner's to choose.</summary>
-    [Required]
+    [Required, Description("A JSON object with at least \"method\" (e.g. \"bank_transfer\"); the rest is the partner's to choose.")]
     public JsonElement? PayoutPreferences { get; init; }
 }
 
@@ -34,6 +36,8 @@ public sealed class CreateListingRequest
     public Guid? MarketplaceItemId { get; init; }
 
     public CommissionType? CommissionType { get; init; }
+
+    [Description("percent: 0–100 with at most two decimals; fixed: integer minor units of the item's currency per unit sold")]
     public decimal? CommissionValue { get; init; }
 }
 
@@ -41,8 +45,11 @@ public sealed class UpdateListingRequest
 {
     public ListingStatus? Status { get; init; }
     public CommissionType? CommissionType { get; init; }
+
+    [Description("percent: 0–100 with at most two decimals; fixed: integer minor units of the item's currency per unit sold")]
     public decimal? CommissionValue { get; init; }
 
+    [JsonIgnore]
     public bool ChangesCommission => CommissionType is not null || CommissionValue is not null;
 }
 
@@ -113,7 +120,8 @@ public sealed record PartnerDto(
 }
 
 public sealed record ListingDto(
-    Guid Id, Guid PartnerId, Guid MarketplaceItemId, CommissionType CommissionType, decimal CommissionValue,
+    Guid Id, Guid PartnerId, Guid MarketplaceItemId, CommissionType CommissionType,
+    [property: Description("percent: 0–100 with at most two decimals; fixed: integer minor units of the item's currency per unit sold")] decimal CommissionValue,
     ListingStatus Status, DateTime CreatedAt)
 {
     public static ListingDto From(PartnerListing l) =>

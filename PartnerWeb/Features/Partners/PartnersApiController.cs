@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using PartnerWeb.Auth;
 using PartnerWeb.Infrastructure;
+using PartnerWeb.Infrastructure.OpenApi;
 
 namespace PartnerWeb.Features.Partners;
 
@@ -13,86 +14,121 @@ namespace PartnerWeb.Features.Partners;
 /// </summary>
 [Route("api/partners")]
 [Authorize(Policies.TenantAdmin)]
+[Tags("Partners")]
 public sealed class PartnersApiController(
     PartnerAccountService accounts, ListingService listings, EarningService earnings, PayoutService payouts, StatementService statements) : ApiControllerBase
 {
     [HttpPost("apply")]
     [EnableRateLimiting(RateLimits.PartnerWrites)]
-    public async Task<ActionResult> Apply(ApplyRequest request, CancellationToken ct) =>
+    [EndpointSummary("Apply as a partner (owner/admin of a non-platform tenant)")]
+    [ProducesResponseType(StatusCodes.Status201Created)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    public async Task<ActionResult<PartnerDto>> Apply(ApplyRequest request, CancellationToken ct) =>
         From(await accounts.ApplyAsync(request, ct), p => Created($"/api/partners/{p.Id}", p));
 
     [HttpGet("me")]
-    public async Task<ActionResult> Me(CancellationToken ct) => From(await accounts.MineAsync(ct), Ok);
+    [EndpointSummary("The caller's own partner account")]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
+    public async Task<ActionResult<PartnerDto>> Me(CancellationToken ct) => From(await accounts.MineAsync(ct), Ok);
 
     [HttpGet("my/earnings")]
-    public async Task<ActionResult> MyEarnings([FromQuery] EarningsQuery query, CancellationToken ct) =>
+    [EndpointSummary("The caller's own earnings, with per-currency totals")]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
+    public async Task<ActionResult<EarningsPage>> MyEarnings([FromQuery] EarningsQuery query, CancellationToken ct) =>
         From(await earnings.ListMineAsync(query, ct), Ok);
 
     [HttpGet("my/payouts")]
-    public async Task<ActionResult> MyPayouts([FromQuery] PayoutListQuery query, CancellationToken ct) =>
+    [EndpointSummary("The caller's own payouts")]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
+    public async Task<ActionResult<Page<PayoutDto>>> MyPayouts([FromQuery] PayoutListQuery query, CancellationToken ct) =>
         From(await payouts.ListMineAsync(query, ct), Ok);
 
     [HttpGet]
     [Authorize(Policies.PlatformAdmin)]
-    public async Task<ActionResult> List([FromQuery] PartnerListQuery query, CancellationToken ct) => Ok(await accounts.ListAsync(query, ct));
+    [EndpointSummary("List partners (platform admins)")]
+    public async Task<ActionResult<Page<PartnerDto>>> List([FromQuery] PartnerListQuery query, CancellationToken ct) => Ok(await accounts.ListAsync(query, ct));
 
     [HttpGet("{id:guid}")]
-    public async Task<ActionResult> Get(Guid id, CancellationToken ct) => From(await accounts.GetAsync(id, ct), Ok);
+    [EndpointSummary("A partner account")]
+    public async Task<ActionResult<PartnerDto>> Get(Guid id, CancellationToken ct) => From(await accounts.GetAsync(id, ct), Ok);
 
     [HttpPost("{id:guid}/approve")]
     [Authorize(Policies.PlatformAdmin)]
-    public async Task<ActionResult> Approve(Guid id, CancellationToken ct) => From(await accounts.ApproveAsync(id, ct), Ok);
+    [EndpointSummary("Approve a pending or suspended partner")]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    public async Task<ActionResult<PartnerDto>> Approve(Guid id, CancellationToken ct) => From(await accounts.ApproveAsync(id, ct), Ok);
 
     [HttpPost("{id:guid}/suspend")]
     [Authorize(Policies.PlatformAdmin)]
-    public async Task<ActionResult> Suspend(
+    [EndpointSummary("Suspend a pending or approved partner")]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    public async Task<ActionResult<PartnerDto>> Suspend(
         Guid id, [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] SuspendRequest? request, CancellationToken ct) =>
         From(await accounts.SuspendAsync(id, request?.Reason, ct), Ok);
 
     [HttpPost("{partnerId:guid}/listings")]
     [EnableRateLimiting(RateLimits.PartnerWrites)]
-    public async Task<ActionResult> CreateListing(Guid partnerId, CreateListingRequest request, CancellationToken ct) =>
+    [EndpointSummary("List a marketplace item for a partner")]
+    [ProducesResponseType(StatusCodes.Status201Created)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    public async Task<ActionResult<ListingDto>> CreateListing(Guid partnerId, CreateListingRequest request, CancellationToken ct) =>
         From(await listings.CreateAsync(partnerId, request, ct), l => Created($"/api/partners/{partnerId}/listings/{l.Id}", l));
 
     [HttpPatch("{partnerId:guid}/listings/{listingId:guid}")]
-    public async Task<ActionResult> UpdateListing(Guid partnerId, Guid listingId, UpdateListingRequest request, CancellationToken ct) =>
+    [EndpointSummary("Change a listing (partner self: status only)")]
+    public async Task<ActionResult<ListingDto>> UpdateListing(Guid partnerId, Guid listingId, UpdateListingRequest request, CancellationToken ct) =>
         From(await listings.UpdateAsync(partnerId, listingId, request, ct), Ok);
 
     [HttpGet("{partnerId:guid}/listings")]
-    public async Task<ActionResult> Listings(Guid partnerId, [FromQuery] PageQuery query, CancellationToken ct) =>
+    [EndpointSummary("A partner's listings")]
+    public async Task<ActionResult<Page<ListingDto>>> Listings(Guid partnerId, [FromQuery] PageQuery query, CancellationToken ct) =>
         From(await listings.ListAsync(partnerId, query, ct), Ok);
 
     [HttpGet("{partnerId:guid}/earnings")]
-    public async Task<ActionResult> Earnings(Guid partnerId, [FromQuery] EarningsQuery query, CancellationToken ct) =>
+    [EndpointSummary("A partner's earnings, with per-currency totals over the whole filter")]
+    public async Task<ActionResult<EarningsPage>> Earnings(Guid partnerId, [FromQuery] EarningsQuery query, CancellationToken ct) =>
         From(await earnings.ListAsync(partnerId, query, ct), Ok);
 
     [HttpGet("{partnerId:guid}/earnings.csv")]
+    [EndpointSummary("The partner's ledger entries as CSV, streamed (from/to as for earnings)")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     public async Task<ActionResult> EarningsCsv(Guid partnerId, [FromQuery] EarningsQuery query, CancellationToken ct) =>
         From(await statements.EarningsAsync(partnerId, query, ct), csv => csv);
 
     [HttpGet("{partnerId:guid}/payouts/{payoutId:guid}/statement.csv")]
+    [EndpointSummary("The entries one payout took, as CSV; their nets sum to the payout's amount")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     public async Task<ActionResult> PayoutStatement(Guid partnerId, Guid payoutId, CancellationToken ct) =>
         From(await statements.PayoutAsync(partnerId, payoutId, ct), csv => csv);
 
     [HttpPost("{partnerId:guid}/payouts/generate")]
     [Authorize(Policies.PlatformAdmin)]
     [EnableRateLimiting(RateLimits.PartnerWrites)]
-    public async Task<ActionResult> GeneratePayouts(Guid partnerId, CancellationToken ct) =>
+    [EndpointSummary("Generate one owed payout per currency (201; 200 with none when nothing is owed)")]
+    [ProducesResponseType(StatusCodes.Status201Created)]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    public async Task<ActionResult<GeneratedPayouts>> GeneratePayouts(Guid partnerId, CancellationToken ct) =>
         From(await payouts.GenerateAsync(partnerId, ct), g => g.Payouts.Count > 0 ? StatusCode(StatusCodes.Status201Created, g) : Ok(g));
 
     [HttpPost("{partnerId:guid}/payouts/{payoutId:guid}/approve")]
     [Authorize(Policies.PlatformAdmin)]
-    public async Task<ActionResult> ApprovePayout(Guid partnerId, Guid payoutId, CancellationToken ct) =>
+    [EndpointSummary("Approve an owed payout")]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    public async Task<ActionResult<PayoutDto>> ApprovePayout(Guid partnerId, Guid payoutId, CancellationToken ct) =>
         From(await payouts.ApproveAsync(partnerId, payoutId, ct), Ok);
 
     [HttpPost("{partnerId:guid}/payouts/{payoutId:guid}/mark-paid")]
     [Authorize(Policies.PlatformAdmin)]
-    public async Task<ActionResult> MarkPayoutPaid(
+    [EndpointSummary("Mark an approved payout paid")]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    public async Task<ActionResult<PayoutDto>> MarkPayoutPaid(
         Guid partnerId, Guid payoutId,
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] PayoutMarkPaidRequest? request, CancellationToken ct) =>
         From(await payouts.MarkPaidAsync(partnerId, payoutId, request?.Reference, ct), Ok);
 
     [HttpGet("{partnerId:guid}/payouts")]
-    public async Task<ActionResult> Payouts(Guid partnerId, [FromQuery] PayoutListQuery query, CancellationToken ct) =>
+    [EndpointSummary("A partner's payouts")]
+    public async Task<ActionResult<Page<PayoutDto>>> Payouts(Guid partnerId, [FromQuery] PayoutListQuery query, CancellationToken ct) =>
         From(await payouts.ListAsync(partnerId, query, ct), Ok);
 }

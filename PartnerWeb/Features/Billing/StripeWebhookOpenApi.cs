@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace PartnerWeb.Features.Billing;
+
+/// <summary>
+/// The webhook reads its body raw (the signature covers the exact bytes), so the document cannot see a
+/// request type: this describes the body Stripe sends and the signature header.
+/// </summary>
+public static class StripeWebhookOpenApi
+{
+    public static async Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        if (context.Description.ActionDescriptor is not ControllerActionDescriptor { ControllerTypeInfo: var controller }
+            || controller.AsType() != typeof(StripeWebhookController)) return;
+
+        operation.Description =
+            "Stripe calls this; it needs no token. The `Stripe-Signature` header is verified with `Stripe:WebhookSecret` " +
+            "(tolerance 300 s, any `api_version`). Handled types: `invoice.paid`, `invoice.payment_succeeded`, " +
+            "`checkout.session.completed` (with `payment_status` `paid`) and `payment_intent.succeeded`. The amount and " +
+            "currency must equal the invoice's, else the invoice stays open (outcome `mismatch`). Answers 200 " +
+            "`{ received, outcome }` with outcome `paid`, `duplicate`, `alreadypaid`, `void`, `mismatch` or `ignored`.";
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = "Stripe-Signature",
+            In = ParameterLocation.Header,
+            Required = true,
+            Description = "`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" keyed by the webhook secret>`",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        });
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(StripeWebhookEvent), null, ct) },
+            },
+        };
+    }
+}
+
+/// <summary>The fields of a Stripe event the webhook reads (documentation only; Stripe.net parses the body).</summary>
+public sealed class StripeWebhookEvent
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("type")] public required string Type { get; init; }
+    [JsonPropertyName("api_version")] public string? ApiVersion { get; init; }
+    [JsonPropertyName("created")] public long? Created { get; init; }
+    [JsonPropertyName("data")] public required StripeWebhookEventData Data { get; init; }
+}
+
+public sealed class StripeWebhookEventData
+{
+    [JsonPropertyName("object")] public required StripeWebhookObject Object { get; init; }
+}
+
+/// <summary>An invoice, a checkout session or a payment intent: each sets the amount field of its kind.</summary>
+public sealed class StripeWebhookObject
+{
+    [JsonPropertyName("id")] public string? Id { get; init; }
+    [JsonPropertyName("object")] public string? Object { get; init; }
+    [JsonPropertyName("metadata")] public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+    [JsonPropertyName("client_reference_id")] public string? ClientReferenceId { get; init; }
+    [JsonPropertyName("payment_status")] public string? PaymentStatus { get; init; }
+    [JsonPropertyName("amount_paid")] public long? AmountPaid { get; init; }
+    [JsonPropertyName("amount_total")] public long? AmountTotal { get; init; }
+    [JsonPropertyName("amount_received")] public long? AmountReceived { get; init; }
+    [JsonPropertyName("currency")] public string? Currency { get; init; }
+}
