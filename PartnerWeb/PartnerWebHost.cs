@@ -45,6 +45,7 @@ public static class PartnerWebHost
         services.AddControllersWithViews(o =>
             {
                 o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+                o.Filters.Add(new RejectControlCharacters());
                 // Validation error keys follow the JSON names (camelCase), as clients sent them.
                 o.ModelMetadataDetailsProviders.Add(new Microsoft.AspNetCore.Mvc.ModelBinding.Metadata.SystemTextJsonValidationMetadataProvider());
             })

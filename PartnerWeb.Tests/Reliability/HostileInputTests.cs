@@ -170,7 +170,7 @@ public sealed class HostileInputTests(HostileInputTests.State state) : IClassFix
         ],
         ["Unicode and control characters"] =
         [
-            Set("token", "email", Str("owner@acme.example\0"), 401), Set("token", "email", Str("owner@acme.example\u202E"), 401),
+            Set("token", "email", Str("owner@acme.example\0")), Set("token", "email", Str("owner@acme.example\u202E")),
             Set("token", "email", "\"\\uD800@acme.example\""),
             Set("item", "currency", Str("U\0D")), Set("item", "currency", Str("ＵＳＤ")), Set("item", "currency", Str("US\u202E")),
             Set("item", "name", "\"a\\uD800b\""), new Probe("item", "invalid UTF-8 bytes in name", 400, Field: "name", Bytes: InvalidUtf8Item()),
@@ -303,7 +303,8 @@ public sealed class HostileInputTests(HostileInputTests.State state) : IClassFix
     [Fact]
     public async Task Hostile_looking_valid_text_is_stored_verbatim_and_rendered_escaped()
     {
-        const string displayName = "<script>alert('pwn')</script> '; DROP TABLE Tenants;-- Zoë 🚀 مرحبا \u202Egnp.exe";
+        // Bidirectional overrides (U+202E …) are refused as input; right-to-left script itself is fine.
+        const string displayName = "<script>alert('pwn')</script> '; DROP TABLE Tenants;-- Zoë 🚀 مرحبا gnp.exe";
         const string contactEmail = "<b>x</b>@globex.example";
         const string itemName = "<img src=x onerror=alert(1)> \" onmouseover=\"alert(2) 👩‍💻";
         var tenantsBefore = await Flows.QueryAsync(state.Factory, db => db.Tenants.CountAsync());
