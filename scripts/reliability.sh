@@ -14,6 +14,7 @@ dotnet build PartnerWeb.sln -c Release -v quiet >/dev/null || exit 1
 RELIABILITY_FIGURES="$figures" dotnet test PartnerWeb.sln --no-build -c Release --logger "console;verbosity=minimal" > "$figures.log" 2>&1
 status=$?
 summary=$(grep -E '^(Passed|Failed)!' "$figures.log" | tail -n 1)
+failures=$(grep -E '^\s+Failed [A-Za-z]' "$figures.log" | sed 's/^ *Failed /- /' | head -n 20)
 rm -f "$figures.log"
 
 {
@@ -23,6 +24,11 @@ rm -f "$figures.log"
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); SQLite $(sqlite3 --version | cut -d' ' -f1)."
   echo
   echo "Test run: ${summary:-no summary (the run did not finish)}"
+  if [[ -n $failures ]]; then
+    echo
+    echo "Failed in this run (their figures, if any, are missing below):"
+    echo "$failures"
+  fi
   echo
   echo "Every figure below was measured by a test in \`PartnerWeb.Tests\` during that run; a test that"
   echo "records a figure has asserted it first."
