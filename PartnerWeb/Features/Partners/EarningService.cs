@@ -43,14 +43,8 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access, TimePr
         return rows.Select(r => new DailyNet(DateOnly.FromDateTime(r.Date), r.Currency, r.Net)).OrderBy(r => r.Day).ToList();
     }
 
-    private IQueryable<Domain.PartnerEarning> Filtered(Guid partnerId, EarningsQuery query)
-    {
-        var (from, to) = query.Range();
-        var earnings = db.PartnerEarnings.AsNoTracking().Where(e => e.PartnerId == partnerId);
-        if (from is { } f) earnings = earnings.Where(e => e.CreatedAt >= f);
-        if (to is { } t) earnings = earnings.Where(e => e.CreatedAt < t);
-        return earnings;
-    }
+    private IQueryable<Domain.PartnerEarning> Filtered(Guid partnerId, EarningsQuery query) =>
+        query.Filter(db.PartnerEarnings.AsNoTracking().Where(e => e.PartnerId == partnerId));
 
     /// <summary>One keyset page, and totals per currency over the whole filter (computed in SQL).</summary>
     private async Task<EarningsPage> PageAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)

@@ -78,6 +78,15 @@ public sealed class EarningsQuery : PageQuery
     public string? From { get; init; }
     public string? To { get; init; }
 
+    /// <summary>The entries created within the range.</summary>
+    public IQueryable<PartnerEarning> Filter(IQueryable<PartnerEarning> earnings)
+    {
+        var (from, to) = Range();
+        if (from is { } f) earnings = earnings.Where(e => e.CreatedAt >= f);
+        if (to is { } t) earnings = earnings.Where(e => e.CreatedAt < t);
+        return earnings;
+    }
+
     /// <summary>[FromUtc, ToUtcExclusive), either end open.</summary>
     public (DateTime? FromUtc, DateTime? ToUtcExclusive) Range() =>
         (From is null ? null : ParseBound(From, end: false), To is null ? null : ParseBound(To, end: true));

@@ -17,11 +17,7 @@ public sealed class StatementService(AppDbContext db, PartnerAccess access)
     public async Task<Result<CsvDownload>> EarningsAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
     {
         if (await access.FindAsync(partnerId, ct) is null) return AppError.NotFound("Partner account");
-        var (from, to) = query.Range();
-        var earnings = db.PartnerEarnings.AsNoTracking().Where(e => e.PartnerId == partnerId);
-        if (from is { } f) earnings = earnings.Where(e => e.CreatedAt >= f);
-        if (to is { } t) earnings = earnings.Where(e => e.CreatedAt < t);
-        return Download($"earnings-{partnerId:N}.csv", earnings);
+        return Download($"earnings-{partnerId:N}.csv", query.Filter(db.PartnerEarnings.AsNoTracking().Where(e => e.PartnerId == partnerId)));
     }
 
     public async Task<Result<CsvDownload>> MyEarningsAsync(EarningsQuery query, CancellationToken ct) =>
