@@ -60,3 +60,28 @@ public sealed class DashboardPageTests(PartnerWebFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.NotFound, me.StatusCode);
     }
 }
+
+public sealed class DashboardLoadMoreTests(UnlimitedPartnerWritesFactory factory) : IClassFixture<UnlimitedPartnerWritesFactory>
+{
+    [Fact]
+    public async Task Load_more_appends_the_next_keyset_page_of_earnings_until_none_is_left()
+    {
+        var partnerId = await factory.AcmePartnerAsync();
+        var itemId = await Flows.ItemIdAsync(factory, "Acme CRM Add-on");
+        for (var i = 0; i < 25; i++) await PartnerFlows.SellAsync(factory, itemId, partnerId);
+        using var acme = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        await CookieLogin.SignInAsync(acme, Demo.AcmeOwner, PartnerWebFactory.Password);
+
+        var page = await acme.GetStringAsync("/dashboard/partners");
+        Assert.Equal(20, System.Text.RegularExpressions.Regex.Matches(page, "class=\"earning-row").Count);
+        var more = System.Text.RegularExpressions.Regex.Match(page, "hx-get=\"(/dashboard/partners/earnings\\?cursor=[^\"]+)\"");
+        Assert.True(more.Success, "no load-more button");
+
+        var request = new HttpRequestMessage(HttpMethod.Get, System.Net.WebUtility.HtmlDecode(more.Groups[1].Value));
+        request.Headers.Add("HX-Request", "true");
+        var rows = await (await acme.SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(rows, "class=\"earning-row").Count);
+        Assert.DoesNotContain("load-more-earnings", rows);
+        Assert.DoesNotContain("<html", rows);
+    }
+}
