@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace PartnerWeb.Bench;
+
+internal sealed record BenchSettings(
+    string AppDll, string AppContentRoot, string WorkDirectory, string OutputPath, int Runs, string[] Only,
+    int WebhooksPerRun, int OtherPartners, int EarningsPerPartner, int PayoutEarnings)
+{
+    public string WebhookSecret { get; } = "whsec_bench_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// PRAGMA synchronous as the app sets it on its SQLite connections (Data/DatabaseSetup.cs); B0
+    /// and the raw payout UPDATE use the same so that the ratios compare like with like.
+    /// </summary>
+    public const string AppSynchronous = "FULL";
+
+    public IReadOnlyDictionary<string, string> AppOverrides { get; } = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+        .Where(k => k.StartsWith("BENCH_APP_", StringComparison.Ordinal))
+        .ToDictionary(k => k["BENCH_APP_".Length..], k => Environment.GetEnvironmentVariable(k) ?? "");
+
+    public bool Includes(string phase) => Only.Length == 0 || Only.Contains(phase, StringComparer.OrdinalIgnoreCase);
+
+    public static BenchSettings Parse(string[] args)
+    {
+        string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        int IntArg(string name, int fallback) => Arg(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var repo = Path.GetFullPath(Arg("--repo") ?? Directory.GetCurrentDirectory());
+        var contentRoot = Path.Combine(repo, "PartnerWeb");
+        var dll = Path.GetFullPath(Arg("--app") ?? Path.Combine(contentRoot, "bin", "Release", "net10.0", "PartnerWeb.dll"));
+        var work = Path.GetFullPath(Arg("--work") ?? Path.Combine(Path.GetTempPath(), "partnerweb-bench-" + Environment.ProcessId));
+        var output = Path.GetFullPath(Arg("--out") ?? Path.Combine(repo, "reports", "bench.md"));
+        var only = (Arg("--only") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new BenchSettings(dll, contentRoot, work, output, IntArg("--runs", 5), only,
+            IntArg("--webhooks", 10_000), IntArg("--partners", 1_000) - 1, IntArg("--per-partner", 1_000), IntArg("--payout-earnings", 1_000_000));
+    }
+}

@@ -1,0 +1,56 @@
+namespace PartnerWeb.Bench;
+
+internal sealed class Results
+{
+    public Dictionary<string, string> Machine { get; } = [];
+    public List<string> Log { get; } = [];
+
+    // B0: rows per second, one list entry per run.
+    public List<double> B0FullOne { get; } = [];
+    public List<double> B0FullThousand { get; } = [];
+    public List<double> B0NormalOne { get; } = [];
+    public List<double> B0NormalThousand { get; } = [];
+
+    // Webhook ingest and accrual drain.
+    public List<double> TrivialPerSecond { get; } = [];
+    public List<double> TrivialP99 { get; } = [];
+    public List<double> WebhookPerSecond { get; } = [];
+    public List<double> WebhookP50 { get; } = [];
+    public List<double> WebhookP99 { get; } = [];
+    public List<double> WebhookErrors { get; } = [];
+    public string? WebhookFirstError { get; set; }
+    public List<double> DrainLagSeconds { get; } = [];
+    public List<double> AccrualsPerSecond { get; } = [];
+    public List<double> OpenTasksAfterDrain { get; } = [];
+    public double? IngestServerPeakMb { get; set; }
+    public string? IngestSetup { get; set; }
+
+    // Reads at scale.
+    public Dictionary<string, ReadFigures> Reads { get; } = [];
+    public double? ReadsServerPeakMb { get; set; }
+    public string? ReadsSetup { get; set; }
+    public string? DeepPageDepth { get; set; }
+
+    // Depth sweep on the partner with a million entries: depth → median ms.
+    public List<(long Depth, double Ms)> DepthSweep { get; } = [];
+
+    // Payout generation.
+    public List<double> PayoutApiSeconds { get; } = [];
+    public List<double> PayoutRawSeconds { get; } = [];
+    public List<double> PayoutRssGrowthMb { get; } = [];
+    public List<string> PayoutChecks { get; } = [];
+    public double? PayoutServerPeakMb { get; set; }
+    public string? PayoutSetup { get; set; }
+
+    public TimeSpan Elapsed { get; set; }
+}
+
+internal sealed class ReadFigures
+{
+    public List<double> P50 { get; } = [];
+    public List<double> P95 { get; } = [];
+    public List<double> P99 { get; } = [];
+    public List<double> PerSecond { get; } = [];
+    public List<double> Errors { get; } = [];
+    public string? FirstError { get; set; }
+}
