@@ -25,7 +25,7 @@ public static class DatabaseSetup
         // Both contexts are registered; which one serves AppDbContext is read when first asked,
         // so configuration supplied late (tests, environment) still decides.
         services.AddDbContext<SqliteAppDbContext>((sp, o) =>
-            o.UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance));
+            o.UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance, SqliteWriteGate.Instance));
         services.AddDbContext<SqlServerAppDbContext>((sp, o) =>
             o.UseSqlServer(ConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance));
         services.AddScoped<AppDbContext>(sp => Provider(sp) == DatabaseProvider.SqlServer
