@@ -71,6 +71,71 @@ public sealed class InvoicePayments(
         return outcome;
     }
 
+    /// <summary>
+    /// Group commit: the same decisions as <see cref="PayAsync"/> for each claim, in order, in one
+    /// transaction with one query for the event ids already processed and one for the invoices. An
+    /// invoice paid by an earlier claim of the batch is already paid for the later ones; an event id
+    /// seen earlier in the batch is a duplicate. Nothing is written for unknown invoices or duplicates.
+    /// Throws when the batch cannot be committed (a concurrent writer recorded one of its event ids);
+    /// <see cref="PaymentBatcher"/> then runs each claim on its own.
+    /// </summary>
+    public async Task<IReadOnlyList<PaymentOutcome>> PayManyAsync(IReadOnlyList<PaymentClaim> claims, CancellationToken ct)
+    {
+        if (claims.Count == 1) return [await PayAsync(claims[0], ct)];
+        var now = clock.GetUtcNow().UtcDateTime;
+        var outcomes = new PaymentOutcome[claims.Count];
+        List<AccrualTask> tasks = [];
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var eventIds = claims.Where(c => c.StripeEvent is not null).Select(c => c.StripeEvent!.Id).Distinct().ToList();
+            var seen = eventIds.Count == 0 ? [] : (await db.ProcessedStripeEvents.AsNoTracking()
+                .Where(e => eventIds.Contains(e.EventId)).Select(e => e.EventId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+            var invoiceIds = claims.Select(c => c.InvoiceId).Distinct().ToList();
+            var invoices = await db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+            var paidHere = new HashSet<Guid>();
+
+            for (var n = 0; n < claims.Count; n++)
+            {
+                var claim = claims[n];
+                if (claim.StripeEvent is { } duplicate && seen.Contains(duplicate.Id))
+                {
+                    outcomes[n] = PaymentOutcome.DuplicateEvent;
+                    continue;
+                }
+                if (!invoices.TryGetValue(claim.InvoiceId, out var invoice))
+                {
+                    logger.LogWarning("Payment for unknown invoice {InvoiceId} ignored ({Method})", claim.InvoiceId, claim.Method);
+                    outcomes[n] = PaymentOutcome.NotFound;
+                    continue;
+                }
+                var outcome = invoice.Status switch
+                {
+                    InvoiceStatus.Void => PaymentOutcome.Void,
+                    InvoiceStatus.Open when paidHere.Contains(invoice.Id) => PaymentOutcome.AlreadyPaid,
+                    InvoiceStatus.Open when !Matches(claim, invoice) => RecordMismatch(claim, invoice),
+                    InvoiceStatus.Open => await TransitionAsync(claim, invoice, now, tasks, ct),
+                    _ => PaymentOutcome.AlreadyPaid,
+                };
+                if (outcome == PaymentOutcome.Paid) paidHere.Add(invoice.Id);
+                if (claim.StripeEvent is { } stripeEvent)
+                {
+                    seen.Add(stripeEvent.Id);
+                    db.ProcessedStripeEvents.Add(new ProcessedStripeEvent
+                    {
+                        EventId = stripeEvent.Id, Type = stripeEvent.Type, InvoiceId = invoice.Id,
+                        Outcome = outcome.ToString().ToLowerInvariant(), ReceivedAt = now,
+                    });
+                }
+                outcomes[n] = outcome;
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
+        scheduler.Enqueue(tasks.Select(t => t.Id));
+        return outcomes;
+    }
+
     private static bool Matches(PaymentClaim claim, Invoice invoice) =>
         (claim.Amount is null || claim.Amount == invoice.Total)
         && (claim.Currency is null || string.Equals(claim.Currency, invoice.Currency, StringComparison.OrdinalIgnoreCase));
@@ -103,9 +168,10 @@ public sealed class InvoicePayments(
             return status == InvoiceStatus.Void ? PaymentOutcome.Void : PaymentOutcome.AlreadyPaid;
         }
 
-        tasks.AddRange(Enum.GetValues<AccrualKind>().Select(kind =>
-            new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, CreatedAt = now }));
-        db.AccrualTasks.AddRange(tasks);
+        var added = Enum.GetValues<AccrualKind>()
+            .Select(kind => new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, CreatedAt = now }).ToList();
+        db.AccrualTasks.AddRange(added);
+        tasks.AddRange(added);
         audit.Record(AuditActions.InvoicePaid, nameof(Invoice), invoice.Id, invoice.TenantId, new
         {
             method = claim.Method.ToString().ToLowerInvariant(), reference = claim.Reference,

@@ -19,7 +19,7 @@ public sealed record WebhookReceipt(bool Received, string Outcome);
 
 /// <summary>Verify, dedupe, dispatch: one handler per paid event type, one paid moment for all.</summary>
 public sealed class StripeWebhookService(
-    IOptions<StripeOptions> options, TimeProvider clock, AppDbContext db, InvoicePayments payments, InvoiceRefunds refunds,
+    IOptions<StripeOptions> options, TimeProvider clock, PaymentBatcher payments, InvoiceRefunds refunds,
     IEnumerable<IStripePaymentEventHandler> handlers, IEnumerable<IStripeRefundEventHandler> refundHandlers,
     ILogger<StripeWebhookService> logger)
 {
@@ -42,9 +42,8 @@ public sealed class StripeWebhookService(
             return new AppError(StatusCodes.Status400BadRequest, "The Stripe signature is missing, invalid or stale.");
         }
 
-        if (await db.ProcessedStripeEvents.AsNoTracking().AnyAsync(e => e.EventId == stripeEvent.Id, ct))
-            return new WebhookReceipt(true, "duplicate");
-
+        // A redelivered event id is recognised where the event is recorded (the payment batch, the
+        // refund ledger), in the same transaction, so no separate look-up is needed here.
         if (refundHandlers.FirstOrDefault(h => h.EventTypes.Contains(stripeEvent.Type)) is { } refundHandler)
             return await RefundAsync(stripeEvent, refundHandler, ct);
 
@@ -63,7 +62,7 @@ public sealed class StripeWebhookService(
 
         var outcome = await payments.PayAsync(new PaymentClaim(
             invoiceId, Domain.PaymentMethod.Stripe, payment.Reference ?? stripeEvent.Id, payment.Amount, payment.Currency,
-            new StripeEventRef(stripeEvent.Id, stripeEvent.Type)), ct);
+            new StripeEventRef(stripeEvent.Id, stripeEvent.Type)));
         return new WebhookReceipt(true, outcome switch
         {
             PaymentOutcome.DuplicateEvent => "duplicate",
