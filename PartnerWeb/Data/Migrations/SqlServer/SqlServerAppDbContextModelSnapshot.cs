@@ -441,8 +441,6 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PayoutId");
-
                     b.HasIndex("RefundId");
 
                     b.HasIndex("ReversesEarningId");
@@ -452,13 +450,19 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .HasDatabaseName("IX_PartnerEarnings_Accrual")
                         .HasFilter("Kind = 'Accrual'");
 
+                    b.HasIndex("PayoutId", "PartnerNet")
+                        .HasDatabaseName("IX_PartnerEarnings_Payout")
+                        .HasFilter("PayoutId IS NOT NULL");
+
                     b.HasIndex("PartnerId", "CreatedAt", "Id");
 
                     b.HasIndex("InvoiceId", "PartnerId", "Kind", "RefundId")
                         .IsUnique()
                         .HasFilter("[RefundId] IS NOT NULL");
 
-                    b.HasIndex("PartnerId", "PayoutId", "Currency", "PayableAt");
+                    b.HasIndex("PartnerId", "Currency", "PayableAt", "PartnerNet")
+                        .HasDatabaseName("IX_PartnerEarnings_Unattached")
+                        .HasFilter("PayoutId IS NULL");
 
                     b.ToTable("PartnerEarnings", t =>
                         {
