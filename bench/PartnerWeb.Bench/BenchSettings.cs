@@ -9,10 +9,14 @@ internal sealed record BenchSettings(
     public string WebhookSecret { get; } = "whsec_bench_" + Guid.NewGuid().ToString("N");
 
     /// <summary>
-    /// PRAGMA synchronous as the app sets it on its SQLite connections (Data/DatabaseSetup.cs); B0
-    /// and the raw payout UPDATE use the same so that the ratios compare like with like.
+    /// PRAGMA synchronous as the app runs its SQLite connections (SQLite's default, FULL: each commit
+    /// is on disk before it returns); B0 and the raw payout UPDATE use the same so that the ratios
+    /// compare like with like.
     /// </summary>
     public const string AppSynchronous = "FULL";
+
+    /// <summary>The other PRAGMAs the app sets on every connection (Data/SqliteCheckpoints.cs), used by B0 and the raw UPDATE too.</summary>
+    public const string AppPragmas = "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
 
     public IReadOnlyDictionary<string, string> AppOverrides { get; } = Environment.GetEnvironmentVariables().Keys.Cast<string>()
         .Where(k => k.StartsWith("BENCH_APP_", StringComparison.Ordinal))

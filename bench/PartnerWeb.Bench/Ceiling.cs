@@ -6,7 +6,7 @@ namespace PartnerWeb.Bench;
 /// <summary>
 /// B0: what this machine's SQLite does at best. Raw Microsoft.Data.Sqlite inserts (one prepared
 /// statement) into a table shaped like PartnerEarnings with the same unique (InvoiceId, PartnerId)
-/// accrual index, on a WAL file with the PRAGMAs the app sets on its connections.
+/// accrual index, on a WAL file with the PRAGMAs the app sets on its connections (<see cref="BenchSettings.AppPragmas"/>).
 /// </summary>
 internal static class Ceiling
 {
@@ -17,7 +17,7 @@ internal static class Ceiling
         using var db = new SqliteConnection($"Data Source={path};Pooling=False");
         db.Open();
         Seed.Exec(db, "PRAGMA journal_mode=WAL;");
-        Seed.Exec(db, $"PRAGMA synchronous={synchronous};");
+        Seed.Exec(db, $"PRAGMA synchronous={synchronous}; {BenchSettings.AppPragmas}");
         Seed.Exec(db, """
             CREATE TABLE "B0" (
                 "Id" TEXT NOT NULL PRIMARY KEY, "InvoiceId" TEXT NOT NULL, "PartnerId" TEXT NOT NULL, "Kind" TEXT NOT NULL,

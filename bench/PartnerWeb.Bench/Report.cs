@@ -22,7 +22,7 @@ internal static class Report
         md.AppendLine("| | |");
         md.AppendLine("|---|---|");
         foreach (var (key, value) in r.Machine) md.AppendLine($"| {key} | {value} |");
-        md.AppendLine($"| App build | Release, `ASPNETCORE_ENVIRONMENT=Production`, SQLite in WAL mode, `PRAGMA synchronous={BenchSettings.AppSynchronous}` |");
+        md.AppendLine($"| App build | Release, `ASPNETCORE_ENVIRONMENT=Production`, SQLite in WAL mode, `PRAGMA synchronous={BenchSettings.AppSynchronous}`, `{BenchSettings.AppPragmas}` |");
         md.AppendLine("| Load driver | `bench/PartnerWeb.Bench` (HttpClient + SocketsHttpHandler, closed loop, one keep-alive connection per client, Stopwatch per request), on the same 2 cores as the server |");
         md.AppendLine();
 
