@@ -12,6 +12,7 @@ namespace PartnerWeb.Features.Partners;
 /// tenant's partner is 404. Literal routes (/me, /my/*, /apply) win over /{id:guid} by construction.
 /// </summary>
 [Route("api/partners")]
+[OneDbConnection]
 [Authorize(Policies.TenantAdmin)]
 public sealed class PartnersApiController(
     PartnerAccountService accounts, ListingService listings, EarningService earnings, PayoutService payouts, StatementService statements) : ApiControllerBase
