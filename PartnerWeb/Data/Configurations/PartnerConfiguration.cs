@@ -52,7 +52,10 @@ internal sealed class PartnerEarningConfiguration : IEntityTypeConfiguration<Par
         // Exactly one accrual per partner per invoice, and one reversal per partner per refund,
         // whatever the jobs do. (The filtered index covers accruals, whose RefundId is null.)
         builder.HasIndex(e => new { e.InvoiceId, e.PartnerId }).IsUnique().HasFilter("Kind = 'Accrual'").HasDatabaseName("IX_PartnerEarnings_Accrual");
-        builder.HasIndex(e => new { e.InvoiceId, e.PartnerId, e.Kind, e.RefundId }).IsUnique();
+        builder.HasIndex(e => new { e.InvoiceId, e.PartnerId, e.Kind, e.RefundId }).IsUnique().HasFilter("RefundId IS NOT NULL");
+        // Reversal links, for their foreign keys. Accruals (most rows) have neither, so they get no entries.
+        builder.HasIndex(e => e.RefundId).HasFilter("RefundId IS NOT NULL");
+        builder.HasIndex(e => e.ReversesEarningId).HasFilter("ReversesEarningId IS NOT NULL");
         // Lists and date filters per partner.
         builder.HasIndex(e => new { e.PartnerId, e.CreatedAt, e.Id });
         // The entries no payout has taken yet, per partner and currency (payout generation, balances; covering

@@ -65,7 +65,9 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CompletedAt", "CreatedAt");
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("IX_AccrualTasks_Open")
+                        .HasFilter("CompletedAt IS NULL");
 
                     b.HasIndex("InvoiceId", "Kind")
                         .IsUnique()
@@ -74,7 +76,7 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasIndex("RefundId", "Kind")
                         .IsUnique()
-                        .HasFilter("[RefundId] IS NOT NULL");
+                        .HasFilter("RefundId IS NOT NULL");
 
                     b.ToTable("AccrualTasks");
                 });
@@ -441,9 +443,11 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RefundId");
+                    b.HasIndex("RefundId")
+                        .HasFilter("RefundId IS NOT NULL");
 
-                    b.HasIndex("ReversesEarningId");
+                    b.HasIndex("ReversesEarningId")
+                        .HasFilter("ReversesEarningId IS NOT NULL");
 
                     b.HasIndex("InvoiceId", "PartnerId")
                         .IsUnique()
@@ -458,7 +462,7 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasIndex("InvoiceId", "PartnerId", "Kind", "RefundId")
                         .IsUnique()
-                        .HasFilter("[RefundId] IS NOT NULL");
+                        .HasFilter("RefundId IS NOT NULL");
 
                     b.HasIndex("PartnerId", "Currency", "PayableAt", "PartnerNet")
                         .HasDatabaseName("IX_PartnerEarnings_Unattached")

@@ -58,7 +58,9 @@ namespace PartnerWeb.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CompletedAt", "CreatedAt");
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("IX_AccrualTasks_Open")
+                        .HasFilter("CompletedAt IS NULL");
 
                     b.HasIndex("InvoiceId", "Kind")
                         .IsUnique()
@@ -66,7 +68,8 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasFilter("RefundId IS NULL");
 
                     b.HasIndex("RefundId", "Kind")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("RefundId IS NOT NULL");
 
                     b.ToTable("AccrualTasks");
                 });
@@ -432,9 +435,11 @@ namespace PartnerWeb.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RefundId");
+                    b.HasIndex("RefundId")
+                        .HasFilter("RefundId IS NOT NULL");
 
-                    b.HasIndex("ReversesEarningId");
+                    b.HasIndex("ReversesEarningId")
+                        .HasFilter("ReversesEarningId IS NOT NULL");
 
                     b.HasIndex("InvoiceId", "PartnerId")
                         .IsUnique()
@@ -448,7 +453,8 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.HasIndex("PartnerId", "CreatedAt", "Id");
 
                     b.HasIndex("InvoiceId", "PartnerId", "Kind", "RefundId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("RefundId IS NOT NULL");
 
                     b.HasIndex("PartnerId", "Currency", "PayableAt", "PartnerNet")
                         .HasDatabaseName("IX_PartnerEarnings_Unattached")
