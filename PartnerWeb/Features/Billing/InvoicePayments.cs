@@ -59,7 +59,7 @@ public sealed class InvoicePayments(
             {
                 InvoiceStatus.Void => PaymentOutcome.Void,
                 InvoiceStatus.Open when !Matches(claim, invoice) => RecordMismatch(claim, invoice),
-                InvoiceStatus.Open => await TransitionAsync(claim, invoice, now, tasks, ct),
+                InvoiceStatus.Open => await TransitionAsync(claim, invoice, now, await ResellerTenantsAsync([invoice.TenantId], ct), tasks, ct),
                 _ => PaymentOutcome.AlreadyPaid,
             };
             if (processed is not null) processed.Outcome = outcome.ToString().ToLowerInvariant();
@@ -92,6 +92,7 @@ public sealed class InvoicePayments(
                 .Where(e => eventIds.Contains(e.EventId)).Select(e => e.EventId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
             var invoiceIds = claims.Select(c => c.InvoiceId).Distinct().ToList();
             var invoices = await db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+            var resellerTenants = await ResellerTenantsAsync(invoices.Values.Select(i => i.TenantId).Distinct().ToList(), ct);
             var paidHere = new HashSet<Guid>();
 
             for (var n = 0; n < claims.Count; n++)
@@ -113,7 +114,7 @@ public sealed class InvoicePayments(
                     InvoiceStatus.Void => PaymentOutcome.Void,
                     InvoiceStatus.Open when paidHere.Contains(invoice.Id) => PaymentOutcome.AlreadyPaid,
                     InvoiceStatus.Open when !Matches(claim, invoice) => RecordMismatch(claim, invoice),
-                    InvoiceStatus.Open => await TransitionAsync(claim, invoice, now, tasks, ct),
+                    InvoiceStatus.Open => await TransitionAsync(claim, invoice, now, resellerTenants, tasks, ct),
                     _ => PaymentOutcome.AlreadyPaid,
                 };
                 if (outcome == PaymentOutcome.Paid) paidHere.Add(invoice.Id);
@@ -152,7 +153,16 @@ public sealed class InvoicePayments(
         return PaymentOutcome.Mismatch;
     }
 
-    private async Task<PaymentOutcome> TransitionAsync(PaymentClaim claim, Invoice invoice, DateTime now, List<AccrualTask> tasks, CancellationToken ct)
+    /// <summary>
+    /// The tenants among these that a reseller created. A tenant's reseller is set when the reseller
+    /// creates it and never later, so an invoice of any other tenant has no reseller commission to
+    /// accrue and gets no reseller task.
+    /// </summary>
+    private async Task<HashSet<Guid>> ResellerTenantsAsync(List<Guid> tenantIds, CancellationToken ct) =>
+        (await db.Tenants.AsNoTracking().Where(t => tenantIds.Contains(t.Id) && t.ResellerId != null).Select(t => t.Id).ToListAsync(ct)).ToHashSet();
+
+    private async Task<PaymentOutcome> TransitionAsync(
+        PaymentClaim claim, Invoice invoice, DateTime now, HashSet<Guid> resellerTenants, List<AccrualTask> tasks, CancellationToken ct)
     {
         var won = await db.Invoices
             .Where(i => i.Id == invoice.Id && i.Status == InvoiceStatus.Open)
@@ -169,6 +179,7 @@ public sealed class InvoicePayments(
         }
 
         var added = Enum.GetValues<AccrualKind>()
+            .Where(kind => kind != AccrualKind.Reseller || resellerTenants.Contains(invoice.TenantId))
             .Select(kind => new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, CreatedAt = now }).ToList();
         db.AccrualTasks.AddRange(added);
         tasks.AddRange(added);

@@ -17,9 +17,13 @@ public sealed class StripeOptions
 
 public sealed record WebhookReceipt(bool Received, string Outcome);
 
-/// <summary>Verify, dedupe, dispatch: one handler per paid event type, one paid moment for all.</summary>
+/// <summary>
+/// Verify, dedupe, dispatch: one handler per paid event type, one paid moment for all. Payments go to
+/// the <see cref="PaymentBatcher"/>, so a payment delivery touches no database connection of its own;
+/// the refund path (and its DbContext) is resolved only for refund events.
+/// </summary>
 public sealed class StripeWebhookService(
-    IOptions<StripeOptions> options, TimeProvider clock, PaymentBatcher payments, InvoiceRefunds refunds,
+    IOptions<StripeOptions> options, TimeProvider clock, PaymentBatcher payments, IServiceProvider services,
     IEnumerable<IStripePaymentEventHandler> handlers, IEnumerable<IStripeRefundEventHandler> refundHandlers,
     ILogger<StripeWebhookService> logger)
 {
@@ -80,7 +84,7 @@ public sealed class StripeWebhookService(
             return new WebhookReceipt(true, "ignored");
         }
         var source = notice.Full ? RefundSource.StripeDispute : RefundSource.StripeRefund;
-        var outcome = await refunds.RefundAsync(new RefundClaim(
+        var outcome = await services.GetRequiredService<InvoiceRefunds>().RefundAsync(new RefundClaim(
             invoiceId, source, Full: notice.Full, StripeCumulative: notice.CumulativeRefunded, Currency: notice.Currency,
             Reason: $"{stripeEvent.Type} {notice.Reference}", StripeEvent: new StripeEventRef(stripeEvent.Id, stripeEvent.Type)), ct);
         if (outcome == RefundOutcome.Conflict)
