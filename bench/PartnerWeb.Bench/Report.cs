@@ -23,6 +23,7 @@ internal static class Report
         md.AppendLine("|---|---|");
         foreach (var (key, value) in r.Machine) md.AppendLine($"| {key} | {value} |");
         md.AppendLine($"| App build | Release, `ASPNETCORE_ENVIRONMENT=Production`, SQLite in WAL mode, `PRAGMA synchronous={BenchSettings.AppSynchronous}`, `{BenchSettings.AppPragmas}` |");
+        md.AppendLine($"| Load average (1, 5, 15 min) | {string.Join("; ", r.LoadAverages)} — the machine is shared with other sessions' builds and tests; runs under a high load are slower and noisier, hence medians |");
         md.AppendLine("| Load driver | `bench/PartnerWeb.Bench` (HttpClient + SocketsHttpHandler, closed loop, one keep-alive connection per client, Stopwatch per request), on the same 2 cores as the server |");
         md.AppendLine();
 
@@ -39,7 +40,7 @@ internal static class Report
         md.AppendLine();
 
         Details(md, settings, r);
-        md.AppendLine(Notes);
+        md.Append(Why(settings, r));
         md.AppendLine("## Log of this run");
         md.AppendLine();
         md.AppendLine("```");
@@ -174,6 +175,9 @@ internal static class Report
             md.AppendLine($"| earnings complete after the last ack, s | {F(Median(r.DrainLagSeconds), 2)} | {Runs(r.DrainLagSeconds, 2)} |");
             md.AppendLine($"| accruals /s | {F(Median(r.AccrualsPerSecond))} | {Runs(r.AccrualsPerSecond)} |");
             md.AppendLine($"| accrual tasks still open afterwards | {F(Median(r.OpenTasksAfterDrain))} | {Runs(r.OpenTasksAfterDrain)} |");
+            md.AppendLine($"| server CPU per `GET /healthz`, µs | {F(Median(r.TrivialCpuUs))} | {Runs(r.TrivialCpuUs)} |");
+            md.AppendLine($"| server CPU per paid webhook, including its accrual, µs | {F(Median(r.WebhookCpuUs))} | {Runs(r.WebhookCpuUs)} |");
+            md.AppendLine($"| load driver CPU per webhook, µs | {F(Median(r.DriverCpuUs))} | {Runs(r.DriverCpuUs)} |");
             md.AppendLine($"| server peak RSS (VmHWM), MB | {F(r.IngestServerPeakMb ?? double.NaN)} | |");
             md.AppendLine();
         }
@@ -227,11 +231,59 @@ internal static class Report
         }
     }
 
-    /// <summary>What bounds each figure and what was changed in the product to reach it (kept with the code that measures it).</summary>
-    private const string Notes = """
-        ## Why the figures are what they are
-
-        (see the README's Performance section)
-
-        """;
+    /// <summary>What bounds each figure, with this run's numbers; the product changes behind them are in the README's Performance section.</summary>
+    private static string Why(BenchSettings s, Results r)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## Why the figures are what they are");
+        md.AppendLine();
+        md.AppendLine("The changes made to reach them, each measured before and after, are listed in the README (Performance) and in the commit messages.");
+        md.AppendLine();
+        if (r.WebhookPerSecond.Count > 0)
+        {
+            var (w, t, d) = (Median(r.WebhookCpuUs), Median(r.TrivialCpuUs), Median(r.DriverCpuUs));
+            var ratio = Median(r.WebhookPerSecond.Zip(r.TrivialPerSecond, (a, b) => a / b));
+            md.AppendLine($"**Webhook ingest.** Both cores are busy during a run (server and load driver), so throughput follows CPU per request. A paid webhook "
+                + $"costs the server {F(w)} µs of CPU including its share of the accrual work running meanwhile; `GET /healthz` costs {F(t)} µs; the driver "
+                + $"adds {F(d)} µs per webhook. A webhook pays for what the trivial endpoint does not: the Stripe signature and event parsing, its share of a "
+                + "group commit (event id, conditional UPDATE of the invoice, accrual task and audit rows, one fsync per group at synchronous=FULL), and later "
+                + "its share of an accrual batch (earning and audit rows, task claim). p99 stays low because no request waits in SQLite's 150 ms busy sleep "
+                + "(writers queue in the process) and a request waits at most for the group being committed before its own.");
+            if (ratio < 0.3)
+                md.AppendLine($" The ratio target is missed by {F(0.3 - ratio, 2)}: most of what is left is EF Core's per-row and per-statement work "
+                    + "(change tracking, SQL generation, a conditional UPDATE per invoice) and the rows themselves (invoice, task, event, two audit events, "
+                    + "earning, with their indexes); removing more would mean leaving EF for hand-written, provider-specific SQL on the money path, or "
+                    + "dropping the outbox task or audit rows the spec requires. The absolute target is met with room to spare.");
+            md.AppendLine();
+            md.AppendLine($"**Accrual drain.** Accruals run in batches: the tasks committed together form one Hangfire job, claimed with one UPDATE and written "
+                + $"in one transaction, so they keep pace with ingest and the last earning lands {F(Median(r.DrainLagSeconds), 2)} s after the last "
+                + "acknowledgement. Against B0 (one row per transaction) an accrual is a whole transaction's worth of rows, shared with its batch.");
+            md.AppendLine();
+        }
+        if (r.PayoutApiSeconds.Count > 0)
+        {
+            md.AppendLine($"**Payout generation.** One transaction per currency: insert the payout, attach with one UPDATE, sum in SQL; no earning is loaded, "
+                + $"so the server's memory moves by {F(Median(r.PayoutRssGrowthMb), 1)} MB. The time is the UPDATE's: rewriting a million rows and moving "
+                + "one index entry each (the unattached earnings live in a partial index that attaching deletes from; a payout's entries in one it inserts "
+                + "into). The API adds the scan for currencies and the covered sum; the WAL is checkpointed in the background afterwards, in both the API "
+                + "and the raw run (same PRAGMAs).");
+            md.AppendLine();
+        }
+        if (r.Reads.Count > 0)
+        {
+            md.AppendLine("**Reads.** Pages are keyset pages on (PartnerId, CreatedAt, Id): the deep page seeks to its cursor like the first page seeks to "
+                + "the partner, so it costs the same. Each answer also carries totals and balances over the partner's whole ledger (covered by indexes), "
+                + "so its cost grows with the size of that ledger, not with the depth: the million-entry ledger above answers every page in about the "
+                + "same time, dominated by those sums. The dashboard runs about ten queries on one connection and renders listings, a page of "
+                + "earnings, the day chart and payouts.");
+            md.AppendLine();
+        }
+        if (r.IngestServerPeakMb is not null || r.ReadsServerPeakMb is not null || r.PayoutServerPeakMb is not null)
+        {
+            md.AppendLine("**Memory.** SQLite keeps its default 2 MB page cache per connection and no memory map, payout generation loads no rows, and "
+                + "Hangfire's in-memory storage holds one job per group of payments instead of one per accrual task.");
+            md.AppendLine();
+        }
+        return md.ToString();
+    }
 }

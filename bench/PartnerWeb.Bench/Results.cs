@@ -14,6 +14,10 @@ internal sealed class Results
     // Webhook ingest and accrual drain.
     public List<double> TrivialPerSecond { get; } = [];
     public List<double> TrivialP99 { get; } = [];
+    public List<double> TrivialCpuUs { get; } = [];
+    public List<double> WebhookCpuUs { get; } = [];
+    public List<double> DriverCpuUs { get; } = [];
+    public List<string> LoadAverages { get; } = [];
     public List<double> WebhookPerSecond { get; } = [];
     public List<double> WebhookP50 { get; } = [];
     public List<double> WebhookP99 { get; } = [];
