@@ -215,15 +215,17 @@ async Task ReadsPhase()
         {
             foreach (var kind in kinds)
             {
+                var cpu = server.CpuSeconds;
                 var r = await Load.RunAsync(kind.Client, 16, 1_600, _ => Make(kind), Good, TimeSpan.FromSeconds(8));
                 var figures = results.Reads[kind.Name];
+                figures.CpuUs.Add((server.CpuSeconds - cpu) * 1e6 / Math.Max(1, r.Requests));
                 figures.P50.Add(r.P50);
                 figures.P95.Add(r.P95);
                 figures.P99.Add(r.P99);
                 figures.PerSecond.Add(r.PerSecond);
                 figures.Errors.Add(r.Errors);
                 figures.FirstError ??= r.FirstError;
-                Say($"reads run {run}: {kind.Name}: p50 {r.P50:F1} ms p95 {r.P95:F1} ms p99 {r.P99:F1} ms, {r.PerSecond:F0}/s, errors {r.Errors}; load {LoadAverage()}");
+                Say($"reads run {run}: {kind.Name}: p50 {r.P50:F1} ms p95 {r.P95:F1} ms p99 {r.P99:F1} ms, {r.PerSecond:F0}/s, errors {r.Errors}, server CPU {figures.CpuUs[^1]:F0} µs/request; load {LoadAverage()}");
             }
         }
         results.ReadsServerPeakMb = server.PeakRssMb;

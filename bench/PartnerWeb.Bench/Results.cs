@@ -56,5 +56,6 @@ internal sealed class ReadFigures
     public List<double> P99 { get; } = [];
     public List<double> PerSecond { get; } = [];
     public List<double> Errors { get; } = [];
+    public List<double> CpuUs { get; } = [];
     public string? FirstError { get; set; }
 }
