@@ -20,8 +20,9 @@ public interface IAccrual
 /// Completes accrual and reversal tasks exactly once: tasks are claimed by a conditional update
 /// inside the transaction that writes their rows, so racing or repeated runs find them taken and do
 /// nothing. A batch (the tasks of one group of payments) is claimed, accrued and committed together:
-/// one transaction and a handful of queries for all of them. If another run holds some of its tasks,
-/// or the batch fails, its tasks run one by one instead. A reversal first completes its invoice's
+/// one transaction and a handful of queries for all of them (for accruals, the queries run before
+/// the transaction, which holds only the claim and the writes). If another run holds some of its
+/// tasks, or the batch fails, its tasks run one by one instead. A reversal first completes its invoice's
 /// accrual of the same kind if that has not run yet, so a refund can never overtake the earning it
 /// corrects.
 /// </summary>
@@ -68,18 +69,44 @@ public sealed class AccrualJob(AppDbContext db, IEnumerable<IAccrual> accruals, 
     /// <returns>false when another run claimed some of the open tasks first (nothing was written).</returns>
     private async Task<bool> RunTogetherAsync(IReadOnlyCollection<Guid> taskIds, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var open = await db.AccrualTasks.AsNoTracking().Where(t => taskIds.Contains(t.Id) && t.CompletedAt == null).ToListAsync(ct);
         if (open.Count == 0)
         {
             logger.LogDebug("Accrual tasks {TaskIds} already complete", taskIds);
             return true;
         }
+        if (open.Any(t => t.RefundId != null)) return await RunWithReversalsAsync(open, ct);
+
+        // Accruals only (the common case): everything is read and computed before the write
+        // transaction, which then just claims the tasks and writes the rows, so SQLite's single
+        // write lock is held for the writes alone. The claim decides: if another run took any of
+        // the tasks meanwhile, nothing is written and the caller runs them one by one.
+        var invoices = await InvoicesAsync(open, ct);
+        foreach (var kind in open.GroupBy(t => t.Kind))
+            await Accrual(kind.Key).AccrueAsync(kind.Select(t => invoices[t.InvoiceId]).ToList(), ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var openIds = open.Select(t => t.Id).ToList();
+        if (!await ClaimAsync(t => openIds.Contains(t.Id), open.Count, ct))
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>Batches with reversals claim first and read inside the transaction: a reversal depends on the accruals it corrects.</summary>
+    private async Task<bool> RunWithReversalsAsync(List<AccrualTask> candidates, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var candidateIds = candidates.Select(t => t.Id).ToList();
+        var open = await db.AccrualTasks.AsNoTracking().Where(t => candidateIds.Contains(t.Id) && t.CompletedAt == null).ToListAsync(ct);
+        if (open.Count == 0) return true;
         var openIds = open.Select(t => t.Id).ToList();
         if (!await ClaimAsync(t => openIds.Contains(t.Id), open.Count, ct)) return false;
 
-        var invoiceIds = open.Select(t => t.InvoiceId).Distinct().ToList();
-        var invoices = await db.Invoices.AsNoTracking().Include(i => i.Lines).Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+        var invoices = await InvoicesAsync(open, ct);
         foreach (var kind in open.Where(t => t.RefundId == null).GroupBy(t => t.Kind))
             await Accrual(kind.Key).AccrueAsync(kind.Select(t => invoices[t.InvoiceId]).ToList(), ct);
 
@@ -98,6 +125,12 @@ public sealed class AccrualJob(AppDbContext db, IEnumerable<IAccrual> accruals, 
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    private async Task<Dictionary<Guid, Invoice>> InvoicesAsync(List<AccrualTask> tasks, CancellationToken ct)
+    {
+        var invoiceIds = tasks.Select(t => t.InvoiceId).Distinct().ToList();
+        return await db.Invoices.AsNoTracking().Include(i => i.Lines).Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
     }
 
     private IAccrual Accrual(AccrualKind kind) => accruals.Single(a => a.Kind == kind);

@@ -78,6 +78,14 @@ public sealed class InvoicePayments(
     /// seen earlier in the batch is a duplicate. Nothing is written for unknown invoices or duplicates.
     /// Throws when the batch cannot be committed (a concurrent writer recorded one of its event ids);
     /// <see cref="PaymentBatcher"/> then runs each claim on its own.
+    /// <para>
+    /// The look-ups run before the write transaction, so SQLite's single write lock is held only for
+    /// the writes. That is safe because what matters is re-checked under the lock: an event id recorded
+    /// meanwhile fails the insert on its primary key (and the batch falls back to single claims), an
+    /// invoice paid or voided meanwhile fails the conditional open → paid update, which then reads its
+    /// status again, and every claim that would not flip an open invoice (void, paid, mismatch) has its
+    /// invoice read again inside the transaction. A tenant's reseller never changes.
+    /// </para>
     /// </summary>
     public async Task<IReadOnlyList<PaymentOutcome>> PayManyAsync(IReadOnlyList<PaymentClaim> claims, CancellationToken ct)
     {
@@ -85,14 +93,21 @@ public sealed class InvoicePayments(
         var now = clock.GetUtcNow().UtcDateTime;
         var outcomes = new PaymentOutcome[claims.Count];
         List<AccrualTask> tasks = [];
+        var eventIds = claims.Where(c => c.StripeEvent is not null).Select(c => c.StripeEvent!.Id).Distinct().ToList();
+        var seen = eventIds.Count == 0 ? [] : (await db.ProcessedStripeEvents.AsNoTracking()
+            .Where(e => eventIds.Contains(e.EventId)).Select(e => e.EventId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var invoiceIds = claims.Select(c => c.InvoiceId).Distinct().ToList();
+        var invoices = await db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+        var resellerTenants = await ResellerTenantsAsync(invoices.Values.Select(i => i.TenantId).Distinct().ToList(), ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var eventIds = claims.Where(c => c.StripeEvent is not null).Select(c => c.StripeEvent!.Id).Distinct().ToList();
-            var seen = eventIds.Count == 0 ? [] : (await db.ProcessedStripeEvents.AsNoTracking()
-                .Where(e => eventIds.Contains(e.EventId)).Select(e => e.EventId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-            var invoiceIds = claims.Select(c => c.InvoiceId).Distinct().ToList();
-            var invoices = await db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
-            var resellerTenants = await ResellerTenantsAsync(invoices.Values.Select(i => i.TenantId).Distinct().ToList(), ct);
+            var settle = claims.Where(c => invoices.TryGetValue(c.InvoiceId, out var i) && !(i.Status == InvoiceStatus.Open && Matches(c, i)))
+                .Select(c => c.InvoiceId).Distinct().ToList();
+            if (settle.Count > 0)
+            {
+                foreach (var fresh in await db.Invoices.AsNoTracking().Where(i => settle.Contains(i.Id)).ToListAsync(ct))
+                    invoices[fresh.Id] = fresh;
+            }
             var paidHere = new HashSet<Guid>();
 
             for (var n = 0; n < claims.Count; n++)
