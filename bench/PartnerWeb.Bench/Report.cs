@@ -269,8 +269,8 @@ internal static class Report
             md.AppendLine($"**Payout generation.** One transaction per currency: insert the payout, attach with one UPDATE, sum in SQL; no earning is loaded, "
                 + $"so the server's memory moves by {F(Median(r.PayoutRssGrowthMb), 1)} MB. The time is the UPDATE's: rewriting a million rows and moving "
                 + "one index entry each (the unattached earnings live in a partial index that attaching deletes from; a payout's entries in one it inserts "
-                + "into). The API adds the scan for currencies and the covered sum; the WAL is checkpointed in the background afterwards, in both the API "
-                + "and the raw run (same PRAGMAs).");
+                + "into). The API adds the scan for currencies and the covered sum. Neither the API call nor the raw run checkpoints the WAL inside its "
+                + "commit (same PRAGMAs); the app's background checkpointer copies the pages afterwards.");
             md.AppendLine();
         }
         if (r.Reads.Count > 0)
