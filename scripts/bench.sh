@@ -6,7 +6,7 @@
 # process on throw-away SQLite files in a temporary folder, on loopback only.
 #
 #   scripts/bench.sh                          # all phases, 5 runs each, writes reports/bench.md
-#   scripts/bench.sh --runs 3 --out /tmp/x.md # fewer runs, another report path
+#   scripts/bench.sh --runs 3 --out other.md  # fewer runs, another report path
 #   scripts/bench.sh --only ingest,payout     # some phases: b0, ingest, reads, payout
 set -euo pipefail
 cd "$(dirname "$0")/.."
