@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Performance benchmarks (issue 8): builds Release, runs bench/PartnerWeb.Bench and writes
 # reports/bench.md (machine, SQLite version, medians of 5 runs, ratios to ceilings measured in the
-# same run, each target met or missed). Takes about 6-8 minutes on a 2-core machine. Not part of
+# same run, each target met or missed). Takes about 4-5 minutes on a 2-core machine. Not part of
 # scripts/test.sh. Everything it needs comes from `dotnet restore` (NuGet); the app runs as its own
 # process on throw-away SQLite files in a temporary folder, on loopback only.
 #
 #   scripts/bench.sh                          # all phases, 5 runs each, writes reports/bench.md
-#   scripts/bench.sh --runs 3 --out /tmp/x.md # fewer runs, another report path
+#   scripts/bench.sh --runs 3 --out other.md  # fewer runs, another report path
 #   scripts/bench.sh --only ingest,payout     # some phases: b0, ingest, reads, payout
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -25,12 +25,13 @@ public static class DatabaseSetup
         // Both contexts are registered; which one serves AppDbContext is read when first asked,
         // so configuration supplied late (tests, environment) still decides.
         services.AddDbContext<SqliteAppDbContext>((sp, o) =>
-            o.UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance));
+            o.UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance, SqliteWriteGate.Instance, SqliteConnectionSettings.Instance));
         services.AddDbContext<SqlServerAppDbContext>((sp, o) =>
             o.UseSqlServer(ConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance));
         services.AddScoped<AppDbContext>(sp => Provider(sp) == DatabaseProvider.SqlServer
             ? sp.GetRequiredService<SqlServerAppDbContext>()
             : sp.GetRequiredService<SqliteAppDbContext>());
+        services.AddHostedService<SqliteCheckpointer>();
         return services;
     }
 
@@ -41,7 +42,7 @@ public static class DatabaseSetup
         sp.GetRequiredService<IConfiguration>().GetConnectionString("Default") ?? DefaultSqlite;
 
     /// <summary>A relative SQLite path is taken from the content root, and its folder is created.</summary>
-    private static string SqliteConnectionString(IServiceProvider sp)
+    internal static string SqliteConnectionString(IServiceProvider sp)
     {
         var builder = new SqliteConnectionStringBuilder(ConnectionString(sp));
         if (builder.DataSource is not (":memory:" or "") && builder.Mode != SqliteOpenMode.Memory)

@@ -21,6 +21,7 @@ public static class FeatureServices
         services.AddOptions<StripeOptions>().BindConfiguration("Stripe");
         services.AddScoped<InvoiceService>();
         services.AddScoped<InvoicePayments>();
+        services.AddSingleton<PaymentBatcher>();
         services.AddScoped<InvoiceRefunds>();
         services.AddSingleton<IStripeRefundEventHandler, ChargeRefundedHandler>();
         services.AddSingleton<IStripeRefundEventHandler, ChargeDisputeCreatedHandler>();

@@ -5,57 +5,141 @@ using PartnerWeb.Domain;
 
 namespace PartnerWeb.Jobs;
 
-/// <summary>One kind of accrual for a paid invoice, and its reversal after a refund. Adds rows and audit events; never saves.</summary>
+/// <summary>One kind of accrual for paid invoices, and its reversal after a refund. Adds rows and audit events; never saves.</summary>
 public interface IAccrual
 {
     AccrualKind Kind { get; }
-    Task AccrueAsync(Invoice invoice, CancellationToken ct);
+
+    /// <summary>Accrues every invoice of the batch (each with its lines), looking up what it needs once for all of them.</summary>
+    Task AccrueAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct);
+
     Task ReverseAsync(Invoice invoice, InvoiceRefund refund, CancellationToken ct);
 }
 
 /// <summary>
-/// Completes one accrual or reversal task exactly once: the task is claimed by a conditional update
-/// inside the transaction that writes its rows, so racing or repeated runs find it taken and do
-/// nothing. A reversal first completes its invoice's accrual of the same kind if that has not run
-/// yet, so a refund can never overtake the earning it corrects.
+/// Completes accrual and reversal tasks exactly once: tasks are claimed by a conditional update
+/// inside the transaction that writes their rows, so racing or repeated runs find them taken and do
+/// nothing. A batch (the tasks of one group of payments) is claimed, accrued and committed together:
+/// one transaction and a handful of queries for all of them (for accruals, the queries run before
+/// the transaction, which holds only the claim and the writes). If another run holds some of its
+/// tasks, or the batch fails, its tasks run one by one instead. A reversal first completes its invoice's
+/// accrual of the same kind if that has not run yet, so a refund can never overtake the earning it
+/// corrects.
 /// </summary>
 public sealed class AccrualJob(AppDbContext db, IEnumerable<IAccrual> accruals, TimeProvider clock, ILogger<AccrualJob> logger)
 {
     [AutomaticRetry(Attempts = 5)]
     public async Task RunAsync(Guid taskId, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await ClaimAsync(t => t.Id == taskId, ct))
+        if (!await RunTogetherAsync([taskId], ct))
+            logger.LogDebug("Accrual task {TaskId} is being completed by another run", taskId);
+    }
+
+    [AutomaticRetry(Attempts = 5)]
+    public async Task RunBatchAsync(Guid[] taskIds, CancellationToken ct)
+    {
+        var ids = taskIds.Distinct().ToArray();
+        try
         {
-            logger.LogDebug("Accrual task {TaskId} already complete", taskId);
-            return;
+            if (await RunTogetherAsync(ids, ct)) return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "A batch of {Count} accrual tasks failed; running them one by one", ids.Length);
         }
 
-        var task = await db.AccrualTasks.AsNoTracking().SingleAsync(t => t.Id == taskId, ct);
-        var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).SingleAsync(i => i.Id == task.InvoiceId, ct);
-        var accrual = accruals.Single(a => a.Kind == task.Kind);
-        if (task.RefundId is { } refundId)
+        db.ChangeTracker.Clear();
+        List<Exception> failures = [];
+        foreach (var id in ids)
         {
-            if (await ClaimAsync(t => t.InvoiceId == task.InvoiceId && t.Kind == task.Kind && t.RefundId == null, ct))
+            try
             {
-                await accrual.AccrueAsync(invoice, ct);
-                await db.SaveChangesAsync(ct);
+                await RunAsync(id, ct);
             }
-            var refund = await db.InvoiceRefunds.AsNoTracking().SingleAsync(r => r.Id == refundId, ct);
-            await accrual.ReverseAsync(invoice, refund, ct);
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failures.Add(ex);
+                db.ChangeTracker.Clear();
+            }
         }
-        else
+        // Hangfire retries the job; the tasks that completed are then found taken and skipped.
+        if (failures.Count > 0) throw new AggregateException($"{failures.Count} of {ids.Length} accrual tasks failed", failures);
+    }
+
+    /// <returns>false when another run claimed some of the open tasks first (nothing was written).</returns>
+    private async Task<bool> RunTogetherAsync(IReadOnlyCollection<Guid> taskIds, CancellationToken ct)
+    {
+        var open = await db.AccrualTasks.AsNoTracking().Where(t => taskIds.Contains(t.Id) && t.CompletedAt == null).ToListAsync(ct);
+        if (open.Count == 0)
         {
-            await accrual.AccrueAsync(invoice, ct);
+            logger.LogDebug("Accrual tasks {TaskIds} already complete", taskIds);
+            return true;
+        }
+        if (open.Any(t => t.RefundId != null)) return await RunWithReversalsAsync(open, ct);
+
+        // Accruals only (the common case): everything is read and computed before the write
+        // transaction, which then just claims the tasks and writes the rows, so SQLite's single
+        // write lock is held for the writes alone. The claim decides: if another run took any of
+        // the tasks meanwhile, nothing is written and the caller runs them one by one.
+        var invoices = await InvoicesAsync(open, ct);
+        foreach (var kind in open.GroupBy(t => t.Kind))
+            await Accrual(kind.Key).AccrueAsync(kind.Select(t => invoices[t.InvoiceId]).ToList(), ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var openIds = open.Select(t => t.Id).ToList();
+        if (!await ClaimAsync(t => openIds.Contains(t.Id), open.Count, ct))
+        {
+            db.ChangeTracker.Clear();
+            return false;
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        return true;
     }
 
-    private async Task<bool> ClaimAsync(System.Linq.Expressions.Expression<Func<AccrualTask, bool>> which, CancellationToken ct)
+    /// <summary>Batches with reversals claim first and read inside the transaction: a reversal depends on the accruals it corrects.</summary>
+    private async Task<bool> RunWithReversalsAsync(List<AccrualTask> candidates, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var candidateIds = candidates.Select(t => t.Id).ToList();
+        var open = await db.AccrualTasks.AsNoTracking().Where(t => candidateIds.Contains(t.Id) && t.CompletedAt == null).ToListAsync(ct);
+        if (open.Count == 0) return true;
+        var openIds = open.Select(t => t.Id).ToList();
+        if (!await ClaimAsync(t => openIds.Contains(t.Id), open.Count, ct)) return false;
+
+        var invoices = await InvoicesAsync(open, ct);
+        foreach (var kind in open.Where(t => t.RefundId == null).GroupBy(t => t.Kind))
+            await Accrual(kind.Key).AccrueAsync(kind.Select(t => invoices[t.InvoiceId]).ToList(), ct);
+
+        foreach (var task in open.Where(t => t.RefundId != null).OrderBy(t => t.CreatedAt))
+        {
+            await db.SaveChangesAsync(ct);
+            var invoice = invoices[task.InvoiceId];
+            if (await ClaimAsync(t => t.InvoiceId == task.InvoiceId && t.Kind == task.Kind && t.RefundId == null, 1, ct))
+            {
+                await Accrual(task.Kind).AccrueAsync([invoice], ct);
+                await db.SaveChangesAsync(ct);
+            }
+            var refund = await db.InvoiceRefunds.AsNoTracking().SingleAsync(r => r.Id == task.RefundId, ct);
+            await Accrual(task.Kind).ReverseAsync(invoice, refund, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private async Task<Dictionary<Guid, Invoice>> InvoicesAsync(List<AccrualTask> tasks, CancellationToken ct)
+    {
+        var invoiceIds = tasks.Select(t => t.InvoiceId).Distinct().ToList();
+        return await db.Invoices.AsNoTracking().Include(i => i.Lines).Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+    }
+
+    private IAccrual Accrual(AccrualKind kind) => accruals.Single(a => a.Kind == kind);
+
+    /// <summary>Marks the open tasks complete; true when all <paramref name="expected"/> of them were still open.</summary>
+    private async Task<bool> ClaimAsync(System.Linq.Expressions.Expression<Func<AccrualTask, bool>> which, int expected, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         return await db.AccrualTasks.Where(which).Where(t => t.CompletedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.CompletedAt, now), ct) > 0;
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.CompletedAt, now), ct) == expected;
     }
 }

@@ -93,6 +93,25 @@ internal sealed class AppServer : IAsyncDisposable
 
     public double RssMb => ReadStatusKb("VmRSS") / 1024.0;
 
+    /// <summary>CPU time the server has used so far (user + system, from /proc/PID/stat, 10 ms resolution).</summary>
+    public double CpuSeconds
+    {
+        get
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the name; clock ticks of 1/100 s.
+                return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            }
+            catch (IOException)
+            {
+                return double.NaN;
+            }
+        }
+    }
+
     /// <summary>Peak of VmRSS sampled every 20 ms since the last reset (for one phase).</summary>
     public double PhasePeakRssMb => Interlocked.Read(ref _phasePeakKb) / 1024.0;
 

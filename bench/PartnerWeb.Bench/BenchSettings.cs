@@ -15,8 +15,8 @@ internal sealed record BenchSettings(
     /// </summary>
     public const string AppSynchronous = "FULL";
 
-    /// <summary>The PRAGMAs in force on the app's connections (SQLite's default checkpointing), used by B0 and the raw UPDATE too.</summary>
-    public const string AppPragmas = "PRAGMA wal_autocheckpoint=1000;";
+    /// <summary>The other PRAGMAs the app sets on every connection (Data/SqliteCheckpoints.cs), used by B0 and the raw UPDATE too.</summary>
+    public const string AppPragmas = "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
 
     public IReadOnlyDictionary<string, string> AppOverrides { get; } = Environment.GetEnvironmentVariables().Keys.Cast<string>()
         .Where(k => k.StartsWith("BENCH_APP_", StringComparison.Ordinal))

@@ -10,6 +10,7 @@ var settings = BenchSettings.Parse(args);
 Directory.CreateDirectory(settings.WorkDirectory);
 var results = new Results();
 var total = Stopwatch.StartNew();
+string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 void Say(string line)
 {
     var stamped = $"[{total.Elapsed:mm\\:ss}] {line}";
@@ -20,11 +21,13 @@ void Say(string line)
 Machine.Describe(results.Machine);
 Say($"machine: {results.Machine["CPU"]}, {results.Machine["Cores"]} cores; SQLite {results.Machine["SQLite (Microsoft.Data.Sqlite)"]}");
 
+results.LoadAverages.Add($"start: {LoadAverage()}");
 if (settings.Includes("b0")) CeilingPhase();
 if (settings.Includes("ingest")) await IngestPhase();
 if (settings.Includes("reads")) await ReadsPhase();
 if (settings.Includes("payout")) await PayoutPhase();
 
+results.LoadAverages.Add($"end: {LoadAverage()}");
 results.Elapsed = total.Elapsed;
 Directory.CreateDirectory(Path.GetDirectoryName(settings.OutputPath)!);
 await File.WriteAllTextAsync(settings.OutputPath, Report.Render(settings, results));
@@ -60,7 +63,7 @@ async Task IngestPhase()
         var (_, itemId) = await api.AcmePartnerWithListingAsync();
         template = await api.InstallAsync(itemId);
     }
-    const int warmup = 5_000;
+    var warmup = settings.WebhooksPerRun + 5_000;
     var seedClock = Stopwatch.StartNew();
     var invoices = Seed.OpenInvoicesLike(db, template, warmup + settings.Runs * settings.WebhooksPerRun);
     results.IngestSetup = $"{invoices.Count:N0} open invoices for \"{Api.ListedItem}\" (12,900 USD, listed by Acme at 30 %) copied from one made through the install API, in {seedClock.Elapsed.TotalSeconds:F1} s";
@@ -74,6 +77,7 @@ async Task IngestPhase()
         var trivial = new Uri(server.BaseUrl + "/healthz");
         var webhook = new Uri(server.BaseUrl + "/api/billing/stripe/webhook");
         long Earnings() => Seed.Scalar<long>(poll, "SELECT COUNT(*) FROM PartnerEarnings");
+        (double Server, double Driver) lastCpu = default;
 
         async Task<(LoadResult Load, double Lag, double Rate)> Deliver(IReadOnlyList<Guid> batch, string prefix)
         {
@@ -84,6 +88,7 @@ async Task IngestPhase()
                 return (Body: body, Signature: Api.Sign(body, settings.WebhookSecret, created));
             }).ToArray();
             var before = Earnings();
+            var (serverCpu, driverCpu) = (server.CpuSeconds, Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
             var started = Stopwatch.GetTimestamp();
             var result = await Load.RunAsync(http, 32, bodies.Length, i =>
             {
@@ -97,23 +102,28 @@ async Task IngestPhase()
             var done = Stopwatch.GetElapsedTime(started);
             var lag = (done - result.LastAck).TotalSeconds;
             var rate = (result.Requests - result.Errors) / (done - result.FirstAck).TotalSeconds;
+            lastCpu = ((server.CpuSeconds - serverCpu) * 1e6 / result.Requests, (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - driverCpu) * 1e6 / result.Requests);
             return (result, Math.Max(0, lag), rate);
         }
 
-        // Warm-up until the JIT has settled (tiered compilation recompiles hot methods in the background).
+        // Warm-up until the JIT has settled: tiered compilation recompiles hot methods on a background
+        // thread whose CPU counts as the server's, so a short warm-up leaves the first run both slower and
+        // seemingly more expensive per request. Two rounds, the second as long as a measured run.
         await Load.RunAsync(http, 32, 1_000_000, _ => new HttpRequestMessage(HttpMethod.Get, trivial), (s, _) => s == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
-        await Deliver(invoices.Take(warmup / 2).ToList(), "warmup1");
-        await Load.RunAsync(http, 32, 1_000_000, _ => new HttpRequestMessage(HttpMethod.Get, trivial), (s, _) => s == HttpStatusCode.OK, TimeSpan.FromSeconds(1));
-        var warm = await Deliver(invoices.Skip(warmup / 2).Take(warmup / 2).ToList(), "warmup2");
+        await Deliver(invoices.Take(5_000).ToList(), "warmup1");
+        await Load.RunAsync(http, 32, 1_000_000, _ => new HttpRequestMessage(HttpMethod.Get, trivial), (s, _) => s == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
+        var warm = await Deliver(invoices.Skip(5_000).Take(warmup - 5_000).ToList(), "warmup2");
         Say($"warm-up: {warm.Load.PerSecond:F0} webhooks/s, errors {warm.Load.Errors}");
 
         for (var run = 0; run < settings.Runs; run++)
         {
             // (BENCH_NO_TRIVIAL=1 leaves the trivial endpoint out, to profile the webhook path alone.)
+            var trivialCpu = server.CpuSeconds;
             var t = await Load.RunAsync(http, 32, Environment.GetEnvironmentVariable("BENCH_NO_TRIVIAL") == "1" ? 0 : 1_000_000,
                 _ => new HttpRequestMessage(HttpMethod.Get, trivial), (s, _) => s == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
             results.TrivialPerSecond.Add(t.PerSecond);
             results.TrivialP99.Add(t.P99);
+            results.TrivialCpuUs.Add((server.CpuSeconds - trivialCpu) * 1e6 / Math.Max(1, t.Requests));
 
             var batch = invoices.Skip(warmup + run * settings.WebhooksPerRun).Take(settings.WebhooksPerRun).ToList();
             var (w, lag, rate) = await Deliver(batch, $"run{run + 1}");
@@ -125,8 +135,11 @@ async Task IngestPhase()
             results.DrainLagSeconds.Add(lag);
             results.AccrualsPerSecond.Add(rate);
             results.OpenTasksAfterDrain.Add(Seed.Scalar<long>(poll, "SELECT COUNT(*) FROM AccrualTasks WHERE CompletedAt IS NULL"));
+            results.WebhookCpuUs.Add(lastCpu.Server);
+            results.DriverCpuUs.Add(lastCpu.Driver);
             Say($"ingest run {run + 1}: /healthz {t.PerSecond:F0}/s p99 {t.P99:F1} ms; webhooks {w.PerSecond:F0}/s p50 {w.P50:F1} ms p99 {w.P99:F1} ms errors {w.Errors}; "
-                + $"earnings complete {lag:F2} s after the last ack ({rate:F0} accruals/s); open tasks {results.OpenTasksAfterDrain[^1]}; server RSS {server.RssMb:F0} MB");
+                + $"earnings complete {lag:F2} s after the last ack ({rate:F0} accruals/s); open tasks {results.OpenTasksAfterDrain[^1]}; server RSS {server.RssMb:F0} MB; "
+                + $"server CPU per request: /healthz {results.TrivialCpuUs[^1]:F0} µs, paid webhook incl. its accrual {lastCpu.Server:F0} µs; load {LoadAverage()}");
         }
         results.IngestServerPeakMb = server.PeakRssMb;
     }
@@ -204,15 +217,17 @@ async Task ReadsPhase()
         {
             foreach (var kind in kinds)
             {
+                var cpu = server.CpuSeconds;
                 var r = await Load.RunAsync(kind.Client, 16, 1_600, _ => Make(kind), Good, TimeSpan.FromSeconds(8));
                 var figures = results.Reads[kind.Name];
+                figures.CpuUs.Add((server.CpuSeconds - cpu) * 1e6 / Math.Max(1, r.Requests));
                 figures.P50.Add(r.P50);
                 figures.P95.Add(r.P95);
                 figures.P99.Add(r.P99);
                 figures.PerSecond.Add(r.PerSecond);
                 figures.Errors.Add(r.Errors);
                 figures.FirstError ??= r.FirstError;
-                Say($"reads run {run}: {kind.Name}: p50 {r.P50:F1} ms p95 {r.P95:F1} ms p99 {r.P99:F1} ms, {r.PerSecond:F0}/s, errors {r.Errors}");
+                Say($"reads run {run}: {kind.Name}: p50 {r.P50:F1} ms p95 {r.P95:F1} ms p99 {r.P99:F1} ms, {r.PerSecond:F0}/s, errors {r.Errors}, server CPU {figures.CpuUs[^1]:F0} µs/request; load {LoadAverage()}");
             }
         }
         results.ReadsServerPeakMb = server.PeakRssMb;
@@ -285,7 +300,7 @@ async Task PayoutPhase()
         }
         results.PayoutApiSeconds.Add(seconds);
         results.PayoutRssGrowthMb.Add(app.PhasePeakRssMb - rssBefore);
-        Say($"payout run {run}: API {seconds:F2} s (RSS {rssBefore:F0} → peak {app.PhasePeakRssMb:F0} MB), raw UPDATE {results.PayoutRawSeconds[^1]:F2} s; {results.PayoutChecks[^1]}");
+        Say($"payout run {run}: API {seconds:F2} s (RSS {rssBefore:F0} → peak {app.PhasePeakRssMb:F0} MB), raw UPDATE {results.PayoutRawSeconds[^1]:F2} s; {results.PayoutChecks[^1]}; load {LoadAverage()}");
         Reset(db, partnerId);
     }
     results.PayoutServerPeakMb = app.PeakRssMb;

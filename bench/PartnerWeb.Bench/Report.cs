@@ -23,6 +23,7 @@ internal static class Report
         md.AppendLine("|---|---|");
         foreach (var (key, value) in r.Machine) md.AppendLine($"| {key} | {value} |");
         md.AppendLine($"| App build | Release, `ASPNETCORE_ENVIRONMENT=Production`, SQLite in WAL mode, `PRAGMA synchronous={BenchSettings.AppSynchronous}`, `{BenchSettings.AppPragmas}` |");
+        md.AppendLine($"| Load average (1, 5, 15 min) | {string.Join("; ", r.LoadAverages)} — the machine is shared with other sessions' builds and tests; runs under a high load are slower and noisier, hence medians |");
         md.AppendLine("| Load driver | `bench/PartnerWeb.Bench` (HttpClient + SocketsHttpHandler, closed loop, one keep-alive connection per client, Stopwatch per request), on the same 2 cores as the server |");
         md.AppendLine();
 
@@ -39,7 +40,7 @@ internal static class Report
         md.AppendLine();
 
         Details(md, settings, r);
-        md.AppendLine(Notes);
+        md.Append(Why(settings, r));
         md.AppendLine("## Log of this run");
         md.AppendLine();
         md.AppendLine("```");
@@ -174,6 +175,9 @@ internal static class Report
             md.AppendLine($"| earnings complete after the last ack, s | {F(Median(r.DrainLagSeconds), 2)} | {Runs(r.DrainLagSeconds, 2)} |");
             md.AppendLine($"| accruals /s | {F(Median(r.AccrualsPerSecond))} | {Runs(r.AccrualsPerSecond)} |");
             md.AppendLine($"| accrual tasks still open afterwards | {F(Median(r.OpenTasksAfterDrain))} | {Runs(r.OpenTasksAfterDrain)} |");
+            md.AppendLine($"| server CPU per `GET /healthz`, µs | {F(Median(r.TrivialCpuUs))} | {Runs(r.TrivialCpuUs)} |");
+            md.AppendLine($"| server CPU per paid webhook, including its accrual, µs | {F(Median(r.WebhookCpuUs))} | {Runs(r.WebhookCpuUs)} |");
+            md.AppendLine($"| load driver CPU per webhook, µs | {F(Median(r.DriverCpuUs))} | {Runs(r.DriverCpuUs)} |");
             md.AppendLine($"| server peak RSS (VmHWM), MB | {F(r.IngestServerPeakMb ?? double.NaN)} | |");
             md.AppendLine();
         }
@@ -205,10 +209,10 @@ internal static class Report
                 + "API calls use a platform admin's bearer token; the dashboard uses owner@acme.example's login cookie (antiforgery-checked login form). "
                 + "Each run sends 1,600 requests per endpoint from 16 concurrent clients (or stops after 8 s).");
             md.AppendLine();
-            md.AppendLine("| endpoint | p50 ms | p95 ms (runs) | p99 ms | /s | errors |");
-            md.AppendLine("|---|---|---|---|---|---|");
+            md.AppendLine("| endpoint | p50 ms | p95 ms (runs) | p99 ms | /s | server CPU µs per request | errors |");
+            md.AppendLine("|---|---|---|---|---|---|---|");
             foreach (var (name, f) in r.Reads)
-                md.AppendLine($"| {name} | {F(Median(f.P50), 1)} | **{F(Median(f.P95), 1)}** ({Runs(f.P95, 1)}) | {F(Median(f.P99), 1)} | {F(Median(f.PerSecond))} | {f.Errors.Sum():N0} |");
+                md.AppendLine($"| {name} | {F(Median(f.P50), 1)} | **{F(Median(f.P95), 1)}** ({Runs(f.P95, 1)}) | {F(Median(f.P99), 1)} | {F(Median(f.PerSecond))} | {F(Median(f.CpuUs))} | {f.Errors.Sum():N0} |");
             md.AppendLine();
             md.AppendLine($"Server peak RSS (VmHWM): {F(r.ReadsServerPeakMb ?? double.NaN)} MB.");
             md.AppendLine();
@@ -227,11 +231,64 @@ internal static class Report
         }
     }
 
-    /// <summary>What bounds each figure and what was changed in the product to reach it (kept with the code that measures it).</summary>
-    private const string Notes = """
-        ## Why the figures are what they are
-
-        (see the README's Performance section)
-
-        """;
+    /// <summary>What bounds each figure, with this run's numbers; the product changes behind them are in the README's Performance section.</summary>
+    private static string Why(BenchSettings s, Results r)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## Why the figures are what they are");
+        md.AppendLine();
+        md.AppendLine("The changes made to reach them, each measured before and after, are listed in the README (Performance) and in the commit messages.");
+        md.AppendLine();
+        if (r.WebhookPerSecond.Count > 0)
+        {
+            var (w, t, d) = (Median(r.WebhookCpuUs), Median(r.TrivialCpuUs), Median(r.DriverCpuUs));
+            var ratio = Median(r.WebhookPerSecond.Zip(r.TrivialPerSecond, (a, b) => a / b));
+            var (webhookCores, trivialCores) = (w * Median(r.WebhookPerSecond) / 1e6, t * Median(r.TrivialPerSecond) / 1e6);
+            md.AppendLine($"**Webhook ingest.** A paid webhook costs the server {F(w)} µs of CPU, including its share of the accrual work running "
+                + $"meanwhile; `GET /healthz` costs {F(t)} µs; the load driver adds {F(d)} µs per webhook. During the trivial runs the server keeps "
+                + $"{F(trivialCores, 2)} of the 2 cores busy, during the webhook runs {F(webhookCores, 2)}: `/healthz` is bound by CPU, webhooks also by "
+                + "SQLite's single writer, since payment groups and accrual batches take turns on the write lock and the thread holding it shares the "
+                + "cores with request threads. A webhook pays for what the trivial endpoint does not: the Stripe signature and event parsing, its share "
+                + "of a group commit (event id, conditional UPDATE of the invoice, accrual task and audit rows, one fsync per group at "
+                + "synchronous=FULL), and later its share of an accrual batch (earning and audit rows, task claim). p99 stays low because no request "
+                + "waits in SQLite's 150 ms busy sleep (writers queue in the process) and a request waits at most for the group being committed before its own.");
+            if (ratio < 0.3)
+                md.AppendLine($" The ratio target is missed by {F(0.3 - ratio, 2)}: per request a webhook needs {F(w / t, 1)}× the trivial endpoint's "
+                    + "CPU (mostly EF Core's per-row and per-statement work on the rows the spec asks for: invoice, outbox task, processed event, two "
+                    + "audit events, earning), and its writes still take turns on SQLite's single write lock with the accrual batches (the look-ups "
+                    + "already run before the lock is taken). Going further would mean hand-written, provider-specific SQL on the money path. The "
+                    + "absolute targets are met with room to spare.");
+            md.AppendLine();
+            md.AppendLine($"**Accrual drain.** Accruals run in batches: the tasks committed together form one Hangfire job, claimed with one UPDATE and written "
+                + $"in one transaction, so they keep pace with ingest and the last earning lands {F(Median(r.DrainLagSeconds), 2)} s after the last "
+                + "acknowledgement. Against B0 (one row per transaction) an accrual is a whole transaction's worth of rows, shared with its batch.");
+            md.AppendLine();
+        }
+        if (r.PayoutApiSeconds.Count > 0)
+        {
+            md.AppendLine($"**Payout generation.** One transaction per currency: insert the payout, attach with one UPDATE, sum in SQL; no earning is loaded, "
+                + $"so the server's memory moves by {F(Median(r.PayoutRssGrowthMb), 1)} MB. The time is the UPDATE's: rewriting a million rows and moving "
+                + "one index entry each (the unattached earnings live in a partial index that attaching deletes from; a payout's entries in one it inserts "
+                + "into). The API adds the scan for currencies and the covered sum. Neither the API call nor the raw run checkpoints the WAL inside its "
+                + "commit (same PRAGMAs); the app's background checkpointer copies the pages afterwards.");
+            md.AppendLine();
+        }
+        if (r.Reads.Count > 0)
+        {
+            md.AppendLine("**Reads.** Pages are keyset pages on (PartnerId, CreatedAt, Id): the deep page seeks to its cursor like the first page seeks to "
+                + "the partner, so it costs the same. Each answer also carries totals and balances over the partner's whole ledger (balances from a "
+                + "covering partial index, totals from the rows), "
+                + "so its cost grows with the size of that ledger, not with the depth: the million-entry ledger above answers every page in about the "
+                + "same time, dominated by those sums. The dashboard runs about ten queries on one connection and renders listings, a page of "
+                + "earnings, the day chart and payouts.");
+            md.AppendLine();
+        }
+        if (r.IngestServerPeakMb is not null || r.ReadsServerPeakMb is not null || r.PayoutServerPeakMb is not null)
+        {
+            md.AppendLine("**Memory.** SQLite keeps its default 2 MB page cache per connection and no memory map, payout generation loads no rows, and "
+                + "Hangfire's in-memory storage holds one job per group of payments instead of one per accrual task.");
+            md.AppendLine();
+        }
+        return md.ToString();
+    }
 }

@@ -14,6 +14,10 @@ internal sealed class Results
     // Webhook ingest and accrual drain.
     public List<double> TrivialPerSecond { get; } = [];
     public List<double> TrivialP99 { get; } = [];
+    public List<double> TrivialCpuUs { get; } = [];
+    public List<double> WebhookCpuUs { get; } = [];
+    public List<double> DriverCpuUs { get; } = [];
+    public List<string> LoadAverages { get; } = [];
     public List<double> WebhookPerSecond { get; } = [];
     public List<double> WebhookP50 { get; } = [];
     public List<double> WebhookP99 { get; } = [];
@@ -52,5 +56,6 @@ internal sealed class ReadFigures
     public List<double> P99 { get; } = [];
     public List<double> PerSecond { get; } = [];
     public List<double> Errors { get; } = [];
+    public List<double> CpuUs { get; } = [];
     public string? FirstError { get; set; }
 }

@@ -42,9 +42,10 @@ internal sealed class AccrualTaskConfiguration : IEntityTypeConfiguration<Accrua
         builder.HasOne<InvoiceRefund>().WithMany().HasForeignKey(t => t.RefundId).OnDelete(DeleteBehavior.Restrict);
         // One accrual task per invoice and kind, one reversal task per refund and kind.
         builder.HasIndex(t => new { t.InvoiceId, t.Kind }).IsUnique().HasFilter("RefundId IS NULL").HasDatabaseName("IX_AccrualTasks_Accrual");
-        builder.HasIndex(t => new { t.RefundId, t.Kind }).IsUnique();
-        // The reconcile job looks for open tasks only.
-        builder.HasIndex(t => new { t.CompletedAt, t.CreatedAt });
+        // (Filtered explicitly: accrual tasks, whose RefundId is null, need no entry; SQL Server filtered it already.)
+        builder.HasIndex(t => new { t.RefundId, t.Kind }).IsUnique().HasFilter("RefundId IS NOT NULL");
+        // The reconcile job looks for open tasks only; completing a task just removes its entry.
+        builder.HasIndex(t => t.CreatedAt).HasFilter("CompletedAt IS NULL").HasDatabaseName("IX_AccrualTasks_Open");
     }
 }
 

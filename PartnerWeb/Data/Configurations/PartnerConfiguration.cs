@@ -52,10 +52,19 @@ internal sealed class PartnerEarningConfiguration : IEntityTypeConfiguration<Par
         // Exactly one accrual per partner per invoice, and one reversal per partner per refund,
         // whatever the jobs do. (The filtered index covers accruals, whose RefundId is null.)
         builder.HasIndex(e => new { e.InvoiceId, e.PartnerId }).IsUnique().HasFilter("Kind = 'Accrual'").HasDatabaseName("IX_PartnerEarnings_Accrual");
-        builder.HasIndex(e => new { e.InvoiceId, e.PartnerId, e.Kind, e.RefundId }).IsUnique();
-        // Lists and date filters per partner; payout generation finds the unattached, payable ones per currency.
+        builder.HasIndex(e => new { e.InvoiceId, e.PartnerId, e.Kind, e.RefundId }).IsUnique().HasFilter("RefundId IS NOT NULL");
+        // Reversal links, for their foreign keys. Accruals (most rows) have neither, so they get no entries.
+        builder.HasIndex(e => e.RefundId).HasFilter("RefundId IS NOT NULL");
+        builder.HasIndex(e => e.ReversesEarningId).HasFilter("ReversesEarningId IS NOT NULL");
+        // Lists and date filters per partner.
         builder.HasIndex(e => new { e.PartnerId, e.CreatedAt, e.Id });
-        builder.HasIndex(e => new { e.PartnerId, e.PayoutId, e.Currency, e.PayableAt });
+        // The entries no payout has taken yet, per partner and currency (payout generation, balances; covering
+        // both). Partial, so attaching an entry to a payout only removes it from here...
+        builder.HasIndex(e => new { e.PartnerId, e.Currency, e.PayableAt, e.PartnerNet }).HasFilter("PayoutId IS NULL")
+            .HasDatabaseName("IX_PartnerEarnings_Unattached");
+        // ...and adds it here: a payout's entries (its amount, its statement). Attaching a million entries
+        // moves one index entry per row instead of two.
+        builder.HasIndex(e => new { e.PayoutId, e.PartnerNet }).HasFilter("PayoutId IS NOT NULL").HasDatabaseName("IX_PartnerEarnings_Payout");
         builder.ToTable(t => t.HasCheckConstraint("CK_PartnerEarnings_Balance", "GrossAmount = CommissionAmount + PartnerNet"));
     }
 }

@@ -59,7 +59,7 @@ public sealed class InvoicePayments(
             {
                 InvoiceStatus.Void => PaymentOutcome.Void,
                 InvoiceStatus.Open when !Matches(claim, invoice) => RecordMismatch(claim, invoice),
-                InvoiceStatus.Open => await TransitionAsync(claim, invoice, now, tasks, ct),
+                InvoiceStatus.Open => await TransitionAsync(claim, invoice, now, await ResellerTenantsAsync([invoice.TenantId], ct), tasks, ct),
                 _ => PaymentOutcome.AlreadyPaid,
             };
             if (processed is not null) processed.Outcome = outcome.ToString().ToLowerInvariant();
@@ -69,6 +69,87 @@ public sealed class InvoicePayments(
 
         if (outcome == PaymentOutcome.Paid) scheduler.Enqueue(tasks.Select(t => t.Id));
         return outcome;
+    }
+
+    /// <summary>
+    /// Group commit: the same decisions as <see cref="PayAsync"/> for each claim, in order, in one
+    /// transaction with one query for the event ids already processed and one for the invoices. An
+    /// invoice paid by an earlier claim of the batch is already paid for the later ones; an event id
+    /// seen earlier in the batch is a duplicate. Nothing is written for unknown invoices or duplicates.
+    /// Throws when the batch cannot be committed (a concurrent writer recorded one of its event ids);
+    /// <see cref="PaymentBatcher"/> then runs each claim on its own.
+    /// <para>
+    /// The look-ups run before the write transaction, so SQLite's single write lock is held only for
+    /// the writes. That is safe because what matters is re-checked under the lock: an event id recorded
+    /// meanwhile fails the insert on its primary key (and the batch falls back to single claims), an
+    /// invoice paid or voided meanwhile fails the conditional open → paid update, which then reads its
+    /// status again, and every claim that would not flip an open invoice (void, paid, mismatch) has its
+    /// invoice read again inside the transaction. A tenant's reseller never changes.
+    /// </para>
+    /// </summary>
+    public async Task<IReadOnlyList<PaymentOutcome>> PayManyAsync(IReadOnlyList<PaymentClaim> claims, CancellationToken ct)
+    {
+        if (claims.Count == 1) return [await PayAsync(claims[0], ct)];
+        var now = clock.GetUtcNow().UtcDateTime;
+        var outcomes = new PaymentOutcome[claims.Count];
+        List<AccrualTask> tasks = [];
+        var eventIds = claims.Where(c => c.StripeEvent is not null).Select(c => c.StripeEvent!.Id).Distinct().ToList();
+        var seen = eventIds.Count == 0 ? [] : (await db.ProcessedStripeEvents.AsNoTracking()
+            .Where(e => eventIds.Contains(e.EventId)).Select(e => e.EventId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var invoiceIds = claims.Select(c => c.InvoiceId).Distinct().ToList();
+        var invoices = await db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+        var resellerTenants = await ResellerTenantsAsync(invoices.Values.Select(i => i.TenantId).Distinct().ToList(), ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var settle = claims.Where(c => invoices.TryGetValue(c.InvoiceId, out var i) && !(i.Status == InvoiceStatus.Open && Matches(c, i)))
+                .Select(c => c.InvoiceId).Distinct().ToList();
+            if (settle.Count > 0)
+            {
+                foreach (var fresh in await db.Invoices.AsNoTracking().Where(i => settle.Contains(i.Id)).ToListAsync(ct))
+                    invoices[fresh.Id] = fresh;
+            }
+            var paidHere = new HashSet<Guid>();
+
+            for (var n = 0; n < claims.Count; n++)
+            {
+                var claim = claims[n];
+                if (claim.StripeEvent is { } duplicate && seen.Contains(duplicate.Id))
+                {
+                    outcomes[n] = PaymentOutcome.DuplicateEvent;
+                    continue;
+                }
+                if (!invoices.TryGetValue(claim.InvoiceId, out var invoice))
+                {
+                    logger.LogWarning("Payment for unknown invoice {InvoiceId} ignored ({Method})", claim.InvoiceId, claim.Method);
+                    outcomes[n] = PaymentOutcome.NotFound;
+                    continue;
+                }
+                var outcome = invoice.Status switch
+                {
+                    InvoiceStatus.Void => PaymentOutcome.Void,
+                    InvoiceStatus.Open when paidHere.Contains(invoice.Id) => PaymentOutcome.AlreadyPaid,
+                    InvoiceStatus.Open when !Matches(claim, invoice) => RecordMismatch(claim, invoice),
+                    InvoiceStatus.Open => await TransitionAsync(claim, invoice, now, resellerTenants, tasks, ct),
+                    _ => PaymentOutcome.AlreadyPaid,
+                };
+                if (outcome == PaymentOutcome.Paid) paidHere.Add(invoice.Id);
+                if (claim.StripeEvent is { } stripeEvent)
+                {
+                    seen.Add(stripeEvent.Id);
+                    db.ProcessedStripeEvents.Add(new ProcessedStripeEvent
+                    {
+                        EventId = stripeEvent.Id, Type = stripeEvent.Type, InvoiceId = invoice.Id,
+                        Outcome = outcome.ToString().ToLowerInvariant(), ReceivedAt = now,
+                    });
+                }
+                outcomes[n] = outcome;
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
+        scheduler.Enqueue(tasks.Select(t => t.Id));
+        return outcomes;
     }
 
     private static bool Matches(PaymentClaim claim, Invoice invoice) =>
@@ -87,7 +168,16 @@ public sealed class InvoicePayments(
         return PaymentOutcome.Mismatch;
     }
 
-    private async Task<PaymentOutcome> TransitionAsync(PaymentClaim claim, Invoice invoice, DateTime now, List<AccrualTask> tasks, CancellationToken ct)
+    /// <summary>
+    /// The tenants among these that a reseller created. A tenant's reseller is set when the reseller
+    /// creates it and never later, so an invoice of any other tenant has no reseller commission to
+    /// accrue and gets no reseller task.
+    /// </summary>
+    private async Task<HashSet<Guid>> ResellerTenantsAsync(List<Guid> tenantIds, CancellationToken ct) =>
+        (await db.Tenants.AsNoTracking().Where(t => tenantIds.Contains(t.Id) && t.ResellerId != null).Select(t => t.Id).ToListAsync(ct)).ToHashSet();
+
+    private async Task<PaymentOutcome> TransitionAsync(
+        PaymentClaim claim, Invoice invoice, DateTime now, HashSet<Guid> resellerTenants, List<AccrualTask> tasks, CancellationToken ct)
     {
         var won = await db.Invoices
             .Where(i => i.Id == invoice.Id && i.Status == InvoiceStatus.Open)
@@ -103,9 +193,11 @@ public sealed class InvoicePayments(
             return status == InvoiceStatus.Void ? PaymentOutcome.Void : PaymentOutcome.AlreadyPaid;
         }
 
-        tasks.AddRange(Enum.GetValues<AccrualKind>().Select(kind =>
-            new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, CreatedAt = now }));
-        db.AccrualTasks.AddRange(tasks);
+        var added = Enum.GetValues<AccrualKind>()
+            .Where(kind => kind != AccrualKind.Reseller || resellerTenants.Contains(invoice.TenantId))
+            .Select(kind => new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, CreatedAt = now }).ToList();
+        db.AccrualTasks.AddRange(added);
+        tasks.AddRange(added);
         audit.Record(AuditActions.InvoicePaid, nameof(Invoice), invoice.Id, invoice.TenantId, new
         {
             method = claim.Method.ToString().ToLowerInvariant(), reference = claim.Reference,

@@ -17,9 +17,13 @@ public sealed class StripeOptions
 
 public sealed record WebhookReceipt(bool Received, string Outcome);
 
-/// <summary>Verify, dedupe, dispatch: one handler per paid event type, one paid moment for all.</summary>
+/// <summary>
+/// Verify, dedupe, dispatch: one handler per paid event type, one paid moment for all. Payments go to
+/// the <see cref="PaymentBatcher"/>, so a payment delivery touches no database connection of its own;
+/// the refund path (and its DbContext) is resolved only for refund events.
+/// </summary>
 public sealed class StripeWebhookService(
-    IOptions<StripeOptions> options, TimeProvider clock, AppDbContext db, InvoicePayments payments, InvoiceRefunds refunds,
+    IOptions<StripeOptions> options, TimeProvider clock, PaymentBatcher payments, IServiceProvider services,
     IEnumerable<IStripePaymentEventHandler> handlers, IEnumerable<IStripeRefundEventHandler> refundHandlers,
     ILogger<StripeWebhookService> logger)
 {
@@ -45,9 +49,8 @@ public sealed class StripeWebhookService(
             return new AppError(StatusCodes.Status400BadRequest, "The Stripe signature is missing, invalid or stale.");
         }
 
-        if (await db.ProcessedStripeEvents.AsNoTracking().AnyAsync(e => e.EventId == stripeEvent.Id, ct))
-            return new WebhookReceipt(true, "duplicate");
-
+        // A redelivered event id is recognised where the event is recorded (the payment batch, the
+        // refund ledger), in the same transaction, so no separate look-up is needed here.
         if (refundHandlers.FirstOrDefault(h => h.EventTypes.Contains(stripeEvent.Type)) is { } refundHandler)
             return await RefundAsync(stripeEvent, refundHandler, ct);
 
@@ -66,7 +69,7 @@ public sealed class StripeWebhookService(
 
         var outcome = await payments.PayAsync(new PaymentClaim(
             invoiceId, Domain.PaymentMethod.Stripe, payment.Reference ?? stripeEvent.Id, payment.Amount, payment.Currency,
-            new StripeEventRef(stripeEvent.Id, stripeEvent.Type)), ct);
+            new StripeEventRef(stripeEvent.Id, stripeEvent.Type)));
         return new WebhookReceipt(true, outcome switch
         {
             PaymentOutcome.DuplicateEvent => "duplicate",
@@ -84,7 +87,7 @@ public sealed class StripeWebhookService(
             return new WebhookReceipt(true, "ignored");
         }
         var source = notice.Full ? RefundSource.StripeDispute : RefundSource.StripeRefund;
-        var outcome = await refunds.RefundAsync(new RefundClaim(
+        var outcome = await services.GetRequiredService<InvoiceRefunds>().RefundAsync(new RefundClaim(
             invoiceId, source, Full: notice.Full, StripeCumulative: notice.CumulativeRefunded, Currency: notice.Currency,
             Reason: $"{stripeEvent.Type} {notice.Reference}", StripeEvent: new StripeEventRef(stripeEvent.Id, stripeEvent.Type)), ct);
         if (outcome == RefundOutcome.Conflict)

@@ -11,6 +11,7 @@ namespace PartnerWeb.Features.Dashboards;
 /// <summary>Platform admins' partner management (spec §10), on the services the API uses.</summary>
 [Authorize(Policies.PlatformAdmin)]
 [Route("dashboard/admin/partners")]
+[OneDbConnection]
 public sealed class AdminPartnersController(
     PartnerAccountService accounts, ListingService listings, PayoutService payouts, DashboardSections sections, StatementService statements) : Controller
 {

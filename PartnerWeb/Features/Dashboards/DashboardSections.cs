@@ -2,16 +2,20 @@ using PartnerWeb.Features.Partners;
 
 namespace PartnerWeb.Features.Dashboards;
 
-/// <summary>Builds the sections both dashboards share, from the same services the API uses.</summary>
+/// <summary>
+/// Builds the sections both dashboards share, from the same services the API uses. Every caller
+/// passes a partner it resolved through <see cref="PartnerAccess"/> (as a <see cref="PartnerDto"/>),
+/// so the sections use the services' overloads that do not look the partner up again.
+/// </summary>
 public sealed class DashboardSections(ListingService listings, EarningService earnings, PayoutService payouts)
 {
     public const int EarningsPageSize = 20;
 
     public async Task<ListingsModel> ListingsAsync(PartnerDto partner, bool isAdmin, FormErrors errors, CancellationToken ct)
     {
-        var rows = await listings.ListWithItemsAsync(partner.Id, ct);
+        var rows = await listings.ListWithItemsAsync(partner, ct);
         var listable = await listings.ListableItemsAsync(partner.TenantId, ct);
-        return new ListingsModel(partner, rows.Value ?? [], listable, isAdmin, errors);
+        return new ListingsModel(partner, rows, listable, isAdmin, errors);
     }
 
     public async Task<EarningsModel> EarningsAsync(PartnerDto partner, string? from, string? to, string? cursor, bool isAdmin, CancellationToken ct)
@@ -19,15 +23,15 @@ public sealed class DashboardSections(ListingService listings, EarningService ea
         var query = new EarningsQuery { From = Blank(from), To = Blank(to), Cursor = Blank(cursor), Limit = EarningsPageSize };
         var invalid = Validate(query);
         if (invalid is not null) query = new EarningsQuery { Limit = EarningsPageSize };
-        var page = await earnings.ListAsync(partner.Id, query, ct);
-        var daily = await earnings.DailyNetAsync(partner.Id, query, ct);
-        return new EarningsModel(partner, query.From, query.To, page.Value!, daily, isAdmin, invalid);
+        var page = await earnings.ListAsync(partner, query, ct);
+        var daily = await earnings.DailyNetAsync(partner, query, ct);
+        return new EarningsModel(partner, query.From, query.To, page, daily, isAdmin, invalid);
     }
 
     public async Task<PayoutsModel> PayoutsAsync(PartnerDto partner, bool isAdmin, FormErrors errors, CancellationToken ct)
     {
-        var page = await payouts.ListAsync(partner.Id, new PayoutListQuery { Limit = 100 }, ct);
-        return new PayoutsModel(partner, page.Value?.Items ?? [], isAdmin, errors);
+        var page = await payouts.ListAsync(partner, new PayoutListQuery { Limit = 100 }, ct);
+        return new PayoutsModel(partner, page.Items, isAdmin, errors);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -11,6 +11,7 @@ namespace PartnerWeb.Features.Dashboards;
 /// <summary>Partner self-service (spec §10). Every action goes through the services the API uses.</summary>
 [Authorize(Policies.TenantAdmin)]
 [Route("dashboard/partners")]
+[OneDbConnection]
 public sealed class PartnerDashboardController(
     PartnerAccountService accounts, ListingService listings, DashboardSections sections, StatementService statements) : Controller
 {

@@ -15,6 +15,9 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access, TimePr
     public async Task<Result<EarningsPage>> ListMineAsync(EarningsQuery query, CancellationToken ct) =>
         await access.MineAsync(ct) is { } partner ? await PageAsync(partner.Id, query, ct) : AppError.NotFound("Partner account");
 
+    /// <summary>For a partner the caller already resolved through <see cref="PartnerAccess"/> (a <see cref="PartnerDto"/> comes from nowhere else): no second look-up.</summary>
+    public Task<EarningsPage> ListAsync(PartnerDto partner, EarningsQuery query, CancellationToken ct) => PageAsync(partner.Id, query, ct);
+
     /// <summary>Balances ignore the date filter: they are what is owed now.</summary>
     private async Task<IReadOnlyList<EarningBalance>> BalancesAsync(Guid partnerId, CancellationToken ct)
     {
@@ -33,14 +36,20 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access, TimePr
     }
 
     /// <summary>Net earned per day and currency over the filter, for the dashboard chart (grouped in SQL).</summary>
-    public async Task<IReadOnlyList<DailyNet>> DailyNetAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
+    public async Task<IReadOnlyList<DailyNet>> DailyNetAsync(Guid partnerId, EarningsQuery query, CancellationToken ct) =>
+        await access.FindAsync(partnerId, ct) is null ? [] : await DailyNetOfAsync(partnerId, query, ct);
+
+    /// <inheritdoc cref="ListAsync(PartnerDto, EarningsQuery, CancellationToken)"/>
+    public Task<IReadOnlyList<DailyNet>> DailyNetAsync(PartnerDto partner, EarningsQuery query, CancellationToken ct) => DailyNetOfAsync(partner.Id, query, ct);
+
+    /// <summary>Grouped by the day's year, month and day as numbers: nothing to parse back per row.</summary>
+    private async Task<IReadOnlyList<DailyNet>> DailyNetOfAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
     {
-        if (await access.FindAsync(partnerId, ct) is null) return [];
         var rows = await Filtered(partnerId, query)
-            .GroupBy(e => new { e.CreatedAt.Date, e.Currency })
-            .Select(g => new { g.Key.Date, g.Key.Currency, Net = g.Sum(e => e.PartnerNet) })
+            .GroupBy(e => new { e.CreatedAt.Year, e.CreatedAt.Month, e.CreatedAt.Day, e.Currency })
+            .Select(g => new { g.Key.Year, g.Key.Month, g.Key.Day, g.Key.Currency, Net = g.Sum(e => e.PartnerNet) })
             .ToListAsync(ct);
-        return rows.Select(r => new DailyNet(DateOnly.FromDateTime(r.Date), r.Currency, r.Net)).OrderBy(r => r.Day).ToList();
+        return rows.Select(r => new DailyNet(new DateOnly(r.Year, r.Month, r.Day), r.Currency, r.Net)).OrderBy(r => r.Day).ToList();
     }
 
     private IQueryable<Domain.PartnerEarning> Filtered(Guid partnerId, EarningsQuery query) =>

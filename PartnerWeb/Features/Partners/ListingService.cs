@@ -108,6 +108,14 @@ public sealed class ListingService(
     public async Task<Result<IReadOnlyList<ListingView>>> ListWithItemsAsync(Guid partnerId, CancellationToken ct)
     {
         if (await access.FindAsync(partnerId, ct) is null) return AppError.NotFound("Partner account");
+        return await WithItemsAsync(partnerId, ct);
+    }
+
+    /// <summary>For a partner the caller already resolved through <see cref="PartnerAccess"/>: no second look-up.</summary>
+    public async Task<IReadOnlyList<ListingView>> ListWithItemsAsync(PartnerDto partner, CancellationToken ct) => await WithItemsAsync(partner.Id, ct);
+
+    private async Task<List<ListingView>> WithItemsAsync(Guid partnerId, CancellationToken ct)
+    {
         var rows = await db.PartnerListings.AsNoTracking().Where(l => l.PartnerId == partnerId)
             .Join(db.MarketplaceItems, l => l.MarketplaceItemId, i => i.Id, (l, i) => new { Listing = l, i.Name, i.Currency, i.Price })
             .OrderByDescending(x => x.Listing.CreatedAt)

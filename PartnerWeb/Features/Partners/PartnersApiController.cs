@@ -13,6 +13,7 @@ namespace PartnerWeb.Features.Partners;
 /// tenant's partner is 404. Literal routes (/me, /my/*, /apply) win over /{id:guid} by construction.
 /// </summary>
 [Route("api/partners")]
+[OneDbConnection]
 [Authorize(Policies.TenantAdmin)]
 [Tags("Partners")]
 public sealed class PartnersApiController(

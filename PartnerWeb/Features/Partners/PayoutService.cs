@@ -129,6 +129,9 @@ public sealed class PayoutService(
         return await PageAsync(partnerId, query, ct);
     }
 
+    /// <summary>For a partner the caller already resolved through <see cref="PartnerAccess"/>: no second look-up.</summary>
+    public Task<Page<PayoutDto>> ListAsync(PartnerDto partner, PayoutListQuery query, CancellationToken ct) => PageAsync(partner.Id, query, ct);
+
     public async Task<Result<Page<PayoutDto>>> ListMineAsync(PayoutListQuery query, CancellationToken ct) =>
         await access.MineAsync(ct) is { } partner ? await PageAsync(partner.Id, query, ct) : AppError.NotFound("Partner account");
 

@@ -65,7 +65,9 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CompletedAt", "CreatedAt");
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("IX_AccrualTasks_Open")
+                        .HasFilter("CompletedAt IS NULL");
 
                     b.HasIndex("InvoiceId", "Kind")
                         .IsUnique()
@@ -74,7 +76,7 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasIndex("RefundId", "Kind")
                         .IsUnique()
-                        .HasFilter("[RefundId] IS NOT NULL");
+                        .HasFilter("RefundId IS NOT NULL");
 
                     b.ToTable("AccrualTasks");
                 });
@@ -441,24 +443,30 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PayoutId");
+                    b.HasIndex("RefundId")
+                        .HasFilter("RefundId IS NOT NULL");
 
-                    b.HasIndex("RefundId");
-
-                    b.HasIndex("ReversesEarningId");
+                    b.HasIndex("ReversesEarningId")
+                        .HasFilter("ReversesEarningId IS NOT NULL");
 
                     b.HasIndex("InvoiceId", "PartnerId")
                         .IsUnique()
                         .HasDatabaseName("IX_PartnerEarnings_Accrual")
                         .HasFilter("Kind = 'Accrual'");
 
+                    b.HasIndex("PayoutId", "PartnerNet")
+                        .HasDatabaseName("IX_PartnerEarnings_Payout")
+                        .HasFilter("PayoutId IS NOT NULL");
+
                     b.HasIndex("PartnerId", "CreatedAt", "Id");
 
                     b.HasIndex("InvoiceId", "PartnerId", "Kind", "RefundId")
                         .IsUnique()
-                        .HasFilter("[RefundId] IS NOT NULL");
+                        .HasFilter("RefundId IS NOT NULL");
 
-                    b.HasIndex("PartnerId", "PayoutId", "Currency", "PayableAt");
+                    b.HasIndex("PartnerId", "Currency", "PayableAt", "PartnerNet")
+                        .HasDatabaseName("IX_PartnerEarnings_Unattached")
+                        .HasFilter("PayoutId IS NULL");
 
                     b.ToTable("PartnerEarnings", t =>
                         {

@@ -58,7 +58,9 @@ namespace PartnerWeb.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CompletedAt", "CreatedAt");
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("IX_AccrualTasks_Open")
+                        .HasFilter("CompletedAt IS NULL");
 
                     b.HasIndex("InvoiceId", "Kind")
                         .IsUnique()
@@ -66,7 +68,8 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasFilter("RefundId IS NULL");
 
                     b.HasIndex("RefundId", "Kind")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("RefundId IS NOT NULL");
 
                     b.ToTable("AccrualTasks");
                 });
@@ -432,23 +435,30 @@ namespace PartnerWeb.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PayoutId");
+                    b.HasIndex("RefundId")
+                        .HasFilter("RefundId IS NOT NULL");
 
-                    b.HasIndex("RefundId");
-
-                    b.HasIndex("ReversesEarningId");
+                    b.HasIndex("ReversesEarningId")
+                        .HasFilter("ReversesEarningId IS NOT NULL");
 
                     b.HasIndex("InvoiceId", "PartnerId")
                         .IsUnique()
                         .HasDatabaseName("IX_PartnerEarnings_Accrual")
                         .HasFilter("Kind = 'Accrual'");
 
+                    b.HasIndex("PayoutId", "PartnerNet")
+                        .HasDatabaseName("IX_PartnerEarnings_Payout")
+                        .HasFilter("PayoutId IS NOT NULL");
+
                     b.HasIndex("PartnerId", "CreatedAt", "Id");
 
                     b.HasIndex("InvoiceId", "PartnerId", "Kind", "RefundId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("RefundId IS NOT NULL");
 
-                    b.HasIndex("PartnerId", "PayoutId", "Currency", "PayableAt");
+                    b.HasIndex("PartnerId", "Currency", "PayableAt", "PartnerNet")
+                        .HasDatabaseName("IX_PartnerEarnings_Unattached")
+                        .HasFilter("PayoutId IS NULL");
 
                     b.ToTable("PartnerEarnings", t =>
                         {
