@@ -80,9 +80,14 @@ public sealed class CrashRecoveryTests : IDisposable
     [Fact]
     public Task Kill_in_the_middle_of_accrual_loses_no_accrual_and_doubles_none() => WithAppLogAsync(async () =>
     {
-        // One Hangfire worker (Jobs:WorkerCount, default 4) until the kill, so accrual trails the payments
-        // even when they are slow; the restart runs with the defaults.
-        var shop = await SetUpAsync([CrmAddOn], new Dictionary<string, string> { ["Jobs__WorkerCount"] = "1" });
+        // One Hangfire worker (Jobs:WorkerCount, default 4) and jobs of two tasks (Jobs:AccrualBatchSize,
+        // default 200) until the kill, so accrual trails the group-committed payments and a kill lands
+        // between its transactions; the restart runs with the defaults.
+        var shop = await SetUpAsync([CrmAddOn], new Dictionary<string, string>
+        {
+            ["Jobs__WorkerCount"] = "1",
+            ["Jobs__AccrualBatchSize"] = "2",
+        });
         var invoices = await InstallAsync(shop, CrmAddOn, Invoices);
         var acknowledged = new HashSet<Guid>();
         IReadOnlyDictionary<Guid, Sale> batch = invoices;

@@ -1,19 +1,18 @@
 using Hangfire;
+using Microsoft.Extensions.Options;
 
 namespace PartnerWeb.Jobs;
 
 /// <summary>
 /// Hands committed accrual tasks to Hangfire: the tasks committed together go to one job (at most
-/// <see cref="MaxBatch"/> per job), which completes them in one transaction. A failure here loses
+/// <c>Jobs:AccrualBatchSize</c> per job), which completes them in one transaction. A failure here loses
 /// nothing: the task rows are already committed and the reconcile job enqueues them again.
 /// </summary>
-public sealed class AccrualScheduler(IBackgroundJobClient jobs, ILogger<AccrualScheduler> logger)
+public sealed class AccrualScheduler(IBackgroundJobClient jobs, IOptions<JobsOptions> options, ILogger<AccrualScheduler> logger)
 {
-    public const int MaxBatch = 200;
-
     public void Enqueue(IEnumerable<Guid> taskIds)
     {
-        foreach (var batch in taskIds.Chunk(MaxBatch))
+        foreach (var batch in taskIds.Chunk(options.Value.AccrualBatchSize))
         {
             try
             {

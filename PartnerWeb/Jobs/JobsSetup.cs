@@ -14,13 +14,17 @@ public sealed class JobsOptions
 
     /// <summary>Age an open accrual task must reach before the recurring reconcile re-enqueues it.</summary>
     public int ReconcileGraceSeconds { get; set; } = 30;
+
+    /// <summary>Most accrual tasks one job completes in one transaction (the tasks of one group of payments, split).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
+    public int AccrualBatchSize { get; set; } = 200;
 }
 
 public static class JobsSetup
 {
     public static IServiceCollection AddPartnerWebJobs(this IServiceCollection services)
     {
-        services.AddOptions<JobsOptions>().BindConfiguration("Jobs");
+        services.AddOptions<JobsOptions>().BindConfiguration("Jobs").ValidateDataAnnotations().ValidateOnStart();
 
         // Hangfire keeps storage and activator in statics; registering them per app first
         // (AddHangfire only TryAdds) keeps two hosts in one process, as in tests, apart.
