@@ -29,6 +29,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<PartnerPayout> PartnerPayouts => Set<PartnerPayout>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>The <see cref="SqliteWriteGate"/> this context's open transaction holds, if any.</summary>
+    internal SemaphoreSlim? HeldWriteGate;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace PartnerWeb.Data;
@@ -12,7 +12,8 @@ namespace PartnerWeb.Data;
 /// trying again, so a handful of concurrent writers turn sub-millisecond transactions into
 /// 150 ms waits. This interceptor queues writers of one file in the process instead: a transaction
 /// waits (asynchronously, first come first served) for the previous one to end, then begins at
-/// once. Readers are not affected (WAL). Registered for SQLite only.
+/// once. Readers are not affected (WAL). Registered for SQLite only. The hold is kept on the
+/// <see cref="AppDbContext"/> that began the transaction, so no per-transaction bookkeeping is allocated.
 /// </summary>
 public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionInterceptor
 {
@@ -26,55 +27,25 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
-    private static readonly ConditionalWeakTable<DbConnection, Holder> Held = new();
-    private static readonly ConditionalWeakTable<DbTransaction, Holder> HeldBy = new();
 
-    private sealed class Holder
+    /// <summary>The gate to take, or null when this context already holds one or the database is in memory.</summary>
+    private static SemaphoreSlim? GateFor(DbConnection connection, DbContext? context)
     {
-        public SemaphoreSlim? Gate;
-    }
-
-    private static SemaphoreSlim? GateOf(DbConnection connection)
-    {
+        if (context is not AppDbContext { HeldWriteGate: null }) return null;
         var source = (connection as SqliteConnection)?.DataSource;
         if (string.IsNullOrEmpty(source) || source == ":memory:") return null;
         return Gates.GetOrAdd(source, _ => new SemaphoreSlim(1, 1));
     }
 
-    private static void Hold(DbConnection connection, SemaphoreSlim gate) => Held.GetOrCreateValue(connection).Gate = gate;
-
-    private static void Release(DbConnection connection)
+    private static void Release(DbContext? context)
     {
-        if (Held.TryGetValue(connection, out var holder)) Release(holder);
+        if (context is AppDbContext app && Interlocked.Exchange(ref app.HeldWriteGate, null) is { } gate) gate.Release();
     }
-
-    private static void Release(DbTransaction transaction)
-    {
-        if (HeldBy.TryGetValue(transaction, out var holder)) Release(holder);
-    }
-
-    private static void Release(Holder holder)
-    {
-        if (Interlocked.Exchange(ref holder.Gate, null) is { } gate) gate.Release();
-    }
-
-    private static DbTransaction Started(DbConnection connection, DbTransaction transaction)
-    {
-        if (Held.TryGetValue(connection, out var holder)) HeldBy.AddOrUpdate(transaction, holder);
-        return transaction;
-    }
-
-    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result) =>
-        Started(connection, result);
-
-    public ValueTask<DbTransaction> TransactionStartedAsync(
-        DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Started(connection, result));
 
     public InterceptionResult<DbTransaction> TransactionStarting(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        if (GateOf(connection) is { } gate && gate.Wait(MaxWait)) Hold(connection, gate);
+        if (GateFor(connection, eventData.Context) is { } gate && gate.Wait(MaxWait)) ((AppDbContext)eventData.Context!).HeldWriteGate = gate;
         return result;
     }
 
@@ -82,30 +53,31 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result,
         CancellationToken cancellationToken = default)
     {
-        if (GateOf(connection) is { } gate && await gate.WaitAsync(MaxWait, cancellationToken)) Hold(connection, gate);
+        if (GateFor(connection, eventData.Context) is { } gate && await gate.WaitAsync(MaxWait, cancellationToken))
+            ((AppDbContext)eventData.Context!).HeldWriteGate = gate;
         return result;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(transaction);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context);
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Release(transaction);
+        Release(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(transaction);
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Release(transaction);
+        Release(eventData.Context);
         return Task.CompletedTask;
     }
 
     /// <summary>A failure that ended the transaction ends the hold; one that left it open waits for its rollback or disposal.</summary>
     public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
     {
-        if (transaction.Connection is null) Release(transaction);
+        if (transaction.Connection is null) Release(eventData.Context);
     }
 
     public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
@@ -118,25 +90,25 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     // connection it opened for it, and the hold ends there.
     public InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
-        Release(connection);
+        Release(eventData.Context);
         return result;
     }
 
     public ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
-        Release(connection);
+        Release(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public InterceptionResult ConnectionDisposing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
-        Release(connection);
+        Release(eventData.Context);
         return result;
     }
 
     public ValueTask<InterceptionResult> ConnectionDisposingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
-        Release(connection);
+        Release(eventData.Context);
         return ValueTask.FromResult(result);
     }
 }

@@ -10,6 +10,13 @@ namespace PartnerWeb.Jobs;
 /// </summary>
 public sealed class AccrualScheduler(IBackgroundJobClient jobs, IOptions<JobsOptions> options, ILogger<AccrualScheduler> logger)
 {
+    /// <summary>
+    /// Enqueues off the caller's path: a group commit hands its tasks over and goes on with the next
+    /// group instead of waiting for the job storage. Losing this hand-over (a crash right after the
+    /// commit) loses nothing, as above.
+    /// </summary>
+    public void EnqueueInBackground(Guid[] taskIds) => _ = Task.Run(() => Enqueue(taskIds));
+
     public void Enqueue(IEnumerable<Guid> taskIds)
     {
         foreach (var batch in taskIds.Chunk(options.Value.AccrualBatchSize))

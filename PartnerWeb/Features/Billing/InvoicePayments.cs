@@ -47,21 +47,19 @@ public sealed class InvoicePayments(
                 if (processed is null) return PaymentOutcome.DuplicateEvent;
             }
 
+            // Nothing is recorded for an invoice we do not know, not even the event id.
             var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == claim.InvoiceId, ct);
-            if (invoice is null)
-            {
-                // Nothing is recorded for an invoice we do not know, not even the event id.
-                logger.LogWarning("Payment for unknown invoice {InvoiceId} ignored ({Method})", claim.InvoiceId, claim.Method);
-                return PaymentOutcome.NotFound;
-            }
+            if (invoice is null) return Unknown(claim);
 
-            outcome = invoice.Status switch
+            outcome = Decide(claim, invoice, paidEarlier: false);
+            if (outcome == PaymentOutcome.Mismatch) RecordMismatch(claim, invoice);
+            if (outcome == PaymentOutcome.Paid
+                && !await MarkPaidAsync([(claim, invoice)], now, await ResellerTenantsAsync([invoice.TenantId], ct), tasks, ct))
             {
-                InvoiceStatus.Void => PaymentOutcome.Void,
-                InvoiceStatus.Open when !Matches(claim, invoice) => RecordMismatch(claim, invoice),
-                InvoiceStatus.Open => await TransitionAsync(claim, invoice, now, await ResellerTenantsAsync([invoice.TenantId], ct), tasks, ct),
-                _ => PaymentOutcome.AlreadyPaid,
-            };
+                // Another payer committed between our read and our update.
+                var status = await db.Invoices.Where(i => i.Id == invoice.Id).Select(i => i.Status).SingleAsync(ct);
+                outcome = status == InvoiceStatus.Void ? PaymentOutcome.Void : PaymentOutcome.AlreadyPaid;
+            }
             if (processed is not null) processed.Outcome = outcome.ToString().ToLowerInvariant();
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -109,6 +107,7 @@ public sealed class InvoicePayments(
                     invoices[fresh.Id] = fresh;
             }
             var paidHere = new HashSet<Guid>();
+            List<(PaymentClaim, Invoice)> paying = [];
 
             for (var n = 0; n < claims.Count; n++)
             {
@@ -120,19 +119,16 @@ public sealed class InvoicePayments(
                 }
                 if (!invoices.TryGetValue(claim.InvoiceId, out var invoice))
                 {
-                    logger.LogWarning("Payment for unknown invoice {InvoiceId} ignored ({Method})", claim.InvoiceId, claim.Method);
-                    outcomes[n] = PaymentOutcome.NotFound;
+                    outcomes[n] = Unknown(claim);
                     continue;
                 }
-                var outcome = invoice.Status switch
+                var outcome = Decide(claim, invoice, paidHere.Contains(invoice.Id));
+                if (outcome == PaymentOutcome.Mismatch) RecordMismatch(claim, invoice);
+                if (outcome == PaymentOutcome.Paid)
                 {
-                    InvoiceStatus.Void => PaymentOutcome.Void,
-                    InvoiceStatus.Open when paidHere.Contains(invoice.Id) => PaymentOutcome.AlreadyPaid,
-                    InvoiceStatus.Open when !Matches(claim, invoice) => RecordMismatch(claim, invoice),
-                    InvoiceStatus.Open => await TransitionAsync(claim, invoice, now, resellerTenants, tasks, ct),
-                    _ => PaymentOutcome.AlreadyPaid,
-                };
-                if (outcome == PaymentOutcome.Paid) paidHere.Add(invoice.Id);
+                    paidHere.Add(invoice.Id);
+                    paying.Add((claim, invoice));
+                }
                 if (claim.StripeEvent is { } stripeEvent)
                 {
                     seen.Add(stripeEvent.Id);
@@ -144,19 +140,42 @@ public sealed class InvoicePayments(
                 }
                 outcomes[n] = outcome;
             }
+            if (paying.Count > 0 && !await MarkPaidAsync(paying, now, resellerTenants, tasks, ct))
+                throw new DbUpdateConcurrencyException("An invoice of the batch was paid or voided by another writer meanwhile.");
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
 
-        scheduler.Enqueue(tasks.Select(t => t.Id));
+        // The next group need not wait for the job storage (see AccrualScheduler.EnqueueInBackground).
+        if (tasks.Count > 0) scheduler.EnqueueInBackground(tasks.Select(t => t.Id).ToArray());
         return outcomes;
+    }
+
+    /// <summary>
+    /// The decision for one claim on the invoice as read; <paramref name="paidEarlier"/>: paid by an
+    /// earlier claim of the same batch. <see cref="PaymentOutcome.Paid"/> means "to be paid" until
+    /// <see cref="MarkPaidAsync"/> has won the conditional update.
+    /// </summary>
+    private static PaymentOutcome Decide(PaymentClaim claim, Invoice invoice, bool paidEarlier) => invoice.Status switch
+    {
+        InvoiceStatus.Void => PaymentOutcome.Void,
+        InvoiceStatus.Open when paidEarlier => PaymentOutcome.AlreadyPaid,
+        InvoiceStatus.Open when !Matches(claim, invoice) => PaymentOutcome.Mismatch,
+        InvoiceStatus.Open => PaymentOutcome.Paid,
+        _ => PaymentOutcome.AlreadyPaid,
+    };
+
+    private PaymentOutcome Unknown(PaymentClaim claim)
+    {
+        logger.LogWarning("Payment for unknown invoice {InvoiceId} ignored ({Method})", claim.InvoiceId, claim.Method);
+        return PaymentOutcome.NotFound;
     }
 
     private static bool Matches(PaymentClaim claim, Invoice invoice) =>
         (claim.Amount is null || claim.Amount == invoice.Total)
         && (claim.Currency is null || string.Equals(claim.Currency, invoice.Currency, StringComparison.OrdinalIgnoreCase));
 
-    private PaymentOutcome RecordMismatch(PaymentClaim claim, Invoice invoice)
+    private void RecordMismatch(PaymentClaim claim, Invoice invoice)
     {
         logger.LogWarning("Payment of {Amount} {Currency} does not match invoice {InvoiceId} ({Total} {InvoiceCurrency})",
             claim.Amount, claim.Currency, invoice.Id, invoice.Total, invoice.Currency);
@@ -165,7 +184,6 @@ public sealed class InvoicePayments(
             method = claim.Method.ToString().ToLowerInvariant(), paidAmount = claim.Amount,
             paidCurrency = claim.Currency?.ToUpperInvariant(), invoice.Total, invoice.Currency, stripeEventId = claim.StripeEvent?.Id,
         });
-        return PaymentOutcome.Mismatch;
     }
 
     /// <summary>
@@ -176,33 +194,44 @@ public sealed class InvoicePayments(
     private async Task<HashSet<Guid>> ResellerTenantsAsync(List<Guid> tenantIds, CancellationToken ct) =>
         (await db.Tenants.AsNoTracking().Where(t => tenantIds.Contains(t.Id) && t.ResellerId != null).Select(t => t.Id).ToListAsync(ct)).ToHashSet();
 
-    private async Task<PaymentOutcome> TransitionAsync(
-        PaymentClaim claim, Invoice invoice, DateTime now, HashSet<Guid> resellerTenants, List<AccrualTask> tasks, CancellationToken ct)
+    /// <summary>
+    /// The open → paid moment for these invoices: one conditional update per payment method (exactly one
+    /// concurrent payer wins an invoice), then each invoice's reference, its accrual outbox rows and its
+    /// audit event, saved with the caller's transaction. False when any invoice was no longer open;
+    /// the caller then decides again (one claim) or rolls back (a batch).
+    /// </summary>
+    private async Task<bool> MarkPaidAsync(
+        IReadOnlyList<(PaymentClaim Claim, Invoice Invoice)> paying, DateTime now, HashSet<Guid> resellerTenants, List<AccrualTask> tasks, CancellationToken ct)
     {
-        var won = await db.Invoices
-            .Where(i => i.Id == invoice.Id && i.Status == InvoiceStatus.Open)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(i => i.Status, InvoiceStatus.Paid)
-                .SetProperty(i => i.PaymentMethod, claim.Method)
-                .SetProperty(i => i.PaymentReference, claim.Reference)
-                .SetProperty(i => i.PaidAt, now), ct);
-        if (won == 0)
+        foreach (var byMethod in paying.GroupBy(p => p.Claim.Method))
         {
-            // Another payer committed between our read and our update.
-            var status = await db.Invoices.Where(i => i.Id == invoice.Id).Select(i => i.Status).SingleAsync(ct);
-            return status == InvoiceStatus.Void ? PaymentOutcome.Void : PaymentOutcome.AlreadyPaid;
+            var method = byMethod.Key;
+            var invoiceIds = byMethod.Select(p => p.Invoice.Id).ToList();
+            var won = await db.Invoices
+                .Where(i => invoiceIds.Contains(i.Id) && i.Status == InvoiceStatus.Open)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Status, InvoiceStatus.Paid)
+                    .SetProperty(i => i.PaymentMethod, method)
+                    .SetProperty(i => i.PaidAt, now), ct);
+            if (won != invoiceIds.Count) return false;
         }
 
-        var added = Enum.GetValues<AccrualKind>()
-            .Where(kind => kind != AccrualKind.Reseller || resellerTenants.Contains(invoice.TenantId))
-            .Select(kind => new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, CreatedAt = now }).ToList();
-        db.AccrualTasks.AddRange(added);
-        tasks.AddRange(added);
-        audit.Record(AuditActions.InvoicePaid, nameof(Invoice), invoice.Id, invoice.TenantId, new
+        foreach (var (claim, invoice) in paying)
         {
-            method = claim.Method.ToString().ToLowerInvariant(), reference = claim.Reference,
-            invoice.Total, invoice.Currency, stripeEventId = claim.StripeEvent?.Id, stripeEventType = claim.StripeEvent?.Type,
-        });
-        return PaymentOutcome.Paid;
+            // The rows are ours now (the update above holds them until commit); the reference differs
+            // per claim, so it is written with the other rows of this unit of work.
+            db.Invoices.Attach(invoice).Property(i => i.PaymentReference).CurrentValue = claim.Reference;
+            var added = Enum.GetValues<AccrualKind>()
+                .Where(kind => kind != AccrualKind.Reseller || resellerTenants.Contains(invoice.TenantId))
+                .Select(kind => new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, CreatedAt = now }).ToList();
+            db.AccrualTasks.AddRange(added);
+            tasks.AddRange(added);
+            audit.Record(AuditActions.InvoicePaid, nameof(Invoice), invoice.Id, invoice.TenantId, new
+            {
+                method = claim.Method.ToString().ToLowerInvariant(), reference = claim.Reference,
+                invoice.Total, invoice.Currency, stripeEventId = claim.StripeEvent?.Id, stripeEventType = claim.StripeEvent?.Type,
+            });
+        }
+        return true;
     }
 }
