@@ -249,7 +249,7 @@ internal static class Report
                 + $"{F(trivialCores, 2)} of the 2 cores busy, during the webhook runs {F(webhookCores, 2)}: `/healthz` is bound by CPU, webhooks also by "
                 + "SQLite's single writer, since payment groups and accrual batches take turns on the write lock and the thread holding it shares the "
                 + "cores with request threads. A webhook pays for what the trivial endpoint does not: the Stripe signature and event parsing, its share "
-                + "of a group commit (event id, conditional UPDATE of the invoice, accrual task and audit rows, one fsync per group at "
+                + "of a group commit (event id, one conditional UPDATE for the group's invoices, its reference, accrual task and audit rows, one fsync per group at "
                 + "synchronous=FULL), and later its share of an accrual batch (earning and audit rows, task claim). p99 stays low because no request "
                 + "waits in SQLite's 150 ms busy sleep (writers queue in the process) and a request waits at most for the group being committed before its own.");
             if (ratio < 0.3)
