@@ -127,7 +127,7 @@ public sealed class CrashRecoveryTests : IDisposable
         var recovery = await RestartAndWaitForAccrualsAsync(invoices.Count);
         var ledger = AssertLedger(shop, invoices, acknowledged);
 
-        Record($"{acknowledged.Count} webhook payments acknowledged (1 Hangfire worker; {completedAtLastAnswer} of {tasks} accrual tasks complete at the last answer"
+        Record($"{acknowledged.Count} webhook payments acknowledged (1 Hangfire worker, jobs of 2 tasks; {completedAtLastAnswer} of {tasks} accrual tasks complete at the last answer"
             + (batches > 1 ? $", {batches} batches" : "") + "), "
             + $"kill -9 in the middle of accrual: {atKill.CompletedTasks} of {atKill.Tasks} accrual tasks complete "
             + $"({atKill.Earnings} earnings, {atKill.ResellerCommissions} reseller commissions) at the kill; restart: all complete after {recovery.TotalSeconds:0.0} s; "
