@@ -1,4 +1,7 @@
 using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using PartnerWeb.Domain;
 using PartnerWeb.Tests.Infrastructure;
 
 namespace PartnerWeb.Tests.Integration;
@@ -58,6 +61,42 @@ public sealed class DashboardPageTests(PartnerWebFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var me = await (await factory.ClientAsAsync(Demo.GlobexOwner)).GetAsync("/api/partners/me");
         Assert.Equal(HttpStatusCode.NotFound, me.StatusCode);
+    }
+    [Fact]
+    public async Task The_day_chart_widens_its_drawing_so_every_day_of_a_long_range_is_inside_it()
+    {
+        var partnerId = await PartnerFlows.ApprovedPartnerAsync(factory, Demo.InitechOwner);
+        const int days = 200;
+        await Flows.QueryAsync(factory, async db =>
+        {
+            var tenant = await db.Tenants.Where(t => t.Name == "Globex").Select(t => t.Id).SingleAsync();
+            for (var i = 0; i < days; i++)
+            {
+                var at = DateTime.UtcNow.Date.AddDays(-i).AddHours(12);
+                var invoice = new Invoice
+                {
+                    Id = Guid.CreateVersion7(), TenantId = tenant, Number = $"INV-C-{Guid.NewGuid():N}"[..30], Status = InvoiceStatus.Paid,
+                    Currency = "USD", Total = 100 + i, CreatedAt = at,
+                };
+                db.Invoices.Add(invoice);
+                db.PartnerEarnings.Add(new PartnerEarning
+                {
+                    Id = Guid.CreateVersion7(), PartnerId = partnerId, InvoiceId = invoice.Id, Kind = EntryKind.Accrual, Currency = "USD",
+                    GrossAmount = 100 + i, CommissionAmount = 0, PartnerNet = 100 + i, PayableAt = at, CreatedAt = at,
+                });
+            }
+            return await db.SaveChangesAsync();
+        });
+        using var initech = await BrowserAsAsync(Demo.InitechOwner);
+
+        var page = await initech.GetStringAsync("/dashboard/partners");
+
+        var chart = Regex.Match(page, "<svg viewBox=\"0 0 (\\d+) \\d+\"[^>]*Net earnings per day in USD[^>]*>(.*?)</svg>", RegexOptions.Singleline);
+        Assert.True(chart.Success, "no USD day chart on the page");
+        var bars = Regex.Matches(chart.Groups[2].Value, "<rect x=\"(\\d+)\"[^>]*width=\"(\\d+)\"");
+        Assert.Equal(days, bars.Count);
+        var right = bars.Max(b => int.Parse(b.Groups[1].Value) + int.Parse(b.Groups[2].Value));
+        Assert.True(right <= int.Parse(chart.Groups[1].Value), $"bars reach x = {right}, past the drawing's width {chart.Groups[1].Value}");
     }
 }
 
