@@ -62,7 +62,8 @@ public sealed class SqliteCheckpointer(IServiceProvider services, ILogger<Sqlite
                 command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
                 await command.ExecuteNonQueryAsync(stoppingToken);
             }
-            catch (SqliteException ex)
+            // Nothing may end this loop but shutdown: with automatic checkpoints off, the WAL would grow for good.
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "WAL checkpoint failed; trying again in {Interval}", Interval);
             }

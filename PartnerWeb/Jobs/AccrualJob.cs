@@ -48,6 +48,8 @@ public sealed class AccrualJob(AppDbContext db, IEnumerable<IAccrual> accruals, 
             logger.LogWarning(ex, "A batch of {Count} accrual tasks failed; running them one by one", ids.Length);
         }
 
+        // A BEGIN that failed leaves the connection (and, on SQLite, the write gate) held; start clean.
+        await db.Database.CloseConnectionAsync();
         db.ChangeTracker.Clear();
         List<Exception> failures = [];
         foreach (var id in ids)

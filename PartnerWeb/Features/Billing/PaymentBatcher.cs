@@ -27,7 +27,12 @@ public sealed class PaymentBatcher(IServiceScopeFactory scopes, ILogger<PaymentB
         var pending = new Pending(claim, new TaskCompletionSource<PaymentOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (_loop is null)
         {
-            lock (_starting) _loop ??= Task.Run(LoopAsync);
+            // The loop outlives the request that starts it: it must not carry that request's
+            // HttpContext, user, activity or log scopes into every later group.
+            lock (_starting)
+            {
+                using (ExecutionContext.SuppressFlow()) _loop ??= Task.Run(LoopAsync);
+            }
         }
         if (!_queue.Writer.TryWrite(pending)) return AloneAsync(claim);
         return pending.Done.Task;
