@@ -46,6 +46,7 @@ public static class PartnerWebHost
             {
                 o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
                 o.Filters.Add(new RejectControlCharacters());
+                o.ModelBinderProviders.Insert(0, new NamedEnumModelBinderProvider());
                 // Validation error keys follow the JSON names (camelCase), as clients sent them.
                 o.ModelMetadataDetailsProviders.Add(new Microsoft.AspNetCore.Mvc.ModelBinding.Metadata.SystemTextJsonValidationMetadataProvider());
             })

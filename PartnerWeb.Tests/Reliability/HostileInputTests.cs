@@ -139,6 +139,8 @@ public sealed class HostileInputTests(HostileInputTests.State state) : IClassFix
             Set("listing patch", "status", "\"deleted\""), Set("listing patch", "status", "0"), Set("listing patch", "status", "\"1\""),
             Set("listing patch", "commissionType", "\"flat\""), Set("listing patch", "commissionType", "2"),
             Query("invoices", "?status=settled", "status"), Query("partners", "?status=deleted", "status"), Query("payouts", "?status=cancelled", "status"),
+            Query("invoices", "?status=0", "status"), Query("partners", "?status=1", "status"), Query("payouts", "?status=99", "status"),
+            Query("invoices", "?status=-1", "status"),
         ],
         ["Bad GUIDs in path and body"] =
         [
