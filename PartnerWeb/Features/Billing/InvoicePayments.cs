@@ -74,15 +74,16 @@ public sealed class InvoicePayments(
     /// transaction with one query for the event ids already processed and one for the invoices. An
     /// invoice paid by an earlier claim of the batch is already paid for the later ones; an event id
     /// seen earlier in the batch is a duplicate. Nothing is written for unknown invoices or duplicates.
-    /// Throws when the batch cannot be committed (a concurrent writer recorded one of its event ids);
-    /// <see cref="PaymentBatcher"/> then runs each claim on its own.
+    /// Throws when the batch cannot be committed as decided (a concurrent writer recorded one of its
+    /// event ids, or paid or voided one of its invoices); <see cref="PaymentBatcher"/> then runs each
+    /// claim on its own.
     /// <para>
     /// The look-ups run before the write transaction, so SQLite's single write lock is held only for
     /// the writes. That is safe because what matters is re-checked under the lock: an event id recorded
-    /// meanwhile fails the insert on its primary key (and the batch falls back to single claims), an
-    /// invoice paid or voided meanwhile fails the conditional open → paid update, which then reads its
-    /// status again, and every claim that would not flip an open invoice (void, paid, mismatch) has its
-    /// invoice read again inside the transaction. A tenant's reseller never changes.
+    /// meanwhile fails the insert on its primary key, an invoice paid or voided meanwhile leaves the
+    /// group's conditional open → paid update short of its count (both roll the group back), and every
+    /// claim that would not flip an open invoice (void, paid, mismatch) has its invoice read again
+    /// inside the transaction. A tenant's reseller never changes.
     /// </para>
     /// </summary>
     public async Task<IReadOnlyList<PaymentOutcome>> PayManyAsync(IReadOnlyList<PaymentClaim> claims, CancellationToken ct)
