@@ -35,20 +35,15 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access, TimePr
         }).ToList();
     }
 
-    /// <summary>Net earned per day and currency over the filter, for the dashboard chart (grouped in SQL).</summary>
-    public async Task<IReadOnlyList<DailyNet>> DailyNetAsync(Guid partnerId, EarningsQuery query, CancellationToken ct) =>
-        await access.FindAsync(partnerId, ct) is null ? [] : await DailyNetOfAsync(partnerId, query, ct);
-
-    /// <inheritdoc cref="ListAsync(PartnerDto, EarningsQuery, CancellationToken)"/>
-    public Task<IReadOnlyList<DailyNet>> DailyNetAsync(PartnerDto partner, EarningsQuery query, CancellationToken ct) => DailyNetOfAsync(partner.Id, query, ct);
-
     /// <summary>
-    /// Grouped by <see cref="DateOnly.FromDateTime"/>, which the providers translate to one date
-    /// function per row (SQLite <c>date()</c>, SQL Server <c>CAST(… AS date)</c>); grouping by year,
-    /// month and day parsed each row's timestamp three times and took twice as long.
+    /// Net earned per day and currency over the filter, for the dashboard chart, for a partner the
+    /// caller already resolved through <see cref="PartnerAccess"/>. Grouped in SQL by
+    /// <see cref="DateOnly.FromDateTime"/>, which the providers translate to one date function per row
+    /// (SQLite <c>date()</c>, SQL Server <c>CAST(… AS date)</c>); grouping by year, month and day parsed
+    /// each row's timestamp three times and took twice as long.
     /// </summary>
-    private async Task<IReadOnlyList<DailyNet>> DailyNetOfAsync(Guid partnerId, EarningsQuery query, CancellationToken ct) =>
-        (await PerDay(Filtered(partnerId, query)).ToListAsync(ct)).OrderBy(r => r.Day).ToList();
+    public async Task<IReadOnlyList<DailyNet>> DailyNetAsync(PartnerDto partner, EarningsQuery query, CancellationToken ct) =>
+        (await PerDay(Filtered(partner.Id, query)).ToListAsync(ct)).OrderBy(r => r.Day).ToList();
 
     internal static IQueryable<DailyNet> PerDay(IQueryable<Domain.PartnerEarning> earnings) => earnings
         .GroupBy(e => new { Day = DateOnly.FromDateTime(e.CreatedAt), e.Currency })

@@ -104,19 +104,13 @@ public sealed class ListingService(
         return await db.PartnerListings.AsNoTracking().Where(l => l.PartnerId == partnerId).ToPageAsync(query.ToRequest(), ListingDto.From, ct);
     }
 
-    /// <summary>Listings with their item's name and currency, for the dashboards.</summary>
-    public async Task<Result<IReadOnlyList<ListingView>>> ListWithItemsAsync(Guid partnerId, CancellationToken ct)
+    /// <summary>
+    /// Listings with their item's name and currency, for the dashboards, for a partner the caller
+    /// already resolved through <see cref="PartnerAccess"/>: no second look-up.
+    /// </summary>
+    public async Task<IReadOnlyList<ListingView>> ListWithItemsAsync(PartnerDto partner, CancellationToken ct)
     {
-        if (await access.FindAsync(partnerId, ct) is null) return AppError.NotFound("Partner account");
-        return await WithItemsAsync(partnerId, ct);
-    }
-
-    /// <summary>For a partner the caller already resolved through <see cref="PartnerAccess"/>: no second look-up.</summary>
-    public async Task<IReadOnlyList<ListingView>> ListWithItemsAsync(PartnerDto partner, CancellationToken ct) => await WithItemsAsync(partner.Id, ct);
-
-    private async Task<List<ListingView>> WithItemsAsync(Guid partnerId, CancellationToken ct)
-    {
-        var rows = await db.PartnerListings.AsNoTracking().Where(l => l.PartnerId == partnerId)
+        var rows = await db.PartnerListings.AsNoTracking().Where(l => l.PartnerId == partner.Id)
             .Join(db.MarketplaceItems, l => l.MarketplaceItemId, i => i.Id, (l, i) => new { Listing = l, i.Name, i.Currency, i.Price })
             .OrderByDescending(x => x.Listing.CreatedAt)
             .ToListAsync(ct);
