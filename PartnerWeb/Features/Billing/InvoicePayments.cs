@@ -133,11 +133,7 @@ public sealed class InvoicePayments(
                 if (claim.StripeEvent is { } stripeEvent)
                 {
                     seen.Add(stripeEvent.Id);
-                    db.ProcessedStripeEvents.Add(new ProcessedStripeEvent
-                    {
-                        EventId = stripeEvent.Id, Type = stripeEvent.Type, InvoiceId = invoice.Id,
-                        Outcome = outcome.ToString().ToLowerInvariant(), ReceivedAt = now,
-                    });
+                    db.ProcessedStripeEvents.Add(StripeEventLedger.Row(stripeEvent, invoice.Id, outcome.ToString().ToLowerInvariant(), now));
                 }
                 outcomes[n] = outcome;
             }

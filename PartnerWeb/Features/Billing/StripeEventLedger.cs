@@ -18,10 +18,7 @@ internal static class StripeEventLedger
     public static async Task<ProcessedStripeEvent?> TryRecordAsync(
         AppDbContext db, IDbContextTransaction tx, StripeEventRef stripeEvent, Guid invoiceId, DateTime now, CancellationToken ct)
     {
-        var processed = new ProcessedStripeEvent
-        {
-            EventId = stripeEvent.Id, Type = stripeEvent.Type, InvoiceId = invoiceId, Outcome = "processing", ReceivedAt = now,
-        };
+        var processed = Row(stripeEvent, invoiceId, "processing", now);
         db.ProcessedStripeEvents.Add(processed);
         try
         {
@@ -36,4 +33,9 @@ internal static class StripeEventLedger
             throw;
         }
     }
+
+    public static ProcessedStripeEvent Row(StripeEventRef stripeEvent, Guid invoiceId, string outcome, DateTime now) => new()
+    {
+        EventId = stripeEvent.Id, Type = stripeEvent.Type, InvoiceId = invoiceId, Outcome = outcome, ReceivedAt = now,
+    };
 }
