@@ -148,12 +148,7 @@ async Task IngestPhase()
 // Reads with 1,000,000 earnings across 1,000 partners, 16 concurrent clients.
 async Task ReadsPhase()
 {
-    var db = Fresh(Path.Combine(settings.WorkDirectory, "reads.db"));
-    var log = Path.Combine(settings.WorkDirectory, "reads-server.log");
-    using var setupHttp = Load.Client(4);
-    Guid partnerId;
-    await using (var server = await AppServer.StartAsync(settings, db, log))
-        (partnerId, _) = await new Api(setupHttp, server.BaseUrl).AcmePartnerWithListingAsync();
+    var (db, log, partnerId) = await AcmePartnerDatabaseAsync("reads");
     var seed = Seed.Earnings(db, partnerId, settings.OtherPartners, settings.EarningsPerPartner, partnersPerInvoice: 10);
     results.ReadsSetup = $"{seed.Earnings:N0} earnings across {seed.Partners:N0} approved partners ({settings.EarningsPerPartner:N0} each, over 365 days, 10 % in EUR), "
         + $"on {seed.Invoices:N0} paid invoices, bulk-inserted in {seed.Elapsed.TotalSeconds:F1} s";
@@ -237,12 +232,7 @@ async Task ReadsPhase()
 // Payout generation for one partner with 1,000,000 unattached earnings, against the raw UPDATE.
 async Task PayoutPhase()
 {
-    var db = Fresh(Path.Combine(settings.WorkDirectory, "payout.db"));
-    var log = Path.Combine(settings.WorkDirectory, "payout-server.log");
-    using var setupHttp = Load.Client(4);
-    Guid partnerId;
-    await using (var server = await AppServer.StartAsync(settings, db, log))
-        (partnerId, _) = await new Api(setupHttp, server.BaseUrl).AcmePartnerWithListingAsync();
+    var (db, log, partnerId) = await AcmePartnerDatabaseAsync("payout");
     var seed = Seed.Earnings(db, partnerId, otherPartners: 0, perPartner: settings.PayoutEarnings, partnersPerInvoice: 1);
     results.PayoutSetup = $"{seed.Earnings:N0} unattached, payable accruals of one partner (90 % USD, 10 % EUR) on {seed.Invoices:N0} paid invoices, bulk-inserted in {seed.Elapsed.TotalSeconds:F1} s";
     Say(results.PayoutSetup);
@@ -353,6 +343,18 @@ static void Reset(string db, Guid partnerId)
     Seed.Exec(connection, "UPDATE PartnerEarnings SET PayoutId = NULL WHERE PartnerId = $p AND PayoutId IS NOT NULL", ("$p", Seed.G(partnerId)));
     Seed.Exec(connection, "DELETE FROM PartnerPayouts WHERE PartnerId = $p", ("$p", Seed.G(partnerId)));
     Seed.Exec(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
+}
+
+// A fresh database in which Acme is an approved partner with a listing, made through the API by a
+// short-lived server; the phase then bulk-inserts into it while no server runs.
+async Task<(string Db, string Log, Guid PartnerId)> AcmePartnerDatabaseAsync(string name)
+{
+    var db = Fresh(Path.Combine(settings.WorkDirectory, $"{name}.db"));
+    var log = Path.Combine(settings.WorkDirectory, $"{name}-server.log");
+    using var http = Load.Client(4);
+    await using var server = await AppServer.StartAsync(settings, db, log);
+    var (partnerId, _) = await new Api(http, server.BaseUrl).AcmePartnerWithListingAsync();
+    return (db, log, partnerId);
 }
 
 static string Fresh(string path)
