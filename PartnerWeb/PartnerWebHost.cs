@@ -24,7 +24,8 @@ public static class PartnerWebHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ErrorHandling.MaxRequestBodyBytes);
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IdGenerator>();
+        services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>(),
+            DatabaseSetup.Provider(sp) == DatabaseProvider.SqlServer ? IdOrder.SqlServer : IdOrder.Rfc));
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
         services.AddScoped<DemoSeeder>();

@@ -9,8 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace PartnerWeb.Tests.Infrastructure;
 
 /// <summary>
-/// The real app on a fresh SQLite file with the demo data. One per test class (IClassFixture),
-/// so classes never share rows.
+/// The real app on a fresh database with the demo data: a SQLite file, or a database of its own on the
+/// server <see cref="TestDatabase"/> names. One per test class (IClassFixture), so classes never share rows.
 /// </summary>
 public class PartnerWebFactory : WebApplicationFactory<Program>
 {
@@ -42,7 +42,8 @@ public class PartnerWebFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Default", Settings.GetValueOrDefault("ConnectionStrings:Default") ?? $"Data Source={DatabasePath}");
+        builder.UseSetting("Database:Provider", Settings.GetValueOrDefault("Database:Provider") ?? TestDatabase.Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Default", Settings.GetValueOrDefault("ConnectionStrings:Default") ?? TestDatabase.ConnectionString(DatabasePath));
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Seed:DemoPassword", Password);
         builder.UseSetting("Stripe:WebhookSecret", WebhookSecret);
@@ -83,12 +84,7 @@ public class PartnerWebFactory : WebApplicationFactory<Program>
         if (disposing && _ownsDatabase) DeleteDatabaseFiles(DatabasePath);
     }
 
-    public static void DeleteDatabaseFiles(string path)
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-            if (File.Exists(file)) File.Delete(file);
-    }
+    public static void DeleteDatabaseFiles(string path) => TestDatabase.Delete(path);
 }
 
 public static class Demo
@@ -105,7 +101,7 @@ public static class Demo
     public const string UmbrellaOwner = "owner@umbrella.example";
 }
 
-/// <summary>Removes a database file the test named itself, once every app on it is gone.</summary>
+/// <summary>Removes a database the test named itself (by its file path), once every app on it is gone.</summary>
 public sealed class DeleteOnDispose(string path) : IDisposable
 {
     public void Dispose() => PartnerWebFactory.DeleteDatabaseFiles(path);

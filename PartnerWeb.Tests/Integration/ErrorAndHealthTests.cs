@@ -50,6 +50,7 @@ public sealed class ErrorAndHealthTests(PartnerWebFactory factory) : IClassFixtu
     }
 }
 
+[Trait("Database", TestDatabase.SqliteOnly)]
 public sealed class UnhealthyDatabaseTests
 {
     [Fact]

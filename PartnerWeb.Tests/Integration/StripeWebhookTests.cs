@@ -20,7 +20,8 @@ public sealed class StripeWebhookTests(PartnerWebFactory factory) : IClassFixtur
     {
         { "wrong-secret", 0 },
         { "stale", -301 },
-        { "future", 301 },
+        // Well past the 300 s tolerance: a loaded machine may take seconds to reach the check, which brings a future time closer.
+        { "future", 330 },
         { "missing", 0 },
         { "garbled", 0 },
         { "tampered", 0 },

@@ -92,6 +92,7 @@ public sealed class ThroughputPathTests(PartnerWebFactory factory) : IClassFixtu
     }
 
     [Fact]
+    [Trait("Database", TestDatabase.SqliteOnly)]
     public async Task A_transaction_disposed_without_commit_lets_the_next_writer_in_at_once()
     {
         using (var scope = factory.Services.CreateScope())
@@ -112,6 +113,7 @@ public sealed class ThroughputPathTests(PartnerWebFactory factory) : IClassFixtu
     }
 
     [Fact]
+    [Trait("Database", TestDatabase.SqliteOnly)]
     public async Task Concurrent_writers_queue_in_the_process_instead_of_sleeping_in_SQLite()
     {
         const int writers = 20;
@@ -131,6 +133,7 @@ public sealed class ThroughputPathTests(PartnerWebFactory factory) : IClassFixtu
     }
 
     [Fact]
+    [Trait("Database", TestDatabase.SqliteOnly)]
     public async Task App_connections_leave_checkpoints_to_the_background_checkpointer()
     {
         using (var scope = factory.Services.CreateScope())

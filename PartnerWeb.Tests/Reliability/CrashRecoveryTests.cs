@@ -24,6 +24,7 @@ public sealed class CrashRecoveryCollection
 /// reconcile job (once at start-up) must complete every accrual exactly once, and the ledger must be
 /// exact to the minor unit. Each test has its own database and processes.
 /// </summary>
+[Trait("Database", TestDatabase.SqliteOnly)]
 [Collection(CrashRecoveryCollection.Name)]
 public sealed class CrashRecoveryTests : IDisposable
 {

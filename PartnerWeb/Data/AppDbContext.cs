@@ -7,7 +7,7 @@ namespace PartnerWeb.Data;
 
 /// <summary>
 /// The one model. Each provider has a thin subclass so that each keeps its own migrations
-/// (see <see cref="SqliteAppDbContext"/> and <see cref="SqlServerAppDbContext"/>).
+/// (<see cref="SqliteAppDbContext"/>, <see cref="SqlServerAppDbContext"/>, <see cref="PostgreSqlAppDbContext"/>).
 /// </summary>
 public abstract class AppDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
@@ -50,3 +50,12 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options);
 
 public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext> options) : AppDbContext(options);
+
+public sealed class PostgreSqlAppDbContext(DbContextOptions<PostgreSqlAppDbContext> options) : AppDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        PostgreSqlIdentifiers.QuoteRawSql(modelBuilder);
+    }
+}

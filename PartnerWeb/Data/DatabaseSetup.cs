@@ -7,6 +7,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     SqlServer,
+    PostgreSql,
 }
 
 public sealed class DatabaseOptions
@@ -28,9 +29,14 @@ public static class DatabaseSetup
             o.UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance, SqliteWriteGate.Instance, SqliteConnectionSettings.Instance));
         services.AddDbContext<SqlServerAppDbContext>((sp, o) =>
             o.UseSqlServer(ConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance));
-        services.AddScoped<AppDbContext>(sp => Provider(sp) == DatabaseProvider.SqlServer
-            ? sp.GetRequiredService<SqlServerAppDbContext>()
-            : sp.GetRequiredService<SqliteAppDbContext>());
+        services.AddDbContext<PostgreSqlAppDbContext>((sp, o) =>
+            o.UseNpgsql(ConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance));
+        services.AddScoped<AppDbContext>(sp => Provider(sp) switch
+        {
+            DatabaseProvider.SqlServer => sp.GetRequiredService<SqlServerAppDbContext>(),
+            DatabaseProvider.PostgreSql => sp.GetRequiredService<PostgreSqlAppDbContext>(),
+            _ => sp.GetRequiredService<SqliteAppDbContext>(),
+        });
         services.AddHostedService<SqliteCheckpointer>();
         return services;
     }

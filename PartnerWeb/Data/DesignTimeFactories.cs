@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace PartnerWeb.Data;
 
-// Used by `dotnet ef migrations add <Name> --context SqliteAppDbContext|SqlServerAppDbContext`.
+// Used by `dotnet ef migrations add <Name> --context SqliteAppDbContext|SqlServerAppDbContext|PostgreSqlAppDbContext`.
 // No database is opened to build a migration, so the connection strings are placeholders.
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteAppDbContext>
 {
@@ -16,4 +16,11 @@ internal sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<S
     public SqlServerAppDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<SqlServerAppDbContext>()
             .UseSqlServer("Server=(design-time);Database=PartnerWeb;Trusted_Connection=True").Options);
+}
+
+internal sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlAppDbContext>
+{
+    public PostgreSqlAppDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgreSqlAppDbContext>()
+            .UseNpgsql("Host=design-time;Database=partnerweb;Username=partnerweb").Options);
 }

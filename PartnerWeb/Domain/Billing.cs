@@ -35,8 +35,12 @@ public sealed class Invoice : IKeyset
     public DateTime CreatedAt { get; init; }
     public List<InvoiceLine> Lines { get; init; } = [];
 
+    /// <summary>
+    /// Unique without a shared counter: ten hex digits of a hash of the id, the same whatever byte layout
+    /// the id has (its own digits hold the timestamp at one end or the other, depending on the database).
+    /// </summary>
     public static string NumberFor(Guid id, DateTime createdAt) =>
-        $"INV-{createdAt:yyyyMMdd}-{id.ToString("N")[^10..].ToUpperInvariant()}";
+        $"INV-{createdAt:yyyyMMdd}-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(id.ToByteArray()))[..10]}";
 }
 
 public sealed class InvoiceLine

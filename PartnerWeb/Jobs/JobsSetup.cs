@@ -1,6 +1,8 @@
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.SqlServer;
 using PartnerWeb.Auth;
 using PartnerWeb.Data;
@@ -10,6 +12,9 @@ namespace PartnerWeb.Jobs;
 public sealed class JobsOptions
 {
     public int WorkerCount { get; set; } = 4;
+
+    /// <summary>False: this instance serves requests and enqueues jobs, but runs none (dedicated worker instances do).</summary>
+    public bool Worker { get; set; } = true;
     public string ReconcileCron { get; set; } = "* * * * *";
 
     /// <summary>Age an open accrual task must reach before the recurring reconcile re-enqueues it.</summary>
@@ -28,9 +33,12 @@ public static class JobsSetup
 
         // Hangfire keeps storage and activator in statics; registering them per app first
         // (AddHangfire only TryAdds) keeps two hosts in one process, as in tests, apart.
-        services.AddSingleton<JobStorage>(sp => DatabaseSetup.Provider(sp) == DatabaseProvider.SqlServer
-            ? new SqlServerStorage(DatabaseSetup.ConnectionString(sp))
-            : new InMemoryStorage());
+        services.AddSingleton<JobStorage>(sp => DatabaseSetup.Provider(sp) switch
+        {
+            DatabaseProvider.SqlServer => new SqlServerStorage(DatabaseSetup.ConnectionString(sp)),
+            DatabaseProvider.PostgreSql => PostgreSqlJobStorage(DatabaseSetup.ConnectionString(sp)),
+            _ => new InMemoryStorage(),
+        });
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, config) => config
             .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
@@ -41,12 +49,25 @@ public static class JobsSetup
         services.AddScoped<AccrualJob>();
         services.AddScoped<ReconcileAccrualsJob>();
         services.AddScoped<GeneratePayoutsJob>();
-        services.AddHangfireServer((sp, o) =>
-        {
-            o.WorkerCount = Math.Max(1, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.WorkerCount);
-            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-        });
+        services.AddHostedService<JobServerHost>();
         return services;
+    }
+
+    /// <summary>
+    /// Shared by every instance on the database, in its own schema. Long polling (LISTEN/NOTIFY) hands a
+    /// new job to an idle worker at once instead of at the next poll.
+    /// </summary>
+    private static PostgreSqlStorage PostgreSqlJobStorage(string connectionString)
+    {
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            UseSlidingInvisibilityTimeout = true,
+            EnableLongPolling = true,
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
     }
 
     /// <summary>The dashboard is guarded by the endpoint policy, not by Hangfire's local-requests rule.</summary>

@@ -11,7 +11,7 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         builder.Property(i => i.Id).ValueGeneratedNever();
         builder.Property(i => i.Number).HasMaxLength(32);
         builder.HasIndex(i => i.Number).IsUnique();
-        builder.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(i => i.Status).HasConversion<string>().HasMaxLength(32);
         builder.Property(i => i.PaymentMethod).HasConversion<string>().HasMaxLength(16);
         builder.Property(i => i.PaymentReference).HasMaxLength(200);
         builder.Property(i => i.Currency).HasMaxLength(3).IsFixedLength();

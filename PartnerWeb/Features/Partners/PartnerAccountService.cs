@@ -74,8 +74,9 @@ public sealed class PartnerAccountService(AppDbContext db, PartnerAccess access,
         if (query.Status is { } status) partners = partners.Where(p => p.Status == status);
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
-            var pattern = $"%{EscapeLike(query.Q.Trim())}%";
-            partners = partners.Where(p => EF.Functions.Like(p.DisplayName, pattern, "\\") || EF.Functions.Like(p.ContactEmail, pattern, "\\"));
+            // LIKE is case-insensitive on SQLite and SQL Server's usual collations but not on PostgreSQL: compare lower-cased.
+            var pattern = $"%{EscapeLike(query.Q.Trim().ToLowerInvariant())}%";
+            partners = partners.Where(p => EF.Functions.Like(p.DisplayName.ToLower(), pattern, "\\") || EF.Functions.Like(p.ContactEmail.ToLower(), pattern, "\\"));
         }
         return partners.ToPageAsync(query.ToRequest(), PartnerDto.From, ct);
     }
