@@ -61,12 +61,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Where the tests save screenshots: reports/screenshots at the repository root.</summary>
+    /// <summary>
+    /// Where the tests save screenshots: the folder in <c>PARTNERWEB_SCREENSHOTS</c> (scripts/screenshots.sh
+    /// points it at reports/screenshots), else a temporary folder, so a test run changes no tracked file.
+    /// </summary>
     public static string ScreenshotPath(string name)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PartnerWeb.sln"))) dir = dir.Parent;
-        var folder = Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "reports", "screenshots");
+        var folder = Environment.GetEnvironmentVariable("PARTNERWEB_SCREENSHOTS") is { Length: > 0 } chosen
+            ? chosen
+            : Path.Combine(Path.GetTempPath(), "partnerweb-screenshots");
         Directory.CreateDirectory(folder);
         return Path.Combine(folder, name);
     }
