@@ -61,6 +61,8 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         new("POST /api/resellers/me/tenants",              "",                              401,  403,  201,  404,  403,  404),
         new("GET /api/resellers/me/tenants",               "",                              401,  403,  200,  404,  403,  404),
         new("GET /api/resellers/me/commissions",           "",                              401,  403,  200,  404,  403,  404),
+        new("GET /api/admin/dead-tasks",                   "",                              401,  403,  403,  403,  403,  200),
+        new("POST /api/admin/dead-tasks/{id}/retry",       "{unknown task}",                401,  403,  403,  403,  403,  404),
     ];
 
     private sealed record Row(string Endpoint, string Variant, int Anonymous, int AcmeStaff, int AcmeAdmin, int GlobexOwner, int PlatformStaff, int PlatformAdmin)
@@ -190,6 +192,11 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 var suffix = Guid.NewGuid().ToString("N")[..10];
                 return new(Json("POST", row.Route, new { name = $"Matrix child {suffix}", ownerEmail = $"owner-{suffix}@child.example", ownerPassword = "Child!2345" }),
                     Name: $"Matrix child {suffix}");
+            case ("POST /api/admin/dead-tasks/{id}/retry", _):
+                var unknownTask = Guid.NewGuid();
+                return new(new HttpRequestMessage(HttpMethod.Post, row.Route.Replace("{id}", unknownTask.ToString())), unknownTask);
+            case ("GET /api/admin/dead-tasks", ""):
+                return new(Get(row.Route));
             case ("GET /api/auth/me" or "GET /api/resellers/me/tenants" or "GET /api/resellers/me/commissions", ""):
                 return new(Get(row.Route));
             default:
@@ -235,6 +242,9 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 break;
             case ("GET /api/marketplace/items", _):
                 Has(state.AcmeItem);
+                break;
+            case ("GET /api/admin/dead-tasks", _):
+                Assert.Empty(Items());
                 break;
             case ("POST /api/marketplace/items", _):
                 Assert.Equal(target.Name, S(json, "name"));

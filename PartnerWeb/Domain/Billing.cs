@@ -67,7 +67,7 @@ public enum AccrualKind
 /// per refund and kind, with <see cref="RefundId"/> set: a reversal). A job completes it; the
 /// reconcile job re-enqueues those still open, so a lost job never loses an accrual or a reversal.
 /// </summary>
-public sealed class AccrualTask
+public sealed class AccrualTask : IKeyset
 {
     public Guid Id { get; init; }
     public Guid InvoiceId { get; init; }
@@ -78,6 +78,14 @@ public sealed class AccrualTask
 
     public DateTime CreatedAt { get; init; }
     public DateTime? CompletedAt { get; init; }
+
+    /// <summary>Runs that failed; at <c>Jobs:MaxAttempts</c> the task is dead and no job picks it up until an admin retries it.</summary>
+    public int Attempts { get; init; }
+
+    public string? LastError { get; init; }
+    public DateTime? DeadAt { get; init; }
+
+    public const int MaxErrorLength = 2000;
 }
 
 /// <summary>A Stripe event id already acted on. Its primary key makes redelivery a no-op.</summary>

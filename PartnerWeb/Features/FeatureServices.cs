@@ -42,6 +42,8 @@ public static class FeatureServices
         services.AddScoped<StatementService>();
         services.AddScoped<IAccrual, PartnerEarningsAccrual>();
         services.AddScoped<Dashboards.DashboardSections>();
+
+        services.AddScoped<Admin.DeadTaskService>();
         return services;
     }
 }

@@ -26,16 +26,29 @@ public interface IAccrual
 /// accrual of the same kind if that has not run yet, so a refund can never overtake the earning it
 /// corrects.
 /// </summary>
-public sealed class AccrualJob(AppDbContext db, IEnumerable<IAccrual> accruals, TimeProvider clock, ILogger<AccrualJob> logger)
+public sealed class AccrualJob(
+    AppDbContext db, IEnumerable<IAccrual> accruals, AccrualFailures failures, TimeProvider clock, ILogger<AccrualJob> logger)
 {
-    [AutomaticRetry(Attempts = 5)]
+    /// <summary>
+    /// A failure is counted against the task (<see cref="AccrualFailures"/>) and the job is not retried
+    /// by Hangfire: the reconcile job tries the task again after its grace period, until it is dead.
+    /// </summary>
+    [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(Guid taskId, CancellationToken ct)
     {
-        if (!await RunTogetherAsync([taskId], ct))
-            logger.LogDebug("Accrual task {TaskId} is being completed by another run", taskId);
+        try
+        {
+            if (!await RunTogetherAsync([taskId], ct))
+                logger.LogDebug("Accrual task {TaskId} is being completed by another run", taskId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await failures.RecordAsync([taskId], ex, ct);
+            throw;
+        }
     }
 
-    [AutomaticRetry(Attempts = 5)]
+    [AutomaticRetry(Attempts = 0)]
     public async Task RunBatchAsync(Guid[] taskIds, CancellationToken ct)
     {
         var ids = taskIds.Distinct().ToArray();
@@ -51,7 +64,7 @@ public sealed class AccrualJob(AppDbContext db, IEnumerable<IAccrual> accruals, 
         // A BEGIN that failed leaves the connection (and, on SQLite, the write gate) held; start clean.
         await db.Database.CloseConnectionAsync();
         db.ChangeTracker.Clear();
-        List<Exception> failures = [];
+        List<Exception> failed = [];
         foreach (var id in ids)
         {
             try
@@ -60,12 +73,12 @@ public sealed class AccrualJob(AppDbContext db, IEnumerable<IAccrual> accruals, 
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                failures.Add(ex);
+                failed.Add(ex);
                 db.ChangeTracker.Clear();
             }
         }
-        // Hangfire retries the job; the tasks that completed are then found taken and skipped.
-        if (failures.Count > 0) throw new AggregateException($"{failures.Count} of {ids.Length} accrual tasks failed", failures);
+        // Each failed task was counted by RunAsync; the reconcile job tries it again.
+        if (failed.Count > 0) throw new AggregateException($"{failed.Count} of {ids.Length} accrual tasks failed", failed);
     }
 
     /// <returns>false when another run claimed some of the open tasks first (nothing was written).</returns>

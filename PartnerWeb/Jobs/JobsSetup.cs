@@ -23,6 +23,10 @@ public sealed class JobsOptions
     /// <summary>Most accrual tasks one job completes in one transaction (the tasks of one group of payments, split).</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
     public int AccrualBatchSize { get; set; } = 200;
+
+    /// <summary>Failed runs after which an accrual task is dead: no job or reconcile picks it up until an admin retries it.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000)]
+    public int MaxAttempts { get; set; } = 10;
 }
 
 public static class JobsSetup
@@ -47,6 +51,7 @@ public static class JobsSetup
             .UseRecommendedSerializerSettings());
         services.AddScoped<AccrualScheduler>();
         services.AddScoped<AccrualJob>();
+        services.AddScoped<AccrualFailures>();
         services.AddScoped<ReconcileAccrualsJob>();
         services.AddScoped<GeneratePayoutsJob>();
         services.AddHostedService<JobServerHost>();

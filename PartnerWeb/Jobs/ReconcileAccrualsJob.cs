@@ -6,7 +6,8 @@ namespace PartnerWeb.Jobs;
 
 /// <summary>
 /// Finds paid invoices whose accrual is not complete and enqueues it again. With in-memory job
-/// storage a restart loses every queued job; this is what makes that harmless.
+/// storage a restart loses every queued job; this is what makes that harmless. It is also how a
+/// failed task is tried again (jobs do not retry themselves), until the task is dead.
 /// </summary>
 public sealed class ReconcileAccrualsJob(AppDbContext db, AccrualScheduler scheduler, TimeProvider clock, IOptions<JobsOptions> options)
 {
@@ -23,7 +24,7 @@ public sealed class ReconcileAccrualsJob(AppDbContext db, AccrualScheduler sched
     {
         var cutoff = clock.GetUtcNow().UtcDateTime - grace;
         var open = await db.AccrualTasks.AsNoTracking()
-            .Where(t => t.CompletedAt == null && t.CreatedAt <= cutoff)
+            .Where(t => t.CompletedAt == null && t.DeadAt == null && t.CreatedAt <= cutoff)
             .OrderBy(t => t.CreatedAt)
             .Select(t => t.Id)
             .Take(BatchSize)

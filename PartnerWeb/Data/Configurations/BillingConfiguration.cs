@@ -44,8 +44,10 @@ internal sealed class AccrualTaskConfiguration : IEntityTypeConfiguration<Accrua
         builder.HasIndex(t => new { t.InvoiceId, t.Kind }).IsUnique().HasFilter("RefundId IS NULL").HasDatabaseName("IX_AccrualTasks_Accrual");
         // (Filtered explicitly: accrual tasks, whose RefundId is null, need no entry; SQL Server filtered it already.)
         builder.HasIndex(t => new { t.RefundId, t.Kind }).IsUnique().HasFilter("RefundId IS NOT NULL");
-        // The reconcile job looks for open tasks only; completing a task just removes its entry.
-        builder.HasIndex(t => t.CreatedAt).HasFilter("CompletedAt IS NULL").HasDatabaseName("IX_AccrualTasks_Open");
+        builder.Property(t => t.LastError).HasMaxLength(AccrualTask.MaxErrorLength);
+        // The reconcile job looks for open, live tasks only; completing a task (or its death) just removes its entry.
+        builder.HasIndex(t => t.CreatedAt).HasFilter("CompletedAt IS NULL AND DeadAt IS NULL").HasDatabaseName("IX_AccrualTasks_Open");
+        builder.HasIndex(t => new { t.CreatedAt, t.Id }).HasFilter("DeadAt IS NOT NULL AND CompletedAt IS NULL").HasDatabaseName("IX_AccrualTasks_Dead");
     }
 }
 

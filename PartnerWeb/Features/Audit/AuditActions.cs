@@ -24,4 +24,6 @@ public static class AuditActions
     public const string PartnerPayoutGenerated = "PARTNER_PAYOUT_GENERATED";
     public const string PartnerPayoutApproved = "PARTNER_PAYOUT_APPROVED";
     public const string PartnerPayoutPaid = "PARTNER_PAYOUT_PAID";
+    public const string AccrualTaskDead = "ACCRUAL_TASK_DEAD";
+    public const string AccrualTaskRetried = "ACCRUAL_TASK_RETRIED";
 }

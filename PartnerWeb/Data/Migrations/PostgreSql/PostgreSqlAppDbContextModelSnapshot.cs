@@ -46,10 +46,16 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeadAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("InvoiceId")
@@ -60,6 +66,10 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<Guid?>("RefundId")
                         .HasColumnType("uuid");
 
@@ -67,7 +77,11 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("IX_AccrualTasks_Open")
-                        .HasFilter("\"CompletedAt\" IS NULL");
+                        .HasFilter("\"CompletedAt\" IS NULL AND \"DeadAt\" IS NULL");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("IX_AccrualTasks_Dead")
+                        .HasFilter("\"DeadAt\" IS NOT NULL AND \"CompletedAt\" IS NULL");
 
                     b.HasIndex("InvoiceId", "Kind")
                         .IsUnique()

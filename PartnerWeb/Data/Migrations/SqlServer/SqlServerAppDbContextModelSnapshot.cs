@@ -46,10 +46,16 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("datetime2");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("DeadAt")
                         .HasColumnType("datetime2");
 
                     b.Property<Guid>("InvoiceId")
@@ -60,6 +66,10 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
 
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
                     b.Property<Guid?>("RefundId")
                         .HasColumnType("uniqueidentifier");
 
@@ -67,7 +77,11 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("IX_AccrualTasks_Open")
-                        .HasFilter("CompletedAt IS NULL");
+                        .HasFilter("CompletedAt IS NULL AND DeadAt IS NULL");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("IX_AccrualTasks_Dead")
+                        .HasFilter("DeadAt IS NOT NULL AND CompletedAt IS NULL");
 
                     b.HasIndex("InvoiceId", "Kind")
                         .IsUnique()

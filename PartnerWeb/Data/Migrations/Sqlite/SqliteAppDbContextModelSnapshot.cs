@@ -39,10 +39,16 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeadAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("InvoiceId")
@@ -53,6 +59,10 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("RefundId")
                         .HasColumnType("TEXT");
 
@@ -60,7 +70,11 @@ namespace PartnerWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("IX_AccrualTasks_Open")
-                        .HasFilter("CompletedAt IS NULL");
+                        .HasFilter("CompletedAt IS NULL AND DeadAt IS NULL");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("IX_AccrualTasks_Dead")
+                        .HasFilter("DeadAt IS NOT NULL AND CompletedAt IS NULL");
 
                     b.HasIndex("InvoiceId", "Kind")
                         .IsUnique()

@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerWeb.Data;
+using PartnerWeb.Domain;
+using PartnerWeb.Features.Audit;
+using PartnerWeb.Infrastructure;
+using PartnerWeb.Jobs;
+
+namespace PartnerWeb.Features.Admin;
+
+public sealed record DeadTaskDto(
+    Guid Id, Guid InvoiceId, AccrualKind Kind, Guid? RefundId, int Attempts, string? LastError, DateTime? DeadAt, DateTime CreatedAt)
+{
+    public static DeadTaskDto From(AccrualTask t) => new(t.Id, t.InvoiceId, t.Kind, t.RefundId, t.Attempts, t.LastError, t.DeadAt, t.CreatedAt);
+}
+
+/// <summary>Accrual tasks that failed <c>Jobs:MaxAttempts</c> times, for platform admins to see and retry once the cause is fixed.</summary>
+public sealed class DeadTaskService(AppDbContext db, AuditLog audit, AccrualScheduler scheduler)
+{
+    public Task<Page<DeadTaskDto>> ListAsync(PageQuery query, CancellationToken ct) =>
+        Dead().AsNoTracking().ToPageAsync(query.ToRequest(), DeadTaskDto.From, ct);
+
+    /// <summary>Dead → live with a fresh count of attempts, audited, and enqueued once committed.</summary>
+    public async Task<Result<DeadTaskDto>> RetryAsync(Guid taskId, CancellationToken ct)
+    {
+        var task = await db.AccrualTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, ct);
+        if (task is null) return AppError.NotFound("Accrual task");
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var revived = await Dead().Where(t => t.Id == taskId)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.DeadAt, (DateTime?)null).SetProperty(t => t.Attempts, 0), ct);
+            if (revived == 0) return AppError.Conflict("Only a dead accrual task can be retried.");
+            var tenantId = await db.Invoices.Where(i => i.Id == task.InvoiceId).Select(i => i.TenantId).SingleAsync(ct);
+            audit.Record(AuditActions.AccrualTaskRetried, nameof(AccrualTask), task.Id, tenantId, new
+            {
+                task.InvoiceId, kind = task.Kind.ToString().ToLowerInvariant(), task.RefundId, previousAttempts = task.Attempts, task.LastError,
+            });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        scheduler.Enqueue([task.Id]);
+        return DeadTaskDto.From(task) with { Attempts = 0, DeadAt = null };
+    }
+
+    private IQueryable<AccrualTask> Dead() => db.AccrualTasks.Where(t => t.DeadAt != null && t.CompletedAt == null);
+}
