@@ -36,6 +36,7 @@ public static class PartnerWebHost
         services.AddDataProtection().SetApplicationName("PartnerWeb").PersistKeysToDbContext<AppDbContext>();
         services.AddPartnerWebAuthentication();
         services.AddAuthorizationBuilder().AddPartnerWebPolicies();
+        services.AddPartnerWebForwardedHeaders();
         services.AddPartnerWebRateLimits();
         services.AddPartnerWebErrors();
         services.AddPartnerWebJobs();
@@ -129,6 +130,7 @@ public static class PartnerWebHost
 
     public static WebApplication UsePartnerWeb(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UsePartnerWebErrors();
         app.UseStaticFiles();
         app.UseRouting();
