@@ -136,7 +136,6 @@ public static class PartnerWebHost
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
 
         app.MapControllers();
         app.MapHealthChecks("/healthz").AllowAnonymous();

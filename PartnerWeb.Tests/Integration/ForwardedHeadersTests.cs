@@ -5,7 +5,7 @@ using PartnerWeb.Tests.Infrastructure;
 
 namespace PartnerWeb.Tests.Integration;
 
-public sealed class BehindProxyFactory() : PartnerWebFactory(null, new Dictionary<string, string?>
+public sealed class BehindProxyFactory() : HeldClockFactory(null, new Dictionary<string, string?>
 {
     ["ForwardedHeaders:KnownProxies:0"] = "10.0.0.1",
     ["ForwardedHeaders:KnownNetworks"] = "10.8.0.0/16, fd00::/8",
@@ -60,7 +60,7 @@ public sealed class ForwardedHeadersTests(BehindProxyFactory factory) : IClassFi
     [Fact]
     public async Task Without_known_proxies_no_forwarded_header_is_believed()
     {
-        await using var app = PartnerWebFactory.On(null, new Dictionary<string, string?> { ["RateLimiting:Login:PermitLimit"] = "2" });
+        await using var app = new HeldClockFactory(null, new Dictionary<string, string?> { ["RateLimiting:Login:PermitLimit"] = "2" });
         Assert.Equal(HttpStatusCode.Unauthorized, await LoginAsync(app, "10.0.0.1", "198.51.100.40"));
         Assert.Equal(HttpStatusCode.Unauthorized, await LoginAsync(app, "10.0.0.1", "198.51.100.41"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await LoginAsync(app, "10.0.0.1", "198.51.100.42"));
