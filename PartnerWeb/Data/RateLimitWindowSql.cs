@@ -43,16 +43,6 @@ public static class RateLimitWindowSql
             var other => throw new NotSupportedException($"No rate-limit statement for the provider {other}."),
         }, key, expiresAt);
 
-    public static async Task<int> IncrementAsync(DatabaseFacade database, string key, DateTime expiresAt, CancellationToken ct)
-    {
-        if (!database.IsSqlite()) return (await Increment(database, key, expiresAt).ToListAsync(ct)).Single();
-
-        // In a transaction of its own only so that SqliteWriteGate queues it behind this process's other
-        // writers; outside one it would meet their write lock and sleep 150 ms. Server databases keep the
-        // single statement, which also stays safe under a retrying execution strategy.
-        await using var transaction = await database.BeginTransactionAsync(ct);
-        var count = (await Increment(database, key, expiresAt).ToListAsync(ct)).Single();
-        await transaction.CommitAsync(ct);
-        return count;
-    }
+    public static Task<int> IncrementAsync(DatabaseFacade database, string key, DateTime expiresAt, CancellationToken ct) =>
+        SqliteWriteGate.QueuedAsync(database, async () => (await Increment(database, key, expiresAt).ToListAsync(ct)).Single(), ct);
 }

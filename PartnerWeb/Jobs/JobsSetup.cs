@@ -41,6 +41,7 @@ public static class JobsSetup
         services.AddScoped<AccrualJob>();
         services.AddScoped<ReconcileAccrualsJob>();
         services.AddScoped<GeneratePayoutsJob>();
+        services.AddScoped<PurgeRateLimitWindowsJob>();
         services.AddHangfireServer((sp, o) =>
         {
             o.WorkerCount = Math.Max(1, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.WorkerCount);
