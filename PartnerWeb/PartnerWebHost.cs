@@ -37,6 +37,7 @@ public static class PartnerWebHost
         services.AddDataProtection().SetApplicationName("PartnerWeb").PersistKeysToDbContext<AppDbContext>();
         services.AddPartnerWebAuthentication();
         services.AddAuthorizationBuilder().AddPartnerWebPolicies();
+        services.AddPartnerWebForwardedHeaders();
         services.AddPartnerWebRateLimits();
         services.AddPartnerWebErrors();
         services.AddPartnerWebJobs();
@@ -130,12 +131,12 @@ public static class PartnerWebHost
 
     public static WebApplication UsePartnerWeb(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UsePartnerWebErrors();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
 
         app.MapControllers();
         app.MapHealthChecks("/healthz").AllowAnonymous();

@@ -170,7 +170,7 @@ public sealed class PartnerRulesTests(UnlimitedPartnerWritesFactory factory) : I
     }
 }
 
-public sealed class PartnerWriteLimitFactory() : PartnerWebFactory(null, new Dictionary<string, string?>
+public sealed class PartnerWriteLimitFactory() : HeldClockFactory(null, new Dictionary<string, string?>
 {
     ["RateLimiting:PartnerWrites:PermitLimit"] = "2",
     ["RateLimiting:PartnerWrites:WindowSeconds"] = "60",

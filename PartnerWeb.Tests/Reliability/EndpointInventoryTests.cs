@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Controllers;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -54,7 +53,7 @@ public sealed class EndpointInventoryTests(PartnerWebFactory factory) : IClassFi
     public void Partner_write_endpoints_carry_the_partner_rate_limit()
     {
         var limited = Endpoints()
-            .Where(e => e.Endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == RateLimits.PartnerWrites)
+            .Where(e => e.Endpoint.Metadata.GetMetadata<PartnerWriteLimitAttribute>() is not null)
             .Select(e => e.Route)
             .ToList();
         Assert.All(PartnerWrites, route => Assert.Contains(route, limited));

@@ -28,6 +28,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<PartnerEarning> PartnerEarnings => Set<PartnerEarning>();
     public DbSet<PartnerPayout> PartnerPayouts => Set<PartnerPayout>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<RateLimitWindow> RateLimitWindows => Set<RateLimitWindow>();
 
     /// <summary>The <see cref="SqliteWriteGate"/> this context's open transaction holds, if any.</summary>
     internal SemaphoreSlim? HeldWriteGate;

@@ -54,6 +54,7 @@ public static class JobsSetup
         services.AddScoped<AccrualFailures>();
         services.AddScoped<ReconcileAccrualsJob>();
         services.AddScoped<GeneratePayoutsJob>();
+        services.AddScoped<PurgeRateLimitWindowsJob>();
         services.AddHostedService<JobServerHost>();
         return services;
     }

@@ -29,10 +29,10 @@ public sealed class AccountController(AuthService auth, LoginThrottle throttle) 
     public async Task<IActionResult> Login(LoginForm form, CancellationToken ct)
     {
         if (!ModelState.IsValid) return View(form);
-        if (throttle.TryAcquire(HttpContext, form.Email) is { } wait)
+        if (await throttle.CheckAsync(HttpContext, form.Email, ct) is { } refusal)
         {
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            ModelState.AddModelError("", $"Too many login attempts. Try again in {wait} seconds.");
+            Response.StatusCode = refusal.Error.Status;
+            ModelState.AddModelError("", $"{refusal.Error.Title} Try again in {refusal.RetryAfterSeconds} seconds.");
             return View(form);
         }
         var user = await auth.VerifyAsync(form.Email, form.Password, ct);

@@ -26,12 +26,13 @@ public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, 
     [EndpointSummary("Exchange email and password for a bearer token")]
     [ProblemResponse(StatusCodes.Status401Unauthorized)]
     [ProblemResponse(StatusCodes.Status429TooManyRequests)]
+    [ProblemResponse(StatusCodes.Status503ServiceUnavailable)]
     public async Task<ActionResult<TokenResponse>> Token(TokenRequest request, CancellationToken ct)
     {
-        if (throttle.TryAcquire(HttpContext, request.Email) is { } wait)
+        if (await throttle.CheckAsync(HttpContext, request.Email, ct) is { } refusal)
         {
-            Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
-            return Problem(new AppError(StatusCodes.Status429TooManyRequests, "Too many login attempts."));
+            Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Problem(refusal.Error);
         }
         var user = await auth.VerifyAsync(request.Email, request.Password, ct);
         if (user is null) return Problem(new AppError(StatusCodes.Status401Unauthorized, "Invalid email or password."));

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using PartnerWeb.Auth;
 using PartnerWeb.Domain;
 using PartnerWeb.Features.Partners;
@@ -42,7 +41,7 @@ public sealed class AdminPartnersController(
     }
 
     [HttpPost("{id:guid}/listings")]
-    [EnableRateLimiting(RateLimits.PartnerWrites)]
+    [PartnerWriteLimit]
     public async Task<IActionResult> CreateListing(Guid id, Guid marketplaceItemId, CommissionType? commissionType, decimal? commissionValue, CancellationToken ct) =>
         await ListingsAsync(id, async () => (await listings.CreateAsync(id, new CreateListingRequest
         {
@@ -74,7 +73,7 @@ public sealed class AdminPartnersController(
         (await statements.PayoutAsync(id, payoutId, ct)).Value is { } csv ? csv : NotFound();
 
     [HttpPost("{id:guid}/payouts/generate")]
-    [EnableRateLimiting(RateLimits.PartnerWrites)]
+    [PartnerWriteLimit]
     public async Task<IActionResult> Generate(Guid id, CancellationToken ct) =>
         await PayoutsAsync(id, (await payouts.GenerateAsync(id, ct)).Error, ct);
 

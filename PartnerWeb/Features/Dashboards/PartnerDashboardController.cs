@@ -20,7 +20,7 @@ public sealed class PartnerDashboardController(
         View("PartnerDashboard", await DashboardAsync(null, from, to, ct));
 
     [HttpPost("apply")]
-    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.PartnerWrites)]
+    [PartnerWriteLimit]
     public async Task<IActionResult> Apply(ApplyForm form, CancellationToken ct)
     {
         if (!ModelState.IsValid) return Dashboard(await DashboardAsync(new ApplyFormModel(form, ModelErrors()), null, null, ct), StatusCodes.Status400BadRequest);
@@ -35,7 +35,7 @@ public sealed class PartnerDashboardController(
     }
 
     [HttpPost("listings")]
-    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.PartnerWrites)]
+    [PartnerWriteLimit]
     public async Task<IActionResult> CreateListing(Guid marketplaceItemId, CancellationToken ct)
     {
         if (await MineAsync(ct) is not { } partner) return NotFound();

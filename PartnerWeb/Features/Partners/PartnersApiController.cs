@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using PartnerWeb.Auth;
 using PartnerWeb.Infrastructure;
 using PartnerWeb.Infrastructure.OpenApi;
@@ -20,7 +19,7 @@ public sealed class PartnersApiController(
     PartnerAccountService accounts, ListingService listings, EarningService earnings, PayoutService payouts, StatementService statements) : ApiControllerBase
 {
     [HttpPost("apply")]
-    [EnableRateLimiting(RateLimits.PartnerWrites)]
+    [PartnerWriteLimit]
     [EndpointSummary("Apply as a partner (owner/admin of a non-platform tenant)")]
     [ProducesResponseType(StatusCodes.Status201Created)]
     [ProblemResponse(StatusCodes.Status409Conflict)]
@@ -68,7 +67,7 @@ public sealed class PartnersApiController(
         From(await accounts.SuspendAsync(id, request?.Reason, ct), Ok);
 
     [HttpPost("{partnerId:guid}/listings")]
-    [EnableRateLimiting(RateLimits.PartnerWrites)]
+    [PartnerWriteLimit]
     [EndpointSummary("List a marketplace item for a partner")]
     [ProducesResponseType(StatusCodes.Status201Created)]
     [ProblemResponse(StatusCodes.Status409Conflict)]
@@ -104,7 +103,7 @@ public sealed class PartnersApiController(
 
     [HttpPost("{partnerId:guid}/payouts/generate")]
     [Authorize(Policies.PlatformAdmin)]
-    [EnableRateLimiting(RateLimits.PartnerWrites)]
+    [PartnerWriteLimit]
     [EndpointSummary("Generate one owed payout per currency (201; 200 with none when nothing is owed)")]
     [ProducesResponseType(StatusCodes.Status201Created)]
     [ProducesResponseType(StatusCodes.Status200OK)]

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
-using Microsoft.AspNetCore.RateLimiting;
+using PartnerWeb.Auth;
 
 namespace PartnerWeb.Infrastructure.OpenApi;
 
@@ -41,7 +41,7 @@ public sealed class ApiResponseConvention : IActionModelConvention
             responses.Add(new ProblemResponseAttribute(StatusCodes.Status404NotFound));
         if (hasBody)
             responses.Add(new ProblemResponseAttribute(StatusCodes.Status413PayloadTooLarge));
-        if (attributes.OfType<EnableRateLimitingAttribute>().Any())
+        if (attributes.OfType<PartnerWriteLimitAttribute>().Any())
             responses.Add(new ProblemResponseAttribute(StatusCodes.Status429TooManyRequests));
 
         // Action filters feed ApiExplorer (so the document) and are copied into the endpoint's metadata.

@@ -611,6 +611,25 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.ToTable("ProcessedStripeEvents");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("RateLimitWindows");
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.ResellerAccount", b =>
                 {
                     b.Property<Guid>("Id")

@@ -612,6 +612,25 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.ToTable("ProcessedStripeEvents");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("RateLimitWindows");
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.ResellerAccount", b =>
                 {
                     b.Property<Guid>("Id")

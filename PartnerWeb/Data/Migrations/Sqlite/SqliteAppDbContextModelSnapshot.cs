@@ -604,6 +604,25 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.ToTable("ProcessedStripeEvents");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("RateLimitWindows");
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.ResellerAccount", b =>
                 {
                     b.Property<Guid>("Id")
