@@ -98,7 +98,7 @@ public sealed class RefundTests(UnlimitedPartnerWritesFactory factory) : IClassF
     }
 
     [Fact]
-    public async Task A_refund_webhook_delivered_ten_times_at_once_reverses_once()
+    public async Task A_refund_webhook_delivered_ten_times_at_once_reverses_once_and_later_events_refund_the_rest()
     {
         var (partnerId, invoiceId, admin) = await SoldToChildAsync();
         var payload = StripeSigner.Event("evt_refund_race", "charge.refunded",
@@ -121,7 +121,16 @@ public sealed class RefundTests(UnlimitedPartnerWritesFactory factory) : IClassF
             $$$"""{"object":"charge","id":"ch_race","amount":12900,"amount_refunded":9000,"currency":"usd","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
         Assert.Equal("refunded", (await (await Flows.PostSignedWebhookAsync(stripe, later)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString());
         Assert.Equal(9000, await Flows.QueryAsync(factory, db => db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.RefundedAmount).SingleAsync()));
+
+        // The whole charge refunded: the invoice is refunded and the partner's entries for it net to exactly zero.
+        var full = StripeSigner.Event("evt_refund_full", "charge.refunded",
+            $$$"""{"object":"charge","id":"ch_race","amount":12900,"amount_refunded":12900,"currency":"usd","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
+        Assert.Equal("refunded", (await (await Flows.PostSignedWebhookAsync(stripe, full)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString());
+        Assert.Equal("refunded", (await (await admin.GetAsync($"/api/billing/invoices/{invoiceId}")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
         await AccruedAsync(invoiceId);
+        var entries = await EntriesAsync(invoiceId);
+        Assert.Equal(4, entries.Count);
+        Assert.Equal((0L, 0L, 0L), (entries.Sum(e => e.GrossAmount), entries.Sum(e => e.CommissionAmount), entries.Sum(e => e.PartnerNet)));
         ReliabilityFigures.Record("Races: refunds", "1 charge.refunded delivered 10× at once: 1 refund, 1 reversal per accrual, 9 acknowledged as duplicates");
         _ = partnerId;
     }
