@@ -26,9 +26,7 @@ public sealed class DeadTaskService(AppDbContext db, AuditLog audit, AccrualSche
         if (task is null) return AppError.NotFound("Accrual task");
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var revived = await Dead().Where(t => t.Id == taskId)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.DeadAt, (DateTime?)null).SetProperty(t => t.Attempts, 0), ct);
-            if (revived == 0) return AppError.Conflict("Only a dead accrual task can be retried.");
+            if (await ReviveAsync(db, taskId, ct) == 0) return AppError.Conflict("Only a dead accrual task can be retried.");
             var tenantId = await db.Invoices.Where(i => i.Id == task.InvoiceId).Select(i => i.TenantId).SingleAsync(ct);
             audit.Record(AuditActions.AccrualTaskRetried, nameof(AccrualTask), task.Id, tenantId, new
             {
@@ -41,5 +39,12 @@ public sealed class DeadTaskService(AppDbContext db, AuditLog audit, AccrualSche
         return DeadTaskDto.From(task) with { Attempts = 0, DeadAt = null };
     }
 
-    private IQueryable<AccrualTask> Dead() => db.AccrualTasks.Where(t => t.DeadAt != null && t.CompletedAt == null);
+    /// <summary>Dead → live by a conditional update: a task that is not dead (or no longer) is left alone and counts 0.</summary>
+    internal static Task<int> ReviveAsync(AppDbContext db, Guid taskId, CancellationToken ct) =>
+        Dead(db).Where(t => t.Id == taskId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.DeadAt, (DateTime?)null).SetProperty(t => t.Attempts, 0), ct);
+
+    private IQueryable<AccrualTask> Dead() => Dead(db);
+
+    private static IQueryable<AccrualTask> Dead(AppDbContext db) => db.AccrualTasks.Where(t => t.DeadAt != null && t.CompletedAt == null);
 }
