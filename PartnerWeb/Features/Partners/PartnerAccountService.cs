@@ -93,17 +93,18 @@ public sealed class PartnerAccountService(AppDbContext db, PartnerAccess access,
     private async Task<Result<PartnerDto>> TransitionAsync(
         Guid id, PartnerStatus to, PartnerStatus[] from, string action, string? reason, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var partner = await access.FindAsync(id, ct);
-        if (partner is null) return AppError.NotFound("Partner account");
-        var moved = await db.PartnerAccounts.Where(p => p.Id == id && from.Contains(p.Status))
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to), ct);
-        if (moved == 0)
-            return AppError.Conflict($"A {partner.Status.ToString().ToLowerInvariant()} partner cannot become {to.ToString().ToLowerInvariant()}.");
-        audit.Record(action, nameof(PartnerAccount), id, partner.TenantId,
-            new { from = partner.Status.ToString().ToLowerInvariant(), to = to.ToString().ToLowerInvariant(), reason });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return await GetAsync(id, ct);
+        var refusal = await UnitOfWork.RunAsync<AppError?>(db, async (work, ct) =>
+        {
+            var partner = await access.FindAsync(id, ct);
+            if (partner is null) return work.Discard(AppError.NotFound("Partner account"));
+            var moved = await db.PartnerAccounts.Where(p => p.Id == id && from.Contains(p.Status))
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to), ct);
+            if (moved == 0)
+                return work.Discard(AppError.Conflict($"A {partner.Status.ToString().ToLowerInvariant()} partner cannot become {to.ToString().ToLowerInvariant()}."));
+            audit.Record(action, nameof(PartnerAccount), id, partner.TenantId,
+                new { from = partner.Status.ToString().ToLowerInvariant(), to = to.ToString().ToLowerInvariant(), reason });
+            return null;
+        }, ct);
+        return refusal ?? await GetAsync(id, ct);
     }
 }

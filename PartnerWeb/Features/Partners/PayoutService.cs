@@ -43,42 +43,35 @@ public sealed class PayoutService(
         return new GeneratedPayouts(payouts);
     }
 
-    private async Task<PartnerPayout?> GenerateOneAsync(PartnerAccount partner, string currency, DateTime now, CancellationToken ct)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var payout = new PartnerPayout
+    private Task<PartnerPayout?> GenerateOneAsync(PartnerAccount partner, string currency, DateTime now, CancellationToken ct) =>
+        UnitOfWork.RunAsync<PartnerPayout?>(db, async (work, ct) =>
         {
-            Id = ids.NewId(),
-            PartnerId = partner.Id,
-            Currency = currency,
-            Status = PayoutStatus.Owed,
-            PayoutMethod = PayoutMethodOf(partner.PayoutPreferences),
-            PayoutDetails = partner.PayoutPreferences,
-            GeneratedByUserId = currentUser.Info?.Id,
-            CreatedAt = now,
-        };
-        db.PartnerPayouts.Add(payout);
-        await db.SaveChangesAsync(ct);
+            var payout = new PartnerPayout
+            {
+                Id = ids.NewId(),
+                PartnerId = partner.Id,
+                Currency = currency,
+                Status = PayoutStatus.Owed,
+                PayoutMethod = PayoutMethodOf(partner.PayoutPreferences),
+                PayoutDetails = partner.PayoutPreferences,
+                GeneratedByUserId = currentUser.Info?.Id,
+                CreatedAt = now,
+            };
+            db.PartnerPayouts.Add(payout);
+            await db.SaveChangesAsync(ct);
 
-        var attached = await db.PartnerEarnings
-            .Where(e => e.PartnerId == partner.Id && e.Currency == currency && e.PayoutId == null && e.PayableAt <= now)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayoutId, payout.Id), ct);
-        var amount = attached == 0 ? 0 : await db.PartnerEarnings.Where(e => e.PayoutId == payout.Id).SumAsync(e => e.PartnerNet, ct);
-        if (attached == 0 || amount <= 0 || amount < options.Value.MinimumFor(currency))
-        {
+            var attached = await db.PartnerEarnings
+                .Where(e => e.PartnerId == partner.Id && e.Currency == currency && e.PayoutId == null && e.PayableAt <= now)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayoutId, payout.Id), ct);
+            var amount = attached == 0 ? 0 : await db.PartnerEarnings.Where(e => e.PayoutId == payout.Id).SumAsync(e => e.PartnerNet, ct);
             // Lost the race, nothing is owed, or not enough yet: the entries stay where they were.
-            await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            return null;
-        }
+            if (attached == 0 || amount <= 0 || amount < options.Value.MinimumFor(currency)) return work.Discard<PartnerPayout?>(null);
 
-        payout.Amount = amount;
-        audit.Record(AuditActions.PartnerPayoutGenerated, nameof(PartnerPayout), payout.Id, partner.TenantId,
-            new { payout.PartnerId, payout.Currency, payout.Amount, earnings = attached });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return payout;
-    }
+            payout.Amount = amount;
+            audit.Record(AuditActions.PartnerPayoutGenerated, nameof(PartnerPayout), payout.Id, partner.TenantId,
+                new { payout.PartnerId, payout.Currency, payout.Amount, earnings = attached });
+            return payout;
+        }, ct);
 
     private static string? PayoutMethodOf(string preferences)
     {
@@ -98,28 +91,30 @@ public sealed class PayoutService(
     {
         var partner = await access.FindAsync(partnerId, ct);
         if (partner is null) return AppError.NotFound("Partner account");
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var payout = await db.PartnerPayouts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == payoutId && p.PartnerId == partnerId, ct);
-        if (payout is null) return AppError.NotFound("Payout");
-        if (partner.Status == PartnerStatus.Suspended)
-            return AppError.Conflict("Payouts wait while the partner is suspended.");
-        if (to == PayoutStatus.Approved && options.Value.RequireSecondApprover && payout.GeneratedByUserId is { } generator
-            && generator == currentUser.Info?.Id)
-            return AppError.Forbidden("A second admin must approve a payout; you generated this one.");
+        var refusal = await UnitOfWork.RunAsync<AppError?>(db, async (work, ct) =>
+        {
+            var payout = await db.PartnerPayouts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == payoutId && p.PartnerId == partnerId, ct);
+            if (payout is null) return work.Discard(AppError.NotFound("Payout"));
+            if (partner.Status == PartnerStatus.Suspended)
+                return work.Discard(AppError.Conflict("Payouts wait while the partner is suspended."));
+            if (to == PayoutStatus.Approved && options.Value.RequireSecondApprover && payout.GeneratedByUserId is { } generator
+                && generator == currentUser.Info?.Id)
+                return work.Discard(AppError.Forbidden("A second admin must approve a payout; you generated this one."));
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var moved = to == PayoutStatus.Approved
-            ? await db.PartnerPayouts.Where(p => p.Id == payoutId && p.Status == from)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.ApprovedAt, now), ct)
-            : await db.PartnerPayouts.Where(p => p.Id == payoutId && p.Status == from)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.PaidAt, now).SetProperty(p => p.Reference, reference), ct);
-        if (moved == 0)
-            return AppError.Conflict($"Only an {from.ToString().ToLowerInvariant()} payout can become {to.ToString().ToLowerInvariant()}.");
+            var now = clock.GetUtcNow().UtcDateTime;
+            var moved = to == PayoutStatus.Approved
+                ? await db.PartnerPayouts.Where(p => p.Id == payoutId && p.Status == from)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.ApprovedAt, now), ct)
+                : await db.PartnerPayouts.Where(p => p.Id == payoutId && p.Status == from)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.PaidAt, now).SetProperty(p => p.Reference, reference), ct);
+            if (moved == 0)
+                return work.Discard(AppError.Conflict($"Only an {from.ToString().ToLowerInvariant()} payout can become {to.ToString().ToLowerInvariant()}."));
 
-        audit.Record(action, nameof(PartnerPayout), payoutId, partner.TenantId,
-            new { payout.PartnerId, payout.Currency, payout.Amount, reference });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+            audit.Record(action, nameof(PartnerPayout), payoutId, partner.TenantId,
+                new { payout.PartnerId, payout.Currency, payout.Amount, reference });
+            return null;
+        }, ct);
+        if (refusal is not null) return refusal;
         return PayoutDto.From(await db.PartnerPayouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
     }
 
