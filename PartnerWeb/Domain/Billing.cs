@@ -82,7 +82,7 @@ public sealed class ProcessedStripeEvent
     public required string EventId { get; init; }
     public required string Type { get; init; }
     public Guid? InvoiceId { get; init; }
-    public required string Outcome { get; set; }
+    public required string Outcome { get; init; }
     public DateTime ReceivedAt { get; init; }
 }
 
