@@ -17,12 +17,15 @@ public enum FailAt
 
     /// <summary>When it commits, after every row was written, as a dropped connection would fail it.</summary>
     Commit,
+
+    /// <summary>Once the commit went through but before its answer came back: the caller cannot tell it committed.</summary>
+    AfterCommit,
 }
 
 /// <summary>
-/// Fails, once per arming, the next transaction that saves an audit event with the armed action, at
-/// save or at commit. Either way nothing that attempt wrote is committed, so a retry must write it all
-/// again, and only once.
+/// Fails, once per arming, the next transaction that saves an audit event with the armed action. At
+/// save or at commit nothing that attempt wrote is committed, so a retry must write it all again, and
+/// only once; after commit everything is, so a retry must write nothing more.
 /// </summary>
 public sealed class TransientFaults : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
@@ -46,7 +49,7 @@ public sealed class TransientFaults : ISaveChangesInterceptor, IDbTransactionInt
             if (_armed is not { } armed || context.Database.CurrentTransaction is null
                 || !context.ChangeTracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Added && e.Entity.Action == armed.Action))
                 return ValueTask.FromResult(result);
-            if (armed.At == FailAt.Commit)
+            if (armed.At != FailAt.Save)
             {
                 _victim = context;
                 return ValueTask.FromResult(result);
@@ -59,9 +62,21 @@ public sealed class TransientFaults : ISaveChangesInterceptor, IDbTransactionInt
     public ValueTask<InterceptionResult> TransactionCommittingAsync(
         DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
+        FailIfVictim(eventData.Context, FailAt.Commit);
+        return ValueTask.FromResult(result);
+    }
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        FailIfVictim(eventData.Context, FailAt.AfterCommit);
+        return Task.CompletedTask;
+    }
+
+    private void FailIfVictim(DbContext? context, FailAt at)
+    {
         lock (_lock)
         {
-            if (_victim is null || eventData.Context != _victim) return ValueTask.FromResult(result);
+            if (_victim is null || context != _victim || _armed?.At != at) return;
             Disarm();
         }
         throw new InjectedTransientException();

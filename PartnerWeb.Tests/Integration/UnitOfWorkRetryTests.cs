@@ -158,6 +158,29 @@ public sealed class UnitOfWorkRetryTests(UnitOfWorkRetryTests.RetryingFactory fa
         await AssertHandedOverOnceAsync(handed, reversalTasks);
     }
 
+    /// <summary>
+    /// The commit went through but its answer was lost, so the strategy retries a refund that happened;
+    /// the retry must find it, even with no Idempotency-Key. (Its reversal tasks were committed; the
+    /// reconcile job hands them over, as after any lost hand-over.)
+    /// </summary>
+    [Fact]
+    public async Task A_refund_retried_after_its_commit_went_through_refunds_nothing_more()
+    {
+        var invoiceId = await ChildTenantInvoiceAsync();
+        await MarkPaidAsync(invoiceId);
+        using var admin = await factory.ClientAsAsync(Demo.PlatformAdmin);
+
+        var invoice = await FailingOnceAsync(FailAt.AfterCommit, AuditActions.InvoiceRefunded, async () =>
+            await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/refund", new { amount = 1000 })).AssertJsonAsync(HttpStatusCode.OK));
+
+        Assert.Equal(1000L, invoice.GetProperty("refundedAmount").GetInt64());
+        var (refunded, refunds, audits) = await Flows.QueryAsync(factory, async db => (
+            await db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.RefundedAmount).SingleAsync(),
+            await db.InvoiceRefunds.CountAsync(r => r.InvoiceId == invoiceId),
+            await db.AuditEvents.CountAsync(e => e.Action == AuditActions.InvoiceRefunded && e.EntityId == invoiceId)));
+        Assert.Equal((1000L, 1, 1), (refunded, refunds, audits));
+    }
+
     [Theory]
     [InlineData(FailAt.Save)]
     [InlineData(FailAt.Commit)]

@@ -107,7 +107,10 @@ public sealed class InvoiceRefund
     public RefundSource Source { get; init; }
     public string? Reason { get; init; }
 
-    /// <summary>Idempotency: "key:&lt;Idempotency-Key&gt;" or "stripe:&lt;event id&gt;"; unique.</summary>
+    /// <summary>
+    /// Idempotency, unique: "key:&lt;Idempotency-Key&gt;", "stripe:&lt;event id&gt;", or "call:&lt;id&gt;" made
+    /// for one call that had neither (so a retried commit cannot refund twice). Null only on older rows.
+    /// </summary>
     public string? ExternalKey { get; init; }
 
     public Guid? ActorUserId { get; init; }

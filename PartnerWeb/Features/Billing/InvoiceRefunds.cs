@@ -40,12 +40,14 @@ public sealed class InvoiceRefunds(
 {
     public async Task<RefundOutcome> RefundAsync(RefundClaim claim, CancellationToken ct)
     {
-        var externalKey = claim.StripeEvent is { } e ? $"stripe:{e.Id}" : claim.IdempotencyKey is { } key ? $"key:{key}" : null;
+        // Without a key of its own a refund gets one for this call: a retry after a commit whose answer
+        // was lost then finds the refund it made instead of refunding again.
+        var externalKey = claim.StripeEvent is { } e ? $"stripe:{e.Id}" : claim.IdempotencyKey is { } key ? $"key:{key}" : $"call:{ids.NewId()}";
         try
         {
             return await UnitOfWork.RunAsync(db, (work, ct) => RefundOnceAsync(work, claim, externalKey, ct), ct);
         }
-        catch (DbUpdateException) when (externalKey is not null)
+        catch (DbUpdateException)
         {
             // A concurrent repeat committed first and its unique key refused ours: answer like that one.
             if (await RecordedAsync(claim, externalKey, ct)) return RefundOutcome.Duplicate;
@@ -57,10 +59,9 @@ public sealed class InvoiceRefunds(
         await db.InvoiceRefunds.AnyAsync(r => r.ExternalKey == externalKey, ct)
         || (claim.StripeEvent is { } e && await db.ProcessedStripeEvents.AnyAsync(p => p.EventId == e.Id, ct));
 
-    private async Task<RefundOutcome> RefundOnceAsync(UnitOfWork work, RefundClaim claim, string? externalKey, CancellationToken ct)
+    private async Task<RefundOutcome> RefundOnceAsync(UnitOfWork work, RefundClaim claim, string externalKey, CancellationToken ct)
     {
-        if (externalKey is not null && await db.InvoiceRefunds.AnyAsync(r => r.ExternalKey == externalKey, ct))
-            return work.Discard(RefundOutcome.Duplicate);
+        if (await RecordedAsync(claim, externalKey, ct)) return work.Discard(RefundOutcome.Duplicate);
         var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == claim.InvoiceId, ct);
         if (invoice is null)
         {
@@ -126,7 +127,7 @@ public sealed class InvoiceRefunds(
         return amount > remaining ? (RefundOutcome.ExceedsRemaining, 0) : (RefundOutcome.Refunded, amount);
     }
 
-    private InvoiceRefund NewRefund(RefundClaim claim, Invoice invoice, long amount, string? externalKey, DateTime now) => new()
+    private InvoiceRefund NewRefund(RefundClaim claim, Invoice invoice, long amount, string externalKey, DateTime now) => new()
     {
         Id = ids.NewId(), InvoiceId = invoice.Id, Amount = amount, CumulativeRefunded = invoice.RefundedAmount + amount, Currency = invoice.Currency,
         Source = claim.Source, Reason = claim.Reason?.Trim(), ExternalKey = externalKey, ActorUserId = currentUser.Info?.Id, CreatedAt = now,
