@@ -86,7 +86,7 @@ public sealed class InvoicePayments(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var invoices = new Dictionary<Guid, Invoice>(reads.Invoices);
-        var settle = claims.Where(c => invoices.TryGetValue(c.InvoiceId, out var i) && !(i.Status == InvoiceStatus.Open && Matches(c, i)))
+        var settle = claims.Where(c => invoices.TryGetValue(c.InvoiceId, out var i) && !(Payable(i) && Matches(c, i)))
             .Select(c => c.InvoiceId).Distinct().ToList();
         if (settle.Count > 0)
         {
@@ -152,14 +152,13 @@ public sealed class InvoicePayments(
     /// earlier claim of the same group. <see cref="PaymentOutcome.Paid"/> means "to be paid" until
     /// <see cref="FlipToPaidAsync"/> has won the conditional update.
     /// </summary>
-    private static PaymentOutcome Decide(PaymentClaim claim, Invoice invoice, bool paidEarlier) => invoice.Status switch
-    {
-        InvoiceStatus.Void => PaymentOutcome.Void,
-        InvoiceStatus.Open when paidEarlier => PaymentOutcome.AlreadyPaid,
-        InvoiceStatus.Open when !Matches(claim, invoice) => PaymentOutcome.Mismatch,
-        InvoiceStatus.Open => PaymentOutcome.Paid,
-        _ => PaymentOutcome.AlreadyPaid,
-    };
+    private static PaymentOutcome Decide(PaymentClaim claim, Invoice invoice, bool paidEarlier) =>
+        !Payable(invoice) ? (invoice.Status == InvoiceStatus.Void ? PaymentOutcome.Void : PaymentOutcome.AlreadyPaid)
+        : paidEarlier ? PaymentOutcome.AlreadyPaid
+        : !Matches(claim, invoice) ? PaymentOutcome.Mismatch
+        : PaymentOutcome.Paid;
+
+    private static bool Payable(Invoice invoice) => StateMachines.Invoice.Allows(invoice.Status, InvoiceStatus.Paid);
 
     private PaymentOutcome Unknown(PaymentClaim claim)
     {
@@ -196,12 +195,13 @@ public sealed class InvoicePayments(
     /// </summary>
     private async Task<bool> FlipToPaidAsync(List<(PaymentClaim Claim, Invoice Invoice)> paying, DateTime now, CancellationToken ct)
     {
+        var payable = StateMachines.Invoice.From(InvoiceStatus.Paid);
         foreach (var byMethod in paying.GroupBy(p => p.Claim.Method))
         {
             var method = byMethod.Key;
             var invoiceIds = byMethod.Select(p => p.Invoice.Id).Order().ToList();
             var won = await db.Invoices
-                .Where(i => invoiceIds.Contains(i.Id) && i.Status == InvoiceStatus.Open)
+                .Where(i => invoiceIds.Contains(i.Id) && payable.Contains(i.Status))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(i => i.Status, InvoiceStatus.Paid)
                     .SetProperty(i => i.PaymentMethod, method)

@@ -81,10 +81,11 @@ public sealed class InvoiceRefunds(
         if (refund is null) return outcome;
 
         var status = refund.CumulativeRefunded == invoice.Total ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
+        var from = StateMachines.Invoice.From(status);
         // Compare-and-swap on what we read: a concurrent refund makes this one a conflict, never a double.
         // A lost swap records nothing, not even the event id, so Stripe's retry applies it.
         var swapped = await db.Invoices
-            .Where(i => i.Id == invoice.Id && i.Status == invoice.Status && i.RefundedAmount == invoice.RefundedAmount)
+            .Where(i => i.Id == invoice.Id && from.Contains(i.Status) && i.RefundedAmount == invoice.RefundedAmount)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.RefundedAmount, refund.CumulativeRefunded).SetProperty(i => i.Status, status), ct);
         if (swapped == 0) return work.Discard(RefundOutcome.Conflict);
 
@@ -104,7 +105,7 @@ public sealed class InvoiceRefunds(
 
     private async Task<(RefundOutcome, long)> DecideAsync(RefundClaim claim, Invoice invoice, CancellationToken ct)
     {
-        if (invoice.Status is not (InvoiceStatus.Paid or InvoiceStatus.PartiallyRefunded)) return (RefundOutcome.NotRefundable, 0);
+        if (!StateMachines.Invoice.Allows(invoice.Status, InvoiceStatus.Refunded)) return (RefundOutcome.NotRefundable, 0);
         if (claim.Currency is { } currency && !string.Equals(currency, invoice.Currency, StringComparison.OrdinalIgnoreCase))
         {
             logger.LogWarning("Refund in {Currency} for invoice {InvoiceId} in {InvoiceCurrency} ignored", currency, invoice.Id, invoice.Currency);
