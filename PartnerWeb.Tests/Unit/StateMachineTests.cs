@@ -67,4 +67,7 @@ public sealed class StateMachineTests
         Assert.Equal("Only an owed payout can become approved. This one is paid.", StateMachines.Payout.Refusal(PayoutStatus.Paid, PayoutStatus.Approved));
         Assert.Equal("No invoice can become open.", StateMachines.Invoice.Rule(InvoiceStatus.Open));
     }
+
+    [Fact]
+    public void Only_an_approved_partner_is_paid_out() => Assert.Equal([PartnerStatus.Approved], StateMachines.PartnerStatusesThatPayOut);
 }

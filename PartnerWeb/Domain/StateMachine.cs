@@ -65,4 +65,11 @@ public static class StateMachines
     public static readonly StateMachine<PayoutStatus> Payout = new("payout",
         (PayoutStatus.Owed, PayoutStatus.Approved),
         (PayoutStatus.Approved, PayoutStatus.Paid));
+
+    /// <summary>
+    /// A partner's payouts are generated, approved and paid only while the partner is in one of these
+    /// statuses; a suspended partner's wait. Checked in the same statement that moves the payout or
+    /// attaches its earnings.
+    /// </summary>
+    public static readonly PartnerStatus[] PartnerStatusesThatPayOut = [PartnerStatus.Approved];
 }
