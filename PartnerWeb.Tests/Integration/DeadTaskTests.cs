@@ -15,8 +15,8 @@ public sealed class SwitchablePartnerAccrual(PartnerEarningsAccrual inner, Poiso
 {
     public AccrualKind Kind => inner.Kind;
 
-    public Task AccrueAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct) =>
-        poison.On ? throw new InvalidOperationException("poisoned for the test") : inner.AccrueAsync(invoices, ct);
+    public Task<Action> PrepareAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct) =>
+        poison.On ? throw new InvalidOperationException("poisoned for the test") : inner.PrepareAsync(invoices, ct);
 
     public Task ReverseAsync(Invoice invoice, InvoiceRefund refund, CancellationToken ct) => inner.ReverseAsync(invoice, refund, ct);
 }

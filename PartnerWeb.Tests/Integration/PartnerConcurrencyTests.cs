@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerWeb.Domain;
 using PartnerWeb.Features.Audit;
+using PartnerWeb.Features.Partners;
+using PartnerWeb.Infrastructure;
 using PartnerWeb.Jobs;
 using PartnerWeb.Tests.Infrastructure;
 
@@ -98,5 +100,39 @@ public sealed class PartnerConcurrencyTests(UnlimitedPartnerWritesFactory factor
         Assert.Equal(1, await Flows.QueryAsync(factory, db => db.AuditEvents.CountAsync(a => a.EntityId == payoutId && a.Action == AuditActions.PartnerPayoutApproved)));
         Assert.Equal(1, await Flows.QueryAsync(factory, db => db.AuditEvents.CountAsync(a => a.EntityId == payoutId && a.Action == AuditActions.PartnerPayoutPaid)));
         ReliabilityFigures.Record("Races: payouts", "10 racing approvals then 10 racing mark-paids of one payout: 1 + 1 succeeded, 18 answered 409, 1 audit event per transition");
+    }
+
+    /// <summary>
+    /// A partner's status is checked by the statements that move its money, not read before them: a
+    /// caller holding the account as read while the partner was approved (the payout job) makes no
+    /// payout once a suspension has committed, and an owed payout cannot be approved.
+    /// </summary>
+    [Fact]
+    public async Task A_suspension_committed_after_the_partner_was_read_stops_its_payouts()
+    {
+        var partnerId = await PartnerFlows.ApprovedPartnerAsync(factory, Demo.InitechOwner);
+        using var initech = await factory.ClientAsAsync(Demo.InitechOwner);
+        var itemId = await PartnerFlows.PublishAsync(initech, $"Initech Pack {Guid.NewGuid():N}", 5000);
+        await PartnerFlows.CreateListingAsync(initech, partnerId, itemId);
+        await PartnerFlows.SellAsync(factory, itemId, partnerId);
+        using var admin = await factory.ClientAsAsync(Demo.PlatformAdmin);
+        var generated = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created);
+        var payoutId = generated.GetProperty("payouts")[0].GetProperty("id").GetGuid();
+        await PartnerFlows.SellAsync(factory, itemId, partnerId);
+        var readWhileApproved = await Flows.QueryAsync(factory, db => db.PartnerAccounts.AsNoTracking().SingleAsync(p => p.Id == partnerId));
+
+        await (await admin.PostAsJsonAsync($"/api/partners/{partnerId}/suspend", new { reason = "review" })).AssertJsonAsync(HttpStatusCode.OK);
+        Result<GeneratedPayouts> late;
+        using (var scope = factory.Services.CreateScope())
+            late = await scope.ServiceProvider.GetRequiredService<PayoutService>().GenerateForAsync(readWhileApproved, CancellationToken.None);
+        var approve = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/approve", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Equal((409, "Payouts wait while the partner is suspended."), (late.Error?.Status, late.Error?.Title));
+        Assert.Equal("Payouts wait while the partner is suspended.", approve.GetProperty("title").GetString());
+        var (payouts, unattached, status) = await Flows.QueryAsync(factory, async db => (
+            await db.PartnerPayouts.CountAsync(p => p.PartnerId == partnerId),
+            await db.PartnerEarnings.CountAsync(e => e.PartnerId == partnerId && e.PayoutId == null),
+            await db.PartnerPayouts.Where(p => p.Id == payoutId).Select(p => p.Status).SingleAsync()));
+        Assert.Equal((1, 1, PayoutStatus.Owed), (payouts, unattached, status));
     }
 }

@@ -27,10 +27,12 @@ public static class DatabaseSetup
         // so configuration supplied late (tests, environment) still decides.
         services.AddDbContext<SqliteAppDbContext>((sp, o) =>
             o.UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance, SqliteWriteGate.Instance, SqliteConnectionSettings.Instance));
+        // Server databases retry transient failures (a deadlock victim, a failover): every write runs in
+        // UnitOfWork, which re-runs its whole transaction on a clean change tracker.
         services.AddDbContext<SqlServerAppDbContext>((sp, o) =>
-            o.UseSqlServer(ConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance));
+            o.UseSqlServer(ConnectionString(sp), sql => sql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance));
         services.AddDbContext<PostgreSqlAppDbContext>((sp, o) =>
-            o.UseNpgsql(ConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance));
+            o.UseNpgsql(ConnectionString(sp), npgsql => npgsql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance));
         services.AddScoped<AppDbContext>(sp => Provider(sp) switch
         {
             DatabaseProvider.SqlServer => sp.GetRequiredService<SqlServerAppDbContext>(),

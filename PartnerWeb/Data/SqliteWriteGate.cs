@@ -37,10 +37,14 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     public static async Task<T> QueuedAsync<T>(DatabaseFacade database, Func<Task<T>> write, CancellationToken ct)
     {
         if (!database.IsSqlite()) return await write();
-        await using var transaction = await database.BeginTransactionAsync(ct);
-        var result = await write();
-        await transaction.CommitAsync(ct);
-        return result;
+        // Inside the execution strategy, as every transaction must be once a strategy retries.
+        return await database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await database.BeginTransactionAsync(ct);
+            var result = await write();
+            await transaction.CommitAsync(ct);
+            return result;
+        }, ct);
     }
 
     /// <summary>The gate to take, or null when this context already holds one or the database is in memory.</summary>

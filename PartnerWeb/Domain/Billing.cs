@@ -94,7 +94,7 @@ public sealed class ProcessedStripeEvent
     public required string EventId { get; init; }
     public required string Type { get; init; }
     public Guid? InvoiceId { get; init; }
-    public required string Outcome { get; set; }
+    public required string Outcome { get; init; }
     public DateTime ReceivedAt { get; init; }
 }
 
@@ -119,7 +119,10 @@ public sealed class InvoiceRefund
     public RefundSource Source { get; init; }
     public string? Reason { get; init; }
 
-    /// <summary>Idempotency: "key:&lt;Idempotency-Key&gt;" or "stripe:&lt;event id&gt;"; unique.</summary>
+    /// <summary>
+    /// Idempotency, unique: "key:&lt;Idempotency-Key&gt;", "stripe:&lt;event id&gt;", or "call:&lt;id&gt;" made
+    /// for one call that had neither (so a retried commit cannot refund twice). Null only on older rows.
+    /// </summary>
     public string? ExternalKey { get; init; }
 
     public Guid? ActorUserId { get; init; }

@@ -23,26 +23,27 @@ public sealed class AccrualFailures(IServiceScopeFactory scopes, TimeProvider cl
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var open = db.AccrualTasks.Where(t => taskIds.Contains(t.Id) && t.CompletedAt == null && t.DeadAt == null);
-        await open.ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, t => t.Attempts + 1).SetProperty(t => t.LastError, message), ct);
-        var dying = await open.Where(t => t.Attempts >= max)
-            .Join(db.Invoices, t => t.InvoiceId, i => i.Id, (t, i) => new { t.Id, t.InvoiceId, t.Kind, t.RefundId, t.Attempts, i.TenantId })
-            .ToListAsync(ct);
-        var dyingIds = dying.Select(t => t.Id).ToList();
-        if (dyingIds.Count > 0)
-            await db.AccrualTasks.Where(t => dyingIds.Contains(t.Id)).ExecuteUpdateAsync(s => s.SetProperty(t => t.DeadAt, now), ct);
-        foreach (var task in dying)
+        await UnitOfWork.RunAsync(db, async (_, ct) =>
         {
-            logger.LogError("Accrual task {TaskId} of invoice {InvoiceId} is dead after {Attempts} failed runs: {Error}",
-                task.Id, task.InvoiceId, task.Attempts, message);
-            audit.Record(AuditActions.AccrualTaskDead, nameof(AccrualTask), task.Id, task.TenantId, new
+            var open = db.AccrualTasks.Where(t => taskIds.Contains(t.Id) && t.CompletedAt == null && t.DeadAt == null);
+            await open.ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, t => t.Attempts + 1).SetProperty(t => t.LastError, message), ct);
+            var dying = await open.Where(t => t.Attempts >= max)
+                .Join(db.Invoices, t => t.InvoiceId, i => i.Id, (t, i) => new { t.Id, t.InvoiceId, t.Kind, t.RefundId, t.Attempts, i.TenantId })
+                .ToListAsync(ct);
+            var dyingIds = dying.Select(t => t.Id).ToList();
+            if (dyingIds.Count > 0)
+                await db.AccrualTasks.Where(t => dyingIds.Contains(t.Id)).ExecuteUpdateAsync(s => s.SetProperty(t => t.DeadAt, now), ct);
+            foreach (var task in dying)
             {
-                task.InvoiceId, kind = task.Kind.ToString().ToLowerInvariant(), task.RefundId, task.Attempts, error = message,
-            });
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+                logger.LogError("Accrual task {TaskId} of invoice {InvoiceId} is dead after {Attempts} failed runs: {Error}",
+                    task.Id, task.InvoiceId, task.Attempts, message);
+                audit.Record(AuditActions.AccrualTaskDead, nameof(AccrualTask), task.Id, task.TenantId, new
+                {
+                    task.InvoiceId, kind = task.Kind.ToString().ToLowerInvariant(), task.RefundId, task.Attempts, error = message,
+                });
+            }
+            return dying.Count;
+        }, ct);
     }
 
     private static string Truncate(string text) => text.Length <= AccrualTask.MaxErrorLength ? text : text[..AccrualTask.MaxErrorLength];

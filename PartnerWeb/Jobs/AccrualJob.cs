@@ -10,8 +10,12 @@ public interface IAccrual
 {
     AccrualKind Kind { get; }
 
-    /// <summary>Accrues every invoice of the batch (each with its lines), looking up what it needs once for all of them.</summary>
-    Task AccrueAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct);
+    /// <summary>
+    /// Looks up what accruing these invoices (each with its lines) needs, once for all of them, and
+    /// returns the step that adds their rows and audit events. The step reads nothing, so the look-ups
+    /// can run before the write transaction, and it may run again when a retried transaction starts over.
+    /// </summary>
+    Task<Action> PrepareAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct);
 
     Task ReverseAsync(Invoice invoice, InvoiceRefund refund, CancellationToken ct);
 }
@@ -63,7 +67,6 @@ public sealed class AccrualJob(
 
         // A BEGIN that failed leaves the connection (and, on SQLite, the write gate) held; start clean.
         await db.Database.CloseConnectionAsync();
-        db.ChangeTracker.Clear();
         List<Exception> failed = [];
         foreach (var id in ids)
         {
@@ -74,7 +77,6 @@ public sealed class AccrualJob(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 failed.Add(ex);
-                db.ChangeTracker.Clear();
             }
         }
         // Each failed task was counted by RunAsync; the reconcile job tries it again.
@@ -97,49 +99,47 @@ public sealed class AccrualJob(
         // write lock is held for the writes alone. The claim decides: if another run took any of
         // the tasks meanwhile, nothing is written and the caller runs them one by one.
         var invoices = await InvoicesAsync(open, ct);
+        List<Action> accrue = [];
         foreach (var kind in open.GroupBy(t => t.Kind))
-            await Accrual(kind.Key).AccrueAsync(kind.Select(t => invoices[t.InvoiceId]).ToList(), ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+            accrue.Add(await Accrual(kind.Key).PrepareAsync(kind.Select(t => invoices[t.InvoiceId]).ToList(), ct));
         var openIds = open.Select(t => t.Id).ToList();
-        if (!await ClaimAsync(t => openIds.Contains(t.Id), open.Count, ct))
+        return await UnitOfWork.RunAsync(db, async (work, ct) =>
         {
-            db.ChangeTracker.Clear();
-            return false;
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return true;
+            if (!await ClaimAsync(t => openIds.Contains(t.Id), open.Count, ct)) return work.Discard(false);
+            accrue.ForEach(add => add());
+            return true;
+        }, ct);
     }
 
     /// <summary>Batches with reversals claim first and read inside the transaction: a reversal depends on the accruals it corrects.</summary>
-    private async Task<bool> RunWithReversalsAsync(List<AccrualTask> candidates, CancellationToken ct)
+    private Task<bool> RunWithReversalsAsync(List<AccrualTask> candidates, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var candidateIds = candidates.Select(t => t.Id).ToList();
-        var open = await db.AccrualTasks.AsNoTracking().Where(t => candidateIds.Contains(t.Id) && t.CompletedAt == null).ToListAsync(ct);
-        if (open.Count == 0) return true;
-        var openIds = open.Select(t => t.Id).ToList();
-        if (!await ClaimAsync(t => openIds.Contains(t.Id), open.Count, ct)) return false;
-
-        var invoices = await InvoicesAsync(open, ct);
-        foreach (var kind in open.Where(t => t.RefundId == null).GroupBy(t => t.Kind))
-            await Accrual(kind.Key).AccrueAsync(kind.Select(t => invoices[t.InvoiceId]).ToList(), ct);
-
-        foreach (var task in open.Where(t => t.RefundId != null).OrderBy(t => t.CreatedAt))
+        return UnitOfWork.RunAsync(db, async (work, ct) =>
         {
-            await db.SaveChangesAsync(ct);
-            var invoice = invoices[task.InvoiceId];
-            if (await ClaimAsync(t => t.InvoiceId == task.InvoiceId && t.Kind == task.Kind && t.RefundId == null, 1, ct))
+            var open = await db.AccrualTasks.AsNoTracking().Where(t => candidateIds.Contains(t.Id) && t.CompletedAt == null).ToListAsync(ct);
+            if (open.Count == 0) return true;
+            var openIds = open.Select(t => t.Id).ToList();
+            if (!await ClaimAsync(t => openIds.Contains(t.Id), open.Count, ct)) return work.Discard(false);
+
+            var invoices = await InvoicesAsync(open, ct);
+            foreach (var kind in open.Where(t => t.RefundId == null).GroupBy(t => t.Kind))
+                (await Accrual(kind.Key).PrepareAsync(kind.Select(t => invoices[t.InvoiceId]).ToList(), ct))();
+
+            foreach (var task in open.Where(t => t.RefundId != null).OrderBy(t => t.CreatedAt))
             {
-                await Accrual(task.Kind).AccrueAsync([invoice], ct);
                 await db.SaveChangesAsync(ct);
+                var invoice = invoices[task.InvoiceId];
+                if (await ClaimAsync(t => t.InvoiceId == task.InvoiceId && t.Kind == task.Kind && t.RefundId == null, 1, ct))
+                {
+                    (await Accrual(task.Kind).PrepareAsync([invoice], ct))();
+                    await db.SaveChangesAsync(ct);
+                }
+                var refund = await db.InvoiceRefunds.AsNoTracking().SingleAsync(r => r.Id == task.RefundId, ct);
+                await Accrual(task.Kind).ReverseAsync(invoice, refund, ct);
             }
-            var refund = await db.InvoiceRefunds.AsNoTracking().SingleAsync(r => r.Id == task.RefundId, ct);
-            await Accrual(task.Kind).ReverseAsync(invoice, refund, ct);
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return true;
+            return true;
+        }, ct);
     }
 
     private async Task<Dictionary<Guid, Invoice>> InvoicesAsync(List<AccrualTask> tasks, CancellationToken ct)

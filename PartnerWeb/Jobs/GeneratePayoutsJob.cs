@@ -5,12 +5,13 @@ using PartnerWeb.Features.Partners;
 
 namespace PartnerWeb.Jobs;
 
-/// <summary><c>Partners:PayoutCron</c>: the payout service, run for every approved partner.</summary>
+/// <summary><c>Partners:PayoutCron</c>: the payout service, run for every partner that is paid out.</summary>
 public sealed class GeneratePayoutsJob(AppDbContext db, PayoutService payouts, ILogger<GeneratePayoutsJob> logger)
 {
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        var partners = await db.PartnerAccounts.AsNoTracking().Where(p => p.Status == PartnerStatus.Approved).ToListAsync(ct);
+        var paying = StateMachines.PartnerStatusesThatPayOut;
+        var partners = await db.PartnerAccounts.AsNoTracking().Where(p => paying.Contains(p.Status)).ToListAsync(ct);
         var created = 0;
         foreach (var partner in partners)
         {

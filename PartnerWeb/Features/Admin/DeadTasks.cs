@@ -24,18 +24,18 @@ public sealed class DeadTaskService(AppDbContext db, AuditLog audit, AccrualSche
     {
         var task = await db.AccrualTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, ct);
         if (task is null) return AppError.NotFound("Accrual task");
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        var revived = await UnitOfWork.RunAsync(db, async (work, ct) =>
         {
-            if (await ReviveAsync(db, taskId, ct) == 0) return AppError.Conflict("Only a dead accrual task can be retried.");
+            if (await ReviveAsync(db, taskId, ct) == 0) return work.Discard(false);
             var tenantId = await db.Invoices.Where(i => i.Id == task.InvoiceId).Select(i => i.TenantId).SingleAsync(ct);
             audit.Record(AuditActions.AccrualTaskRetried, nameof(AccrualTask), task.Id, tenantId, new
             {
                 task.InvoiceId, kind = task.Kind.ToString().ToLowerInvariant(), task.RefundId, previousAttempts = task.Attempts, task.LastError,
             });
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        scheduler.Enqueue([task.Id]);
+            work.AfterCommit(() => scheduler.Enqueue([task.Id]));
+            return true;
+        }, ct);
+        if (!revived) return AppError.Conflict("Only a dead accrual task can be retried.");
         return DeadTaskDto.From(task) with { Attempts = 0, DeadAt = null };
     }
 

@@ -25,142 +25,140 @@ public sealed record PaymentClaim(
     long? Amount = null, string? Currency = null, StripeEventRef? StripeEvent = null);
 
 /// <summary>
-/// The invoice-paid moment, shared by the Stripe webhook and manual approval. In one transaction:
-/// the open → paid conditional update (exactly one concurrent caller wins), the accrual outbox rows,
-/// the audit event and, for Stripe, the processed event id. Accrual jobs are enqueued after commit.
+/// The invoice-paid moment, shared by the Stripe webhook (a group of claims, see <see cref="PaymentBatcher"/>)
+/// and manual approval (a group of one). One <see cref="UnitOfWork"/> writes, in the order every money write
+/// follows so that two writers always lock rows in the same order: the processed Stripe event ids (sorted,
+/// saved first), then the open → paid conditional update (exactly one concurrent payer wins an invoice),
+/// then the accrual outbox rows and the audit events. Accrual jobs are enqueued after commit.
 /// </summary>
 public sealed class InvoicePayments(
     AppDbContext db, AuditLog audit, IdGenerator ids, TimeProvider clock, AccrualScheduler scheduler,
     ILogger<InvoicePayments> logger)
 {
-    public async Task<PaymentOutcome> PayAsync(PaymentClaim claim, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        List<AccrualTask> tasks = [];
-        PaymentOutcome outcome;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            ProcessedStripeEvent? processed = null;
-            if (claim.StripeEvent is { } stripeEvent)
-            {
-                processed = await StripeEventLedger.TryRecordAsync(db, tx, stripeEvent, claim.InvoiceId, now, ct);
-                if (processed is null) return PaymentOutcome.DuplicateEvent;
-            }
+    /// <summary>A round lost to another writer means that writer moved one of the group's event ids or invoices for good, so few rounds ever run.</summary>
+    private const int MaxRounds = 3;
 
-            // Nothing is recorded for an invoice we do not know, not even the event id.
-            var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == claim.InvoiceId, ct);
-            if (invoice is null) return Unknown(claim);
+    private sealed record Reads(HashSet<string> Seen, Dictionary<Guid, Invoice> Invoices, HashSet<Guid> ResellerTenants);
 
-            outcome = Decide(claim, invoice, paidEarlier: false);
-            if (outcome == PaymentOutcome.Mismatch) RecordMismatch(claim, invoice);
-            if (outcome == PaymentOutcome.Paid
-                && !await MarkPaidAsync([(claim, invoice)], now, await ResellerTenantsAsync([invoice.TenantId], ct), tasks, ct))
-            {
-                // Another payer committed between our read and our update.
-                var status = await db.Invoices.Where(i => i.Id == invoice.Id).Select(i => i.Status).SingleAsync(ct);
-                outcome = status == InvoiceStatus.Void ? PaymentOutcome.Void : PaymentOutcome.AlreadyPaid;
-            }
-            if (processed is not null) processed.Outcome = outcome.ToString().ToLowerInvariant();
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-
-        if (outcome == PaymentOutcome.Paid) scheduler.Enqueue(tasks.Select(t => t.Id));
-        return outcome;
-    }
+    public async Task<PaymentOutcome> PayAsync(PaymentClaim claim, CancellationToken ct) => (await PayManyAsync([claim], ct))[0];
 
     /// <summary>
-    /// Group commit: the same decisions as <see cref="PayAsync"/> for each claim, in order, in one
-    /// transaction with one query for the event ids already processed and one for the invoices. An
-    /// invoice paid by an earlier claim of the batch is already paid for the later ones; an event id
-    /// seen earlier in the batch is a duplicate. Nothing is written for unknown invoices or duplicates.
-    /// Throws when the batch cannot be committed as decided (a concurrent writer recorded one of its
-    /// event ids, or paid or voided one of its invoices); <see cref="PaymentBatcher"/> then runs each
-    /// claim on its own.
+    /// Decides each claim in order: an invoice paid by an earlier claim of the group is already paid for
+    /// the later ones; an event id seen earlier is a duplicate. Nothing is written for unknown invoices
+    /// or duplicates. Throws when the group cannot be committed as decided after a few rounds;
+    /// <see cref="PaymentBatcher"/> then runs each claim on its own.
     /// <para>
     /// The look-ups run before the write transaction, so SQLite's single write lock is held only for
     /// the writes. That is safe because what matters is re-checked under the lock: an event id recorded
     /// meanwhile fails the insert on its primary key, an invoice paid or voided meanwhile leaves the
-    /// group's conditional open → paid update short of its count (both roll the group back), and every
-    /// claim that would not flip an open invoice (void, paid, mismatch) has its invoice read again
-    /// inside the transaction. A tenant's reseller never changes.
+    /// conditional open → paid update short of its count (either way the round is rolled back and the
+    /// claims are decided again on fresh look-ups), and every claim that would not flip an open invoice
+    /// (void, paid, mismatch) has its invoice read again inside the transaction. A tenant's reseller never changes.
     /// </para>
     /// </summary>
     public async Task<IReadOnlyList<PaymentOutcome>> PayManyAsync(IReadOnlyList<PaymentClaim> claims, CancellationToken ct)
     {
-        if (claims.Count == 1) return [await PayAsync(claims[0], ct)];
-        var now = clock.GetUtcNow().UtcDateTime;
-        var outcomes = new PaymentOutcome[claims.Count];
-        List<AccrualTask> tasks = [];
+        for (var round = 1; ; round++)
+        {
+            var reads = await ReadAsync(claims, ct);
+            try
+            {
+                return await UnitOfWork.RunAsync(db, (work, ct) => WriteAsync(work, claims, reads, ct), ct);
+            }
+            catch (DbUpdateException) when (round < MaxRounds)
+            {
+                logger.LogDebug("A group of {Count} payments lost round {Round} to another writer; deciding it again", claims.Count, round);
+            }
+        }
+    }
+
+    private async Task<Reads> ReadAsync(IReadOnlyList<PaymentClaim> claims, CancellationToken ct)
+    {
         var eventIds = claims.Where(c => c.StripeEvent is not null).Select(c => c.StripeEvent!.Id).Distinct().ToList();
         var seen = eventIds.Count == 0 ? [] : (await db.ProcessedStripeEvents.AsNoTracking()
             .Where(e => eventIds.Contains(e.EventId)).Select(e => e.EventId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var invoiceIds = claims.Select(c => c.InvoiceId).Distinct().ToList();
         var invoices = await db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
-        var resellerTenants = await ResellerTenantsAsync(invoices.Values.Select(i => i.TenantId).Distinct().ToList(), ct);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            var settle = claims.Where(c => invoices.TryGetValue(c.InvoiceId, out var i) && !(i.Status == InvoiceStatus.Open && Matches(c, i)))
-                .Select(c => c.InvoiceId).Distinct().ToList();
-            if (settle.Count > 0)
-            {
-                foreach (var fresh in await db.Invoices.AsNoTracking().Where(i => settle.Contains(i.Id)).ToListAsync(ct))
-                    invoices[fresh.Id] = fresh;
-            }
-            var paidHere = new HashSet<Guid>();
-            List<(PaymentClaim, Invoice)> paying = [];
+        return new(seen, invoices, await ResellerTenantsAsync(invoices.Values.Select(i => i.TenantId).Distinct().ToList(), ct));
+    }
 
-            for (var n = 0; n < claims.Count; n++)
-            {
-                var claim = claims[n];
-                if (claim.StripeEvent is { } duplicate && seen.Contains(duplicate.Id))
-                {
-                    outcomes[n] = PaymentOutcome.DuplicateEvent;
-                    continue;
-                }
-                if (!invoices.TryGetValue(claim.InvoiceId, out var invoice))
-                {
-                    outcomes[n] = Unknown(claim);
-                    continue;
-                }
-                var outcome = Decide(claim, invoice, paidHere.Contains(invoice.Id));
-                if (outcome == PaymentOutcome.Mismatch) RecordMismatch(claim, invoice);
-                if (outcome == PaymentOutcome.Paid)
-                {
-                    paidHere.Add(invoice.Id);
-                    paying.Add((claim, invoice));
-                }
-                if (claim.StripeEvent is { } stripeEvent)
-                {
-                    seen.Add(stripeEvent.Id);
-                    db.ProcessedStripeEvents.Add(StripeEventLedger.Row(stripeEvent, invoice.Id, outcome.ToString().ToLowerInvariant(), now));
-                }
-                outcomes[n] = outcome;
-            }
-            if (paying.Count > 0 && !await MarkPaidAsync(paying, now, resellerTenants, tasks, ct))
-                throw new DbUpdateConcurrencyException("An invoice of the batch was paid or voided by another writer meanwhile.");
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+    private async Task<IReadOnlyList<PaymentOutcome>> WriteAsync(UnitOfWork work, IReadOnlyList<PaymentClaim> claims, Reads reads, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var invoices = new Dictionary<Guid, Invoice>(reads.Invoices);
+        var settle = claims.Where(c => invoices.TryGetValue(c.InvoiceId, out var i) && !(Payable(i) && Matches(c, i)))
+            .Select(c => c.InvoiceId).Distinct().ToList();
+        if (settle.Count > 0)
+        {
+            foreach (var fresh in await db.Invoices.AsNoTracking().Where(i => settle.Contains(i.Id)).ToListAsync(ct))
+                invoices[fresh.Id] = fresh;
         }
 
-        // The next group need not wait for the job storage (see AccrualScheduler.EnqueueInBackground).
-        if (tasks.Count > 0) scheduler.EnqueueInBackground(tasks.Select(t => t.Id).ToArray());
+        var seen = new HashSet<string>(reads.Seen, StringComparer.Ordinal);
+        var outcomes = new PaymentOutcome[claims.Count];
+        List<ProcessedStripeEvent> events = [];
+        List<(PaymentClaim Claim, Invoice Invoice)> paying = [];
+        List<(PaymentClaim Claim, Invoice Invoice)> mismatched = [];
+        for (var n = 0; n < claims.Count; n++)
+        {
+            var claim = claims[n];
+            if (claim.StripeEvent is { } duplicate && seen.Contains(duplicate.Id))
+            {
+                outcomes[n] = PaymentOutcome.DuplicateEvent;
+                continue;
+            }
+            if (!invoices.TryGetValue(claim.InvoiceId, out var invoice))
+            {
+                outcomes[n] = Unknown(claim);
+                continue;
+            }
+            var outcome = Decide(claim, invoice, paidEarlier: paying.Exists(p => p.Invoice.Id == invoice.Id));
+            if (outcome == PaymentOutcome.Mismatch) mismatched.Add((claim, invoice));
+            if (outcome == PaymentOutcome.Paid) paying.Add((claim, invoice));
+            if (claim.StripeEvent is { } stripeEvent)
+            {
+                seen.Add(stripeEvent.Id);
+                events.Add(StripeEventLedger.Row(stripeEvent, invoice.Id, outcome.ToString().ToLowerInvariant(), now));
+            }
+            outcomes[n] = outcome;
+        }
+
+        if (events.Count > 0)
+        {
+            db.ProcessedStripeEvents.AddRange(events.OrderBy(e => e.EventId, StringComparer.Ordinal));
+            await db.SaveChangesAsync(ct);
+        }
+        if (paying.Count > 0 && !await FlipToPaidAsync(paying, now, ct))
+            throw new DbUpdateConcurrencyException("An invoice of the group was paid or voided by another writer since it was read.");
+        foreach (var (claim, invoice) in mismatched) RecordMismatch(claim, invoice);
+        var tasks = RecordPaid(paying, now, reads.ResellerTenants);
+        if (tasks.Length > 0) work.AfterCommit(() => HandOver(tasks, claims.Count));
         return outcomes;
     }
 
     /// <summary>
-    /// The decision for one claim on the invoice as read; <paramref name="paidEarlier"/>: paid by an
-    /// earlier claim of the same batch. <see cref="PaymentOutcome.Paid"/> means "to be paid" until
-    /// <see cref="MarkPaidAsync"/> has won the conditional update.
+    /// A lone claim is answered once its job is handed over; a group commit hands its tasks over in the
+    /// background and goes on with the next group instead of waiting for the job storage (see
+    /// <see cref="AccrualScheduler.EnqueueInBackground"/>).
     /// </summary>
-    private static PaymentOutcome Decide(PaymentClaim claim, Invoice invoice, bool paidEarlier) => invoice.Status switch
+    private void HandOver(Guid[] taskIds, int claimCount)
     {
-        InvoiceStatus.Void => PaymentOutcome.Void,
-        InvoiceStatus.Open when paidEarlier => PaymentOutcome.AlreadyPaid,
-        InvoiceStatus.Open when !Matches(claim, invoice) => PaymentOutcome.Mismatch,
-        InvoiceStatus.Open => PaymentOutcome.Paid,
-        _ => PaymentOutcome.AlreadyPaid,
-    };
+        if (claimCount == 1) scheduler.Enqueue(taskIds);
+        else scheduler.EnqueueInBackground(taskIds);
+    }
+
+    /// <summary>
+    /// The decision for one claim on the invoice as read; <paramref name="paidEarlier"/>: paid by an
+    /// earlier claim of the same group. <see cref="PaymentOutcome.Paid"/> means "to be paid" until
+    /// <see cref="FlipToPaidAsync"/> has won the conditional update.
+    /// </summary>
+    private static PaymentOutcome Decide(PaymentClaim claim, Invoice invoice, bool paidEarlier) =>
+        !Payable(invoice) ? (invoice.Status == InvoiceStatus.Void ? PaymentOutcome.Void : PaymentOutcome.AlreadyPaid)
+        : paidEarlier ? PaymentOutcome.AlreadyPaid
+        : !Matches(claim, invoice) ? PaymentOutcome.Mismatch
+        : PaymentOutcome.Paid;
+
+    private static bool Payable(Invoice invoice) => StateMachines.Invoice.Allows(invoice.Status, InvoiceStatus.Paid);
 
     private PaymentOutcome Unknown(PaymentClaim claim)
     {
@@ -192,27 +190,31 @@ public sealed class InvoicePayments(
         (await db.Tenants.AsNoTracking().Where(t => tenantIds.Contains(t.Id) && t.ResellerId != null).Select(t => t.Id).ToListAsync(ct)).ToHashSet();
 
     /// <summary>
-    /// The open → paid moment for these invoices: one conditional update per payment method (exactly one
-    /// concurrent payer wins an invoice), then each invoice's reference, its accrual outbox rows and its
-    /// audit event, saved with the caller's transaction. False when any invoice was no longer open;
-    /// the caller then decides again (one claim) or rolls back (a batch).
+    /// The open → paid moment: one conditional update per payment method, its ids sorted (exactly one
+    /// concurrent payer wins an invoice). False when any invoice was no longer open.
     /// </summary>
-    private async Task<bool> MarkPaidAsync(
-        IReadOnlyList<(PaymentClaim Claim, Invoice Invoice)> paying, DateTime now, HashSet<Guid> resellerTenants, List<AccrualTask> tasks, CancellationToken ct)
+    private async Task<bool> FlipToPaidAsync(List<(PaymentClaim Claim, Invoice Invoice)> paying, DateTime now, CancellationToken ct)
     {
+        var payable = StateMachines.Invoice.From(InvoiceStatus.Paid);
         foreach (var byMethod in paying.GroupBy(p => p.Claim.Method))
         {
             var method = byMethod.Key;
-            var invoiceIds = byMethod.Select(p => p.Invoice.Id).ToList();
+            var invoiceIds = byMethod.Select(p => p.Invoice.Id).Order().ToList();
             var won = await db.Invoices
-                .Where(i => invoiceIds.Contains(i.Id) && i.Status == InvoiceStatus.Open)
+                .Where(i => invoiceIds.Contains(i.Id) && payable.Contains(i.Status))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(i => i.Status, InvoiceStatus.Paid)
                     .SetProperty(i => i.PaymentMethod, method)
                     .SetProperty(i => i.PaidAt, now), ct);
             if (won != invoiceIds.Count) return false;
         }
+        return true;
+    }
 
+    /// <summary>Each paid invoice's reference, accrual outbox rows and audit event, saved with the unit of work; returns the task ids.</summary>
+    private Guid[] RecordPaid(List<(PaymentClaim Claim, Invoice Invoice)> paying, DateTime now, HashSet<Guid> resellerTenants)
+    {
+        List<Guid> taskIds = [];
         foreach (var (claim, invoice) in paying)
         {
             // The rows are ours now (the update above holds them until commit); the reference differs
@@ -222,13 +224,13 @@ public sealed class InvoicePayments(
                 .Where(kind => kind != AccrualKind.Reseller || resellerTenants.Contains(invoice.TenantId))
                 .Select(kind => new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, CreatedAt = now }).ToList();
             db.AccrualTasks.AddRange(added);
-            tasks.AddRange(added);
+            taskIds.AddRange(added.Select(t => t.Id));
             audit.Record(AuditActions.InvoicePaid, nameof(Invoice), invoice.Id, invoice.TenantId, new
             {
                 method = claim.Method.ToString().ToLowerInvariant(), reference = claim.Reference,
                 invoice.Total, invoice.Currency, stripeEventId = claim.StripeEvent?.Id, stripeEventType = claim.StripeEvent?.Type,
             });
         }
-        return true;
+        return [.. taskIds];
     }
 }

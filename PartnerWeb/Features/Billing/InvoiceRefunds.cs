@@ -28,10 +28,11 @@ public sealed record RefundClaim(
     string? Currency = null, string? Reason = null, string? IdempotencyKey = null, StripeEventRef? StripeEvent = null);
 
 /// <summary>
-/// The one refund path (admin API, Stripe refunds and disputes). In one transaction: the Stripe event
-/// id or idempotency key, a compare-and-swap of the invoice's refunded total and status (cumulative
-/// refunds never pass the total), the refund row, one reversal task per accrual kind and the audit
-/// event. Reversal jobs are enqueued after commit.
+/// The one refund path (admin API, Stripe refunds and disputes), one <see cref="UnitOfWork"/> in the
+/// order every money write follows: the idempotency rows (the Stripe event id, the refund row with its
+/// unique external key), then a compare-and-swap of the invoice's refunded total and status (cumulative
+/// refunds never pass the total), then one reversal task per accrual kind and the audit event; the
+/// reversal jobs are enqueued after commit.
 /// </summary>
 public sealed class InvoiceRefunds(
     AppDbContext db, AuditLog audit, IdGenerator ids, TimeProvider clock, AccrualScheduler scheduler, CurrentUser currentUser,
@@ -39,45 +40,72 @@ public sealed class InvoiceRefunds(
 {
     public async Task<RefundOutcome> RefundAsync(RefundClaim claim, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var externalKey = claim.StripeEvent is { } e ? $"stripe:{e.Id}" : claim.IdempotencyKey is { } key ? $"key:{key}" : null;
-        List<AccrualTask> tasks = [];
-        RefundOutcome outcome;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        // Without a key of its own a refund gets one for this call: a retry after a commit whose answer
+        // was lost then finds the refund it made instead of refunding again.
+        var externalKey = claim.StripeEvent is { } e ? $"stripe:{e.Id}" : claim.IdempotencyKey is { } key ? $"key:{key}" : $"call:{ids.NewId()}";
+        try
         {
-            ProcessedStripeEvent? processed = null;
-            if (claim.StripeEvent is { } stripeEvent)
-            {
-                processed = await StripeEventLedger.TryRecordAsync(db, tx, stripeEvent, claim.InvoiceId, now, ct);
-                if (processed is null) return RefundOutcome.Duplicate;
-            }
-            if (externalKey is not null && await db.InvoiceRefunds.AnyAsync(r => r.ExternalKey == externalKey, ct))
-                return RefundOutcome.Duplicate;
+            return await UnitOfWork.RunAsync(db, (work, ct) => RefundOnceAsync(work, claim, externalKey, ct), ct);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent repeat committed first and its unique key refused ours: answer like that one.
+            if (await RecordedAsync(claim, externalKey, ct)) return RefundOutcome.Duplicate;
+            throw;
+        }
+    }
 
-            var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == claim.InvoiceId, ct);
-            if (invoice is null)
-            {
-                logger.LogWarning("Refund for unknown invoice {InvoiceId} ignored ({Source})", claim.InvoiceId, claim.Source);
-                return RefundOutcome.NotFound;
-            }
-            var (decided, amount) = await DecideAsync(claim, invoice, ct);
-            outcome = decided == RefundOutcome.Refunded ? await ApplyAsync(claim, invoice, amount, externalKey, now, tasks, ct) : decided;
-            if (processed is not null) processed.Outcome = outcome.ToString().ToLowerInvariant();
-            // A lost compare-and-swap records nothing, not even the event id, so Stripe's retry applies it.
-            if (outcome is RefundOutcome.Refunded || (processed is not null && outcome is not RefundOutcome.Conflict))
-            {
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-            }
+    private async Task<bool> RecordedAsync(RefundClaim claim, string externalKey, CancellationToken ct) =>
+        await db.InvoiceRefunds.AnyAsync(r => r.ExternalKey == externalKey, ct)
+        || (claim.StripeEvent is { } e && await db.ProcessedStripeEvents.AnyAsync(p => p.EventId == e.Id, ct));
+
+    private async Task<RefundOutcome> RefundOnceAsync(UnitOfWork work, RefundClaim claim, string externalKey, CancellationToken ct)
+    {
+        if (await RecordedAsync(claim, externalKey, ct)) return work.Discard(RefundOutcome.Duplicate);
+        var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == claim.InvoiceId, ct);
+        if (invoice is null)
+        {
+            logger.LogWarning("Refund for unknown invoice {InvoiceId} ignored ({Source})", claim.InvoiceId, claim.Source);
+            return work.Discard(RefundOutcome.NotFound);
         }
 
-        if (outcome == RefundOutcome.Refunded) scheduler.Enqueue(tasks.Select(t => t.Id));
-        return outcome;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (outcome, amount) = await DecideAsync(claim, invoice, ct);
+        var refund = outcome == RefundOutcome.Refunded ? NewRefund(claim, invoice, amount, externalKey, now) : null;
+        if (refund is not null) db.InvoiceRefunds.Add(refund);
+        // A Stripe event is recorded with whatever it decided, so a redelivery decides nothing again;
+        // a refused manual refund writes nothing.
+        if (claim.StripeEvent is { } stripeEvent) db.ProcessedStripeEvents.Add(StripeEventLedger.Row(stripeEvent, invoice.Id, Name(outcome), now));
+        else if (refund is null) return work.Discard(outcome);
+        await db.SaveChangesAsync(ct);
+        if (refund is null) return outcome;
+
+        var status = refund.CumulativeRefunded == invoice.Total ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
+        var from = StateMachines.Invoice.From(status);
+        // Compare-and-swap on what we read: a concurrent refund makes this one a conflict, never a double.
+        // A lost swap records nothing, not even the event id, so Stripe's retry applies it.
+        var swapped = await db.Invoices
+            .Where(i => i.Id == invoice.Id && from.Contains(i.Status) && i.RefundedAmount == invoice.RefundedAmount)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RefundedAmount, refund.CumulativeRefunded).SetProperty(i => i.Status, status), ct);
+        if (swapped == 0) return work.Discard(RefundOutcome.Conflict);
+
+        var tasks = Enum.GetValues<AccrualKind>().Select(kind =>
+            new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, RefundId = refund.Id, CreatedAt = now }).ToList();
+        db.AccrualTasks.AddRange(tasks);
+        audit.Record(AuditActions.InvoiceRefunded, nameof(Invoice), invoice.Id, invoice.TenantId, new
+        {
+            refundId = refund.Id, amount, refundedAmount = refund.CumulativeRefunded, status = status.ToString(), source = claim.Source.ToString(),
+            reason = refund.Reason, stripeEventId = claim.StripeEvent?.Id,
+        });
+        work.AfterCommit(() => scheduler.Enqueue(tasks.Select(t => t.Id)));
+        return RefundOutcome.Refunded;
     }
+
+    private static string Name(RefundOutcome outcome) => outcome.ToString().ToLowerInvariant();
 
     private async Task<(RefundOutcome, long)> DecideAsync(RefundClaim claim, Invoice invoice, CancellationToken ct)
     {
-        if (invoice.Status is not (InvoiceStatus.Paid or InvoiceStatus.PartiallyRefunded)) return (RefundOutcome.NotRefundable, 0);
+        if (!StateMachines.Invoice.Allows(invoice.Status, InvoiceStatus.Refunded)) return (RefundOutcome.NotRefundable, 0);
         if (claim.Currency is { } currency && !string.Equals(currency, invoice.Currency, StringComparison.OrdinalIgnoreCase))
         {
             logger.LogWarning("Refund in {Currency} for invoice {InvoiceId} in {InvoiceCurrency} ignored", currency, invoice.Id, invoice.Currency);
@@ -100,31 +128,9 @@ public sealed class InvoiceRefunds(
         return amount > remaining ? (RefundOutcome.ExceedsRemaining, 0) : (RefundOutcome.Refunded, amount);
     }
 
-    private async Task<RefundOutcome> ApplyAsync(
-        RefundClaim claim, Invoice invoice, long amount, string? externalKey, DateTime now, List<AccrualTask> tasks, CancellationToken ct)
+    private InvoiceRefund NewRefund(RefundClaim claim, Invoice invoice, long amount, string externalKey, DateTime now) => new()
     {
-        var refunded = invoice.RefundedAmount + amount;
-        var status = refunded == invoice.Total ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
-        // Compare-and-swap on what we read: a concurrent refund makes this one a conflict, never a double.
-        var swapped = await db.Invoices
-            .Where(i => i.Id == invoice.Id && i.Status == invoice.Status && i.RefundedAmount == invoice.RefundedAmount)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RefundedAmount, refunded).SetProperty(i => i.Status, status), ct);
-        if (swapped == 0) return RefundOutcome.Conflict;
-
-        var refund = new InvoiceRefund
-        {
-            Id = ids.NewId(), InvoiceId = invoice.Id, Amount = amount, CumulativeRefunded = refunded, Currency = invoice.Currency,
-            Source = claim.Source, Reason = claim.Reason?.Trim(), ExternalKey = externalKey, ActorUserId = currentUser.Info?.Id, CreatedAt = now,
-        };
-        db.InvoiceRefunds.Add(refund);
-        tasks.AddRange(Enum.GetValues<AccrualKind>().Select(kind =>
-            new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, RefundId = refund.Id, CreatedAt = now }));
-        db.AccrualTasks.AddRange(tasks);
-        audit.Record(AuditActions.InvoiceRefunded, nameof(Invoice), invoice.Id, invoice.TenantId, new
-        {
-            refundId = refund.Id, amount, refundedAmount = refunded, status = status.ToString(), source = claim.Source.ToString(),
-            reason = refund.Reason, stripeEventId = claim.StripeEvent?.Id,
-        });
-        return RefundOutcome.Refunded;
-    }
+        Id = ids.NewId(), InvoiceId = invoice.Id, Amount = amount, CumulativeRefunded = invoice.RefundedAmount + amount, Currency = invoice.Currency,
+        Source = claim.Source, Reason = claim.Reason?.Trim(), ExternalKey = externalKey, ActorUserId = currentUser.Info?.Id, CreatedAt = now,
+    };
 }

@@ -58,25 +58,27 @@ public sealed class InvoiceService(AppDbContext db, CurrentUser currentUser, Inv
         {
             RefundOutcome.Refunded or RefundOutcome.Duplicate => await GetAsync(id, ct),
             RefundOutcome.NotFound => AppError.NotFound("Invoice"),
-            RefundOutcome.NotRefundable => AppError.Conflict("Only a paid invoice can be refunded."),
+            RefundOutcome.NotRefundable => AppError.Conflict(StateMachines.Invoice.Rule(InvoiceStatus.Refunded)),
             RefundOutcome.ExceedsRemaining => AppError.Conflict("The refund is larger than what is left to refund on this invoice."),
             RefundOutcome.Conflict => AppError.Conflict("Another refund of this invoice was recorded at the same time; try again."),
             _ => AppError.Validation("amount", "Nothing to refund."),
         };
     }
 
-    /// <summary>open → void; anything else is a conflict.</summary>
+    /// <summary>Voids an invoice where <see cref="StateMachines.Invoice"/> allows it; anything else is a conflict.</summary>
     public async Task<Result<InvoiceDto>> VoidAsync(Guid id, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (invoice is null) return AppError.NotFound("Invoice");
-        var voided = await db.Invoices.Where(i => i.Id == id && i.Status == InvoiceStatus.Open)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InvoiceStatus.Void), ct);
-        if (voided == 0) return AppError.Conflict($"Only an open invoice can be voided; this one is {invoice.Status.ToString().ToLowerInvariant()}.");
-        audit.Record(AuditActions.InvoiceVoided, nameof(Invoice), id, invoice.TenantId, new { invoice.Number });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return await GetAsync(id, ct);
+        var refusal = await UnitOfWork.RunAsync<AppError?>(db, async (work, ct) =>
+        {
+            var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
+            if (invoice is null) return work.Discard(AppError.NotFound("Invoice"));
+            var voidable = StateMachines.Invoice.From(InvoiceStatus.Void);
+            var voided = await db.Invoices.Where(i => i.Id == id && voidable.Contains(i.Status))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InvoiceStatus.Void), ct);
+            if (voided == 0) return work.Discard(AppError.Conflict(StateMachines.Invoice.Refusal(invoice.Status, InvoiceStatus.Void)));
+            audit.Record(AuditActions.InvoiceVoided, nameof(Invoice), id, invoice.TenantId, new { invoice.Number });
+            return null;
+        }, ct);
+        return refusal ?? await GetAsync(id, ct);
     }
 }

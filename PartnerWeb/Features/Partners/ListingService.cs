@@ -67,7 +67,10 @@ public sealed class ListingService(
         return ListingDto.From(listing);
     }
 
-    /// <summary>Platform admins change anything; the partner itself only the status.</summary>
+    /// <summary>
+    /// Platform admins change anything; the partner itself only the status, which moves by a conditional
+    /// update where <see cref="StateMachines.Listing"/> allows it. Asking for the status it has changes nothing.
+    /// </summary>
     public async Task<Result<ListingDto>> UpdateAsync(Guid partnerId, Guid listingId, UpdateListingRequest request, CancellationToken ct)
     {
         var user = access.User;
@@ -76,26 +79,36 @@ public sealed class ListingService(
         if (!user.IsPlatformAdmin && request.ChangesCommission)
             return AppError.Forbidden("Commission is set by the platform; a partner may only change the status.");
 
-        var listing = await db.PartnerListings.FirstOrDefaultAsync(l => l.Id == listingId && l.PartnerId == partner.Id, ct);
-        if (listing is null) return AppError.NotFound("Listing");
-
-        var before = new { status = listing.Status, commissionType = listing.CommissionType, commissionValue = listing.Rule.Value };
-        if (request.ChangesCommission)
+        return await UnitOfWork.RunAsync<Result<ListingDto>>(db, async (work, ct) =>
         {
-            var chosen = ChooseRule(request.CommissionType, request.CommissionValue, listing.Rule);
-            if (!chosen.IsSuccess) return chosen.Error!;
-            listing.SetRule(chosen.Value);
-        }
-        if (request.Status is { } status) listing.Status = status;
+            var listing = await db.PartnerListings.FirstOrDefaultAsync(l => l.Id == listingId && l.PartnerId == partner.Id, ct);
+            if (listing is null) return work.Discard(AppError.NotFound("Listing"));
 
-        var after = new { status = listing.Status, commissionType = listing.CommissionType, commissionValue = listing.Rule.Value };
-        // Anonymous types compare by value with Equals (their == compares references).
-        if (!before.Equals(after))
-        {
-            audit.Record(AuditActions.PartnerListingUpdated, nameof(PartnerListing), listing.Id, partner.TenantId, new { before, after });
-            await db.SaveChangesAsync(ct);
-        }
-        return ListingDto.From(listing);
+            var before = new { status = listing.Status, commissionType = listing.CommissionType, commissionValue = listing.Rule.Value };
+            if (request.ChangesCommission)
+            {
+                var chosen = ChooseRule(request.CommissionType, request.CommissionValue, listing.Rule);
+                if (!chosen.IsSuccess) return work.Discard(chosen.Error!);
+                listing.SetRule(chosen.Value);
+            }
+            if (request.Status is { } to && to != listing.Status)
+            {
+                var from = StateMachines.Listing.From(to);
+                var moved = await db.PartnerListings.Where(l => l.Id == listing.Id && from.Contains(l.Status))
+                    .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, to), ct);
+                if (moved == 0) return work.Discard(AppError.Conflict(StateMachines.Listing.Refusal(listing.Status, to)));
+                // The update above wrote it, so it becomes the tracked listing's stored value too and
+                // SaveChanges writes only a commission change.
+                listing.Status = to;
+                db.Entry(listing).Property(l => l.Status).OriginalValue = to;
+            }
+
+            var after = new { status = listing.Status, commissionType = listing.CommissionType, commissionValue = listing.Rule.Value };
+            // Anonymous types compare by value with Equals (their == compares references).
+            if (!before.Equals(after))
+                audit.Record(AuditActions.PartnerListingUpdated, nameof(PartnerListing), listing.Id, partner.TenantId, new { before, after });
+            return ListingDto.From(listing);
+        }, ct);
     }
 
     public async Task<Result<Page<ListingDto>>> ListAsync(Guid partnerId, PageQuery query, CancellationToken ct)

@@ -85,26 +85,26 @@ public sealed class PartnerAccountService(AppDbContext db, PartnerAccess access,
         text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_").Replace("[", "\\[");
 
     public Task<Result<PartnerDto>> ApproveAsync(Guid id, CancellationToken ct) =>
-        TransitionAsync(id, PartnerStatus.Approved, [PartnerStatus.Pending, PartnerStatus.Suspended], AuditActions.PartnerApproved, null, ct);
+        TransitionAsync(id, PartnerStatus.Approved, AuditActions.PartnerApproved, null, ct);
 
     public Task<Result<PartnerDto>> SuspendAsync(Guid id, string? reason, CancellationToken ct) =>
-        TransitionAsync(id, PartnerStatus.Suspended, [PartnerStatus.Pending, PartnerStatus.Approved], AuditActions.PartnerSuspended, reason?.Trim(), ct);
+        TransitionAsync(id, PartnerStatus.Suspended, AuditActions.PartnerSuspended, reason?.Trim(), ct);
 
-    /// <summary>A conditional update: only a partner in one of <paramref name="from"/> moves, and only once.</summary>
-    private async Task<Result<PartnerDto>> TransitionAsync(
-        Guid id, PartnerStatus to, PartnerStatus[] from, string action, string? reason, CancellationToken ct)
+    /// <summary>A conditional update: only a partner whose status <see cref="StateMachines.Partner"/> lets become <paramref name="to"/> moves, and only once.</summary>
+    private async Task<Result<PartnerDto>> TransitionAsync(Guid id, PartnerStatus to, string action, string? reason, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var partner = await access.FindAsync(id, ct);
-        if (partner is null) return AppError.NotFound("Partner account");
-        var moved = await db.PartnerAccounts.Where(p => p.Id == id && from.Contains(p.Status))
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to), ct);
-        if (moved == 0)
-            return AppError.Conflict($"A {partner.Status.ToString().ToLowerInvariant()} partner cannot become {to.ToString().ToLowerInvariant()}.");
-        audit.Record(action, nameof(PartnerAccount), id, partner.TenantId,
-            new { from = partner.Status.ToString().ToLowerInvariant(), to = to.ToString().ToLowerInvariant(), reason });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return await GetAsync(id, ct);
+        var refusal = await UnitOfWork.RunAsync<AppError?>(db, async (work, ct) =>
+        {
+            var partner = await access.FindAsync(id, ct);
+            if (partner is null) return work.Discard(AppError.NotFound("Partner account"));
+            var from = StateMachines.Partner.From(to);
+            var moved = await db.PartnerAccounts.Where(p => p.Id == id && from.Contains(p.Status))
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to), ct);
+            if (moved == 0) return work.Discard(AppError.Conflict(StateMachines.Partner.Refusal(partner.Status, to)));
+            audit.Record(action, nameof(PartnerAccount), id, partner.TenantId,
+                new { from = partner.Status.ToString().ToLowerInvariant(), to = to.ToString().ToLowerInvariant(), reason });
+            return null;
+        }, ct);
+        return refusal ?? await GetAsync(id, ct);
     }
 }

@@ -17,40 +17,43 @@ public sealed class PartnerEarningsAccrual(AppDbContext db, AuditLog audit, IdGe
 {
     public AccrualKind Kind => AccrualKind.Partner;
 
-    /// <summary>One query for the listings of every item in the batch, then one accrual per (invoice, partner).</summary>
-    public async Task AccrueAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct)
+    /// <summary>One query for the listings of every item in the batch; the step adds one accrual per (invoice, partner).</summary>
+    public async Task<Action> PrepareAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct)
     {
         var itemIds = invoices.SelectMany(i => i.Lines).Where(l => l.MarketplaceItemId != null)
             .Select(l => l.MarketplaceItemId!.Value).Distinct().ToList();
-        if (itemIds.Count == 0) return;
+        if (itemIds.Count == 0) return () => { };
         var listings = await db.PartnerListings.AsNoTracking()
             .Where(l => itemIds.Contains(l.MarketplaceItemId))
             .Join(db.PartnerAccounts, l => l.PartnerId, p => p.Id, (l, p) => new { Listing = l, p.TenantId })
             .ToDictionaryAsync(x => x.Listing.MarketplaceItemId, ct);
-        if (listings.Count == 0) return;
+        if (listings.Count == 0) return () => { };
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var invoice in invoices)
+        return () =>
         {
-            var lines = invoice.Lines
-                .Where(l => l.MarketplaceItemId is { } id && listings.ContainsKey(id))
-                .Select(l => new EarningLine(listings[l.MarketplaceItemId!.Value].Listing.PartnerId, listings[l.MarketplaceItemId.Value].Listing.Rule, l.Amount, l.Quantity));
-            foreach (var share in CommissionCalculator.ForInvoice(lines))
+            var now = clock.GetUtcNow().UtcDateTime;
+            foreach (var invoice in invoices)
             {
-                var earning = new PartnerEarning
+                var lines = invoice.Lines
+                    .Where(l => l.MarketplaceItemId is { } id && listings.ContainsKey(id))
+                    .Select(l => new EarningLine(listings[l.MarketplaceItemId!.Value].Listing.PartnerId, listings[l.MarketplaceItemId.Value].Listing.Rule, l.Amount, l.Quantity));
+                foreach (var share in CommissionCalculator.ForInvoice(lines))
                 {
-                    Id = ids.NewId(), PartnerId = share.PartnerId, InvoiceId = invoice.Id, Kind = EntryKind.Accrual, Currency = invoice.Currency,
-                    GrossAmount = share.Gross, CommissionAmount = share.Commission, PartnerNet = share.Net,
-                    PayableAt = now.AddDays(options.Value.HoldDays), CreatedAt = now,
-                };
-                db.PartnerEarnings.Add(earning);
-                var tenantId = listings.Values.First(x => x.Listing.PartnerId == share.PartnerId).TenantId;
-                audit.Record(AuditActions.PartnerEarningAccrued, nameof(PartnerEarning), earning.Id, tenantId, new
-                {
-                    earning.PartnerId, earning.InvoiceId, earning.Currency, earning.GrossAmount, earning.CommissionAmount, earning.PartnerNet, earning.PayableAt,
-                });
+                    var earning = new PartnerEarning
+                    {
+                        Id = ids.NewId(), PartnerId = share.PartnerId, InvoiceId = invoice.Id, Kind = EntryKind.Accrual, Currency = invoice.Currency,
+                        GrossAmount = share.Gross, CommissionAmount = share.Commission, PartnerNet = share.Net,
+                        PayableAt = now.AddDays(options.Value.HoldDays), CreatedAt = now,
+                    };
+                    db.PartnerEarnings.Add(earning);
+                    var tenantId = listings.Values.First(x => x.Listing.PartnerId == share.PartnerId).TenantId;
+                    audit.Record(AuditActions.PartnerEarningAccrued, nameof(PartnerEarning), earning.Id, tenantId, new
+                    {
+                        earning.PartnerId, earning.InvoiceId, earning.Currency, earning.GrossAmount, earning.CommissionAmount, earning.PartnerNet, earning.PayableAt,
+                    });
+                }
             }
-        }
+        };
     }
 
     public async Task ReverseAsync(Invoice invoice, InvoiceRefund refund, CancellationToken ct)

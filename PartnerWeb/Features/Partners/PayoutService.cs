@@ -20,16 +20,17 @@ public sealed class PayoutService(
 
     /// <summary>
     /// One owed payout per currency from the payable entries no payout has taken yet (accruals past
-    /// their hold, and reversals). Each currency is one transaction: insert the payout, attach the
+    /// their hold, and reversals). Each currency is one unit of work: insert the payout, attach the
     /// entries with one conditional UPDATE (WHERE PayoutId IS NULL, so a concurrent generation cannot
-    /// take them twice), sum them in SQL. Nothing is loaded row by row. A currency whose sum is not
-    /// positive, or below <c>Partners:MinimumPayout</c>, makes no payout: its entries carry forward,
-    /// so a negative balance after a refund is recovered from the next payout.
+    /// take them twice, and only while the partner pays out, so a suspension committed first stops it),
+    /// sum them in SQL. Nothing is loaded row by row. A currency whose sum is not positive, or below
+    /// <c>Partners:MinimumPayout</c>, makes no payout: its entries carry forward, so a negative balance
+    /// after a refund is recovered from the next payout.
     /// </summary>
     public async Task<Result<GeneratedPayouts>> GenerateForAsync(PartnerAccount partner, CancellationToken ct)
     {
-        if (partner.Status != PartnerStatus.Approved)
-            return AppError.Conflict($"Payouts wait while the partner is {partner.Status.ToString().ToLowerInvariant()}.");
+        // The quick answer for a partner already known to wait; the attach itself decides.
+        if (!PaysOut(partner.Status)) return PayoutsWait(partner.Status);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var currencies = await db.PartnerEarnings
@@ -38,46 +39,56 @@ public sealed class PayoutService(
         var payouts = new List<PayoutDto>();
         foreach (var currency in currencies.Order(StringComparer.Ordinal))
         {
-            if (await GenerateOneAsync(partner, currency, now, ct) is { } payout) payouts.Add(PayoutDto.From(payout));
+            var (payout, refusal) = await GenerateOneAsync(partner, currency, now, ct);
+            if (refusal is not null) return refusal;
+            if (payout is not null) payouts.Add(PayoutDto.From(payout));
         }
         return new GeneratedPayouts(payouts);
     }
 
-    private async Task<PartnerPayout?> GenerateOneAsync(PartnerAccount partner, string currency, DateTime now, CancellationToken ct)
+    private Task<(PartnerPayout? Payout, AppError? Refusal)> GenerateOneAsync(PartnerAccount partner, string currency, DateTime now, CancellationToken ct) =>
+        UnitOfWork.RunAsync<(PartnerPayout?, AppError?)>(db, async (work, ct) =>
+        {
+            var payout = new PartnerPayout
+            {
+                Id = ids.NewId(),
+                PartnerId = partner.Id,
+                Currency = currency,
+                Status = PayoutStatus.Owed,
+                PayoutMethod = PayoutMethodOf(partner.PayoutPreferences),
+                PayoutDetails = partner.PayoutPreferences,
+                GeneratedByUserId = currentUser.Info?.Id,
+                CreatedAt = now,
+            };
+            db.PartnerPayouts.Add(payout);
+            await db.SaveChangesAsync(ct);
+
+            var paying = StateMachines.PartnerStatusesThatPayOut;
+            var attached = await db.PartnerEarnings
+                .Where(e => e.PartnerId == partner.Id && e.Currency == currency && e.PayoutId == null && e.PayableAt <= now
+                    && db.PartnerAccounts.Any(p => p.Id == partner.Id && paying.Contains(p.Status)))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayoutId, payout.Id), ct);
+            // Suspended meanwhile, lost the race or nothing owed: the entries stay where they were.
+            if (attached == 0) return work.Discard<(PartnerPayout?, AppError?)>((null, await PayoutsWaitAsync(partner.Id, ct)));
+            var amount = await db.PartnerEarnings.Where(e => e.PayoutId == payout.Id).SumAsync(e => e.PartnerNet, ct);
+            if (amount <= 0 || amount < options.Value.MinimumFor(currency)) return work.Discard<(PartnerPayout?, AppError?)>((null, null));
+
+            payout.Amount = amount;
+            audit.Record(AuditActions.PartnerPayoutGenerated, nameof(PartnerPayout), payout.Id, partner.TenantId,
+                new { payout.PartnerId, payout.Currency, payout.Amount, earnings = attached });
+            return (payout, null);
+        }, ct);
+
+    private static bool PaysOut(PartnerStatus status) => StateMachines.PartnerStatusesThatPayOut.Contains(status);
+
+    private static AppError PayoutsWait(PartnerStatus status) =>
+        AppError.Conflict($"Payouts wait while the partner is {StateMachine<PartnerStatus>.Words(status)}.");
+
+    /// <summary>The refusal when the partner's status, read in the transaction whose update it stopped, is why; else null.</summary>
+    private async Task<AppError?> PayoutsWaitAsync(Guid partnerId, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var payout = new PartnerPayout
-        {
-            Id = ids.NewId(),
-            PartnerId = partner.Id,
-            Currency = currency,
-            Status = PayoutStatus.Owed,
-            PayoutMethod = PayoutMethodOf(partner.PayoutPreferences),
-            PayoutDetails = partner.PayoutPreferences,
-            GeneratedByUserId = currentUser.Info?.Id,
-            CreatedAt = now,
-        };
-        db.PartnerPayouts.Add(payout);
-        await db.SaveChangesAsync(ct);
-
-        var attached = await db.PartnerEarnings
-            .Where(e => e.PartnerId == partner.Id && e.Currency == currency && e.PayoutId == null && e.PayableAt <= now)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayoutId, payout.Id), ct);
-        var amount = attached == 0 ? 0 : await db.PartnerEarnings.Where(e => e.PayoutId == payout.Id).SumAsync(e => e.PartnerNet, ct);
-        if (attached == 0 || amount <= 0 || amount < options.Value.MinimumFor(currency))
-        {
-            // Lost the race, nothing is owed, or not enough yet: the entries stay where they were.
-            await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            return null;
-        }
-
-        payout.Amount = amount;
-        audit.Record(AuditActions.PartnerPayoutGenerated, nameof(PartnerPayout), payout.Id, partner.TenantId,
-            new { payout.PartnerId, payout.Currency, payout.Amount, earnings = attached });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return payout;
+        var status = await db.PartnerAccounts.Where(p => p.Id == partnerId).Select(p => p.Status).SingleAsync(ct);
+        return PaysOut(status) ? null : PayoutsWait(status);
     }
 
     private static string? PayoutMethodOf(string preferences)
@@ -87,39 +98,43 @@ public sealed class PayoutService(
     }
 
     public Task<Result<PayoutDto>> ApproveAsync(Guid partnerId, Guid payoutId, CancellationToken ct) =>
-        TransitionAsync(partnerId, payoutId, PayoutStatus.Owed, PayoutStatus.Approved, null, AuditActions.PartnerPayoutApproved, ct);
+        TransitionAsync(partnerId, payoutId, PayoutStatus.Approved, null, AuditActions.PartnerPayoutApproved, ct);
 
     public Task<Result<PayoutDto>> MarkPaidAsync(Guid partnerId, Guid payoutId, string? reference, CancellationToken ct) =>
-        TransitionAsync(partnerId, payoutId, PayoutStatus.Approved, PayoutStatus.Paid, reference?.Trim(), AuditActions.PartnerPayoutPaid, ct);
+        TransitionAsync(partnerId, payoutId, PayoutStatus.Paid, reference?.Trim(), AuditActions.PartnerPayoutPaid, ct);
 
-    /// <summary>owed → approved → paid, each by a conditional update: any other move is 409, and a race has one winner.</summary>
+    /// <summary>
+    /// One conditional update moves the payout where <see cref="StateMachines.Payout"/> allows it, and only
+    /// while its partner pays out: a suspension committed first refuses it, and a race has one winner.
+    /// </summary>
     private async Task<Result<PayoutDto>> TransitionAsync(
-        Guid partnerId, Guid payoutId, PayoutStatus from, PayoutStatus to, string? reference, string action, CancellationToken ct)
+        Guid partnerId, Guid payoutId, PayoutStatus to, string? reference, string action, CancellationToken ct)
     {
         var partner = await access.FindAsync(partnerId, ct);
         if (partner is null) return AppError.NotFound("Partner account");
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var payout = await db.PartnerPayouts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == payoutId && p.PartnerId == partnerId, ct);
-        if (payout is null) return AppError.NotFound("Payout");
-        if (partner.Status == PartnerStatus.Suspended)
-            return AppError.Conflict("Payouts wait while the partner is suspended.");
-        if (to == PayoutStatus.Approved && options.Value.RequireSecondApprover && payout.GeneratedByUserId is { } generator
-            && generator == currentUser.Info?.Id)
-            return AppError.Forbidden("A second admin must approve a payout; you generated this one.");
+        var refusal = await UnitOfWork.RunAsync<AppError?>(db, async (work, ct) =>
+        {
+            var payout = await db.PartnerPayouts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == payoutId && p.PartnerId == partnerId, ct);
+            if (payout is null) return work.Discard(AppError.NotFound("Payout"));
+            if (to == PayoutStatus.Approved && options.Value.RequireSecondApprover && payout.GeneratedByUserId is { } generator
+                && generator == currentUser.Info?.Id)
+                return work.Discard(AppError.Forbidden("A second admin must approve a payout; you generated this one."));
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var moved = to == PayoutStatus.Approved
-            ? await db.PartnerPayouts.Where(p => p.Id == payoutId && p.Status == from)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.ApprovedAt, now), ct)
-            : await db.PartnerPayouts.Where(p => p.Id == payoutId && p.Status == from)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.PaidAt, now).SetProperty(p => p.Reference, reference), ct);
-        if (moved == 0)
-            return AppError.Conflict($"Only an {from.ToString().ToLowerInvariant()} payout can become {to.ToString().ToLowerInvariant()}.");
+            var now = clock.GetUtcNow().UtcDateTime;
+            var (from, paying) = (StateMachines.Payout.From(to), StateMachines.PartnerStatusesThatPayOut);
+            var moving = db.PartnerPayouts.Where(p => p.Id == payoutId && from.Contains(p.Status)
+                && db.PartnerAccounts.Any(a => a.Id == p.PartnerId && paying.Contains(a.Status)));
+            var moved = to == PayoutStatus.Approved
+                ? await moving.ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.ApprovedAt, now), ct)
+                : await moving.ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.PaidAt, now).SetProperty(p => p.Reference, reference), ct);
+            if (moved == 0)
+                return work.Discard(await PayoutsWaitAsync(partnerId, ct) ?? AppError.Conflict(StateMachines.Payout.Refusal(payout.Status, to)));
 
-        audit.Record(action, nameof(PartnerPayout), payoutId, partner.TenantId,
-            new { payout.PartnerId, payout.Currency, payout.Amount, reference });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+            audit.Record(action, nameof(PartnerPayout), payoutId, partner.TenantId,
+                new { payout.PartnerId, payout.Currency, payout.Amount, reference });
+            return null;
+        }, ct);
+        if (refusal is not null) return refusal;
         return PayoutDto.From(await db.PartnerPayouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
     }
 

@@ -11,37 +11,40 @@ public sealed class ResellerCommissionAccrual(AppDbContext db, AuditLog audit, I
 {
     public AccrualKind Kind => AccrualKind.Reseller;
 
-    /// <summary>One query for the resellers of every invoice's tenant, then one commission per invoice of a child tenant.</summary>
-    public async Task AccrueAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct)
+    /// <summary>One query for the resellers of every invoice's tenant; the step adds one commission per invoice of a child tenant.</summary>
+    public async Task<Action> PrepareAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct)
     {
         var tenantIds = invoices.Select(i => i.TenantId).Distinct().ToList();
         var resellers = await db.Tenants.AsNoTracking()
             .Where(t => tenantIds.Contains(t.Id) && t.ResellerId != null)
             .Join(db.ResellerAccounts, t => t.ResellerId, r => r.Id, (t, r) => new { TenantId = t.Id, Reseller = r })
             .ToDictionaryAsync(x => x.TenantId, x => x.Reseller, ct);
-        if (resellers.Count == 0) return;
+        if (resellers.Count == 0) return () => { };
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var invoice in invoices)
+        return () =>
         {
-            if (!resellers.TryGetValue(invoice.TenantId, out var reseller)) continue;
-            var commission = new ResellerCommission
+            var now = clock.GetUtcNow().UtcDateTime;
+            foreach (var invoice in invoices)
             {
-                Id = ids.NewId(),
-                ResellerId = reseller.Id,
-                InvoiceId = invoice.Id,
-                Kind = EntryKind.Accrual,
-                TenantId = invoice.TenantId,
-                Currency = invoice.Currency,
-                InvoiceTotal = invoice.Total,
-                MarginPercent = reseller.MarginPercent,
-                Amount = Percentages.Of(invoice.Total, reseller.MarginPercent),
-                CreatedAt = now,
-            };
-            db.ResellerCommissions.Add(commission);
-            audit.Record(AuditActions.ResellerCommissionAccrued, nameof(ResellerCommission), commission.Id, reseller.TenantId,
-                new { commission.InvoiceId, commission.Amount, commission.Currency, commission.MarginPercent });
-        }
+                if (!resellers.TryGetValue(invoice.TenantId, out var reseller)) continue;
+                var commission = new ResellerCommission
+                {
+                    Id = ids.NewId(),
+                    ResellerId = reseller.Id,
+                    InvoiceId = invoice.Id,
+                    Kind = EntryKind.Accrual,
+                    TenantId = invoice.TenantId,
+                    Currency = invoice.Currency,
+                    InvoiceTotal = invoice.Total,
+                    MarginPercent = reseller.MarginPercent,
+                    Amount = Percentages.Of(invoice.Total, reseller.MarginPercent),
+                    CreatedAt = now,
+                };
+                db.ResellerCommissions.Add(commission);
+                audit.Record(AuditActions.ResellerCommissionAccrued, nameof(ResellerCommission), commission.Id, reseller.TenantId,
+                    new { commission.InvoiceId, commission.Amount, commission.Currency, commission.MarginPercent });
+            }
+        };
     }
 
     public async Task ReverseAsync(Invoice invoice, InvoiceRefund refund, CancellationToken ct)
