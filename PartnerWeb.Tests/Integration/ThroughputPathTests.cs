@@ -112,6 +112,31 @@ public sealed class ThroughputPathTests(PartnerWebFactory factory) : IClassFixtu
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the next writer waited {clock.Elapsed}");
     }
 
+    /// <summary>
+    /// A unit of work that fails or is discarded rolls back at once, so the write gate is free again even
+    /// while its caller keeps the connection open (as <c>[OneDbConnection]</c> requests do).
+    /// </summary>
+    [Fact]
+    public async Task A_failed_or_discarded_unit_of_work_lets_the_next_writer_in_at_once()
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.OpenConnectionAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            UnitOfWork.RunAsync<bool>(db, (_, _) => throw new InvalidOperationException("refused"), CancellationToken.None));
+        await NextWriterGetsInAtOnceAsync();
+        Assert.False(await UnitOfWork.RunAsync(db, (work, _) => Task.FromResult(work.Discard(false)), CancellationToken.None));
+        await NextWriterGetsInAtOnceAsync();
+    }
+
+    private async Task NextWriterGetsInAtOnceAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        using var scope = factory.Services.CreateScope();
+        Assert.True(await UnitOfWork.RunAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), (_, _) => Task.FromResult(true), CancellationToken.None));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the next writer waited {clock.Elapsed}");
+    }
+
     [Fact]
     [Trait("Database", TestDatabase.SqliteOnly)]
     public async Task Concurrent_writers_queue_in_the_process_instead_of_sleeping_in_SQLite()

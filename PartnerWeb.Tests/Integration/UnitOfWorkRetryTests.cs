@@ -15,9 +15,9 @@ namespace PartnerWeb.Tests.Integration;
 
 /// <summary>
 /// The money writes under an execution strategy that retries, as SQL Server's and PostgreSQL's do, with
-/// the first attempt of each write failing as it saves or as it commits: each must be retried and
-/// applied exactly once. The whole app runs under that strategy here, so a transaction begun outside
-/// the unit of work would fail too.
+/// the first attempt of each write failing as it saves or as it commits (or, for a refund, after its
+/// commit went through): each must be retried and applied exactly once. The whole app runs under that
+/// strategy here, so a transaction begun outside the unit of work would fail too.
 /// </summary>
 public sealed class UnitOfWorkRetryTests(UnitOfWorkRetryTests.RetryingFactory factory) : IClassFixture<UnitOfWorkRetryTests.RetryingFactory>
 {

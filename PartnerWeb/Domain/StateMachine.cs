@@ -11,10 +11,10 @@ public sealed class StateMachine<TStatus> where TStatus : struct, Enum
 {
     private readonly HashSet<(TStatus From, TStatus To)> _moves;
 
-    public StateMachine(string noun, params (TStatus From, TStatus To)[] moves) => (Noun, _moves) = (noun, [.. moves]);
-
     /// <summary>What the thing whose status this is is called in messages ("invoice").</summary>
-    public string Noun { get; }
+    private readonly string _noun;
+
+    public StateMachine(string noun, params (TStatus From, TStatus To)[] moves) => (_noun, _moves) = (noun, [.. moves]);
 
     public bool Allows(TStatus from, TStatus to) => _moves.Contains((from, to));
 
@@ -28,9 +28,9 @@ public sealed class StateMachine<TStatus> where TStatus : struct, Enum
     public string Rule(TStatus to)
     {
         var from = From(to).Select(Words).ToArray();
-        if (from.Length == 0) return $"No {Noun} can become {Words(to)}.";
+        if (from.Length == 0) return $"No {_noun} can become {Words(to)}.";
         var article = "aeiou".Contains(from[0][0]) ? "an" : "a";
-        return $"Only {article} {string.Join(" or ", from)} {Noun} can become {Words(to)}.";
+        return $"Only {article} {string.Join(" or ", from)} {_noun} can become {Words(to)}.";
     }
 
     /// <summary>Why <paramref name="from"/> cannot become <paramref name="to"/>, for a 409.</summary>
