@@ -19,6 +19,8 @@ namespace PartnerWeb.Tests.Integration;
 /// commit went through): each must be retried and applied exactly once. The whole app runs under that
 /// strategy here, so a transaction begun outside the unit of work would fail too.
 /// </summary>
+// The faults are injected through the SQLite context's options; the server passes retry for real (EnableRetryOnFailure).
+[Trait("Database", TestDatabase.SqliteOnly)]
 public sealed class UnitOfWorkRetryTests(UnitOfWorkRetryTests.RetryingFactory factory) : IClassFixture<UnitOfWorkRetryTests.RetryingFactory>
 {
     public sealed class RetryingFactory() : PartnerWebFactory(null, new Dictionary<string, string?>
