@@ -59,6 +59,7 @@ internal sealed class Figures
     public List<double> PayoutRawSeconds { get; } = [];
     public List<double> PayoutRssGrowthMb { get; } = [];
     public List<string> PayoutChecks { get; } = [];
+    public List<string> PayoutErrors { get; } = [];
     public double? PayoutServerPeakMb { get; set; }
     public string? PayoutSetup { get; set; }
 }
