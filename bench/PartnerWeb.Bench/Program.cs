@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using PartnerWeb.Bench;
 
 var settings = BenchSettings.Parse(args);
@@ -333,7 +334,8 @@ async Task PayoutPhase(string database)
             catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TaskCanceledException)
             {
                 // A failed call is a finding, not the end of the benchmark: it is reported with the time it took.
-                f.PayoutErrors.Add($"run {run}: {ex.Message[..Math.Min(300, ex.Message.Length)]}");
+                var cause = LastException(log);
+                f.PayoutErrors.Add($"run {run}: {ex.Message[..Math.Min(300, ex.Message.Length)]}" + (cause is null ? "" : $"; server log: {cause[..Math.Min(300, cause.Length)]}"));
             }
             var seconds = clock.Elapsed.TotalSeconds;
             using (var check = db.OpenForSetup())
@@ -430,6 +432,21 @@ async Task<(BenchDb Db, string Log, Guid PartnerId)> AcmePartnerDatabaseAsync(st
     return (db, log, partnerId);
 }
 
+// The last exception message in a server log (an inner exception's "---> Type: message" comes after its
+// outer one, so this is the innermost cause); stack frames are skipped. The log is still open for writing.
+static string? LastException(string log)
+{
+    using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+    using var reader = new StreamReader(stream);
+    string? last = null;
+    while (reader.ReadLine() is { } line)
+    {
+        var text = line.Trim();
+        if (!text.StartsWith("at ", StringComparison.Ordinal) && ExceptionMessage().IsMatch(text)) last = text;
+    }
+    return last;
+}
+
 // The API's cursor format (Infrastructure/Paging.cs): big-endian ticks of CreatedAt, then the id's bytes.
 static string CursorFor(DateTime createdAt, Guid id)
 {
@@ -437,4 +454,10 @@ static string CursorFor(DateTime createdAt, Guid id)
     BinaryPrimitives.WriteInt64BigEndian(bytes, DateTime.SpecifyKind(createdAt, DateTimeKind.Utc).Ticks);
     id.TryWriteBytes(bytes.AsSpan(8));
     return System.Buffers.Text.Base64Url.EncodeToString(bytes);
+}
+
+internal partial class Program
+{
+    [GeneratedRegex(@"[\w.]+Exception( \(0x[0-9A-Fa-f]+\))?: ")]
+    private static partial Regex ExceptionMessage();
 }
