@@ -2,8 +2,9 @@
 # Performance benchmarks (issue 8, PostgreSQL beside SQLite since issue 14): builds Release, runs
 # bench/PartnerWeb.Bench and writes reports/bench.md (machine, database versions and settings, medians
 # of 5 runs, ratios to ceilings measured in the same run, each SQLite target met or missed, and the
-# PostgreSQL figures beside them, for information). Takes about 10-15 minutes on a 2-core machine with
-# both databases. Not part of scripts/test.sh. The app runs as its own process, on loopback only: on
+# PostgreSQL figures beside them, for information). With both databases it took 45 minutes on a 2-core
+# machine at a load average of 20 (the PostgreSQL payout phase updates a million rows ten times); less on
+# a quiet machine. Not part of scripts/test.sh. The app runs as its own process, on loopback only: on
 # throw-away SQLite files in a temporary folder, and on a throw-away PostgreSQL cluster that this script
 # starts (scripts/lib/postgres.sh, with PostgreSQL's durable settings: fsync, synchronous_commit and
 # full_page_writes on) and removes at the end.
