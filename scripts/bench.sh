@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
-# Performance benchmarks (issue 8): builds Release, runs bench/PartnerWeb.Bench and writes
-# reports/bench.md (machine, SQLite version, medians of 5 runs, ratios to ceilings measured in the
-# same run, each target met or missed). Takes about 4-5 minutes on a 2-core machine. Not part of
-# scripts/test.sh. Everything it needs comes from `dotnet restore` (NuGet); the app runs as its own
-# process on throw-away SQLite files in a temporary folder, on loopback only.
+# Performance benchmarks (issue 8, PostgreSQL beside SQLite since issue 14): builds Release, runs
+# bench/PartnerWeb.Bench and writes reports/bench.md (machine, database versions and settings, medians
+# of 5 runs, ratios to ceilings measured in the same run, each SQLite target met or missed, and the
+# PostgreSQL figures beside them, for information). With both databases it took 45 minutes on a 2-core
+# machine at a load average of 20 (the PostgreSQL payout phase updates a million rows ten times); less on
+# a quiet machine. Not part of scripts/test.sh. The app runs as its own process, on loopback only: on
+# throw-away SQLite files in a temporary folder, and on a throw-away PostgreSQL cluster that this script
+# starts (scripts/lib/postgres.sh, with PostgreSQL's durable settings: fsync, synchronous_commit and
+# full_page_writes on) and removes at the end.
 #
-#   scripts/bench.sh                          # all phases, 5 runs each, writes reports/bench.md
+#   scripts/bench.sh                          # all phases on SQLite and PostgreSQL, 5 runs each, writes reports/bench.md
 #   scripts/bench.sh --runs 3 --out other.md  # fewer runs, another report path
 #   scripts/bench.sh --only ingest,payout     # some phases: b0, ingest, reads, payout
+#   scripts/bench.sh --db sqlite              # one database: sqlite, postgres or both (the default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+db=both
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  if [[ ${args[i]} == --db ]]; then db=${args[i + 1]:-}; fi
+done
+case $db in
+  sqlite | postgres | both) ;;
+  *) echo "--db must be sqlite, postgres or both" >&2; exit 2 ;;
+esac
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -23,5 +38,15 @@ dotnet build PartnerWeb/PartnerWeb.csproj -c Release --no-restore -v quiet -nolo
 dotnet build bench/PartnerWeb.Bench/PartnerWeb.Bench.csproj -c Release --no-restore -v quiet -nologo >/dev/null
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-dotnet bench/PartnerWeb.Bench/bin/Release/net10.0/PartnerWeb.Bench.dll --repo . --work "$work" "$@"
+postgres=()
+cleanup() {
+  if [[ $db != sqlite ]]; then stop_postgres; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+if [[ $db != sqlite ]]; then
+  source scripts/lib/postgres.sh
+  start_postgres durable
+  postgres=(--postgres "$PARTNERWEB_TEST_POSTGRES")
+fi
+dotnet bench/PartnerWeb.Bench/bin/Release/net10.0/PartnerWeb.Bench.dll --repo . --work "$work" "${postgres[@]}" "$@"

@@ -28,7 +28,7 @@ internal sealed class AppServer : IAsyncDisposable
         _sampler = Task.Run(SampleAsync);
     }
 
-    public static async Task<AppServer> StartAsync(BenchSettings settings, string databasePath, string logPath)
+    public static async Task<AppServer> StartAsync(BenchSettings settings, BenchDb database, string logPath)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet", [settings.AppDll])
@@ -43,7 +43,8 @@ internal sealed class AppServer : IAsyncDisposable
         env["ASPNETCORE_ENVIRONMENT"] = "Production";
         env["Seed__Demo"] = "true";
         env["Stripe__WebhookSecret"] = settings.WebhookSecret;
-        env["ConnectionStrings__Default"] = $"Data Source={databasePath}";
+        env["Database__Provider"] = database.AppProvider;
+        env["ConnectionStrings__Default"] = database.AppConnectionString;
         // The benchmark signs in and generates payouts more often than the production limits allow.
         env["RateLimiting__Login__PermitLimit"] = "100000";
         env["RateLimiting__PartnerWrites__PermitLimit"] = "100000";

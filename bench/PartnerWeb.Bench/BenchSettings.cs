@@ -4,7 +4,7 @@ namespace PartnerWeb.Bench;
 
 internal sealed record BenchSettings(
     string AppDll, string AppContentRoot, string WorkDirectory, string OutputPath, int Runs, string[] Only,
-    int WebhooksPerRun, int OtherPartners, int EarningsPerPartner, int PayoutEarnings)
+    int WebhooksPerRun, int OtherPartners, int EarningsPerPartner, int PayoutEarnings, string[] Databases, string? PostgresServer)
 {
     public string WebhookSecret { get; } = "whsec_bench_" + Guid.NewGuid().ToString("N");
 
@@ -24,6 +24,9 @@ internal sealed record BenchSettings(
 
     public bool Includes(string phase) => Only.Length == 0 || Only.Contains(phase, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Whether the app runs on this database ("sqlite" or "postgres") in this benchmark.</summary>
+    public bool Uses(string database) => Databases.Contains(database, StringComparer.Ordinal);
+
     public static BenchSettings Parse(string[] args)
     {
         string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -34,7 +37,17 @@ internal sealed record BenchSettings(
         var work = Path.GetFullPath(Arg("--work") ?? Path.Combine(Path.GetTempPath(), "partnerweb-bench-" + Environment.ProcessId));
         var output = Path.GetFullPath(Arg("--out") ?? Path.Combine(repo, "reports", "bench.md"));
         var only = (Arg("--only") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // --db sqlite|postgres|both (default both); PostgreSQL needs a server: --postgres, else PARTNERWEB_TEST_POSTGRES.
+        var databases = (Arg("--db") ?? "both").ToLowerInvariant() switch
+        {
+            "sqlite" => new[] { "sqlite" },
+            "postgres" or "postgresql" => ["postgres"],
+            "both" => ["sqlite", "postgres"],
+            var other => throw new ArgumentException($"--db {other}: sqlite, postgres or both"),
+        };
+        var postgres = Arg("--postgres") ?? Environment.GetEnvironmentVariable("PARTNERWEB_TEST_POSTGRES");
         return new BenchSettings(dll, contentRoot, work, output, IntArg("--runs", 5), only,
-            IntArg("--webhooks", 10_000), IntArg("--partners", 1_000) - 1, IntArg("--per-partner", 1_000), IntArg("--payout-earnings", 1_000_000));
+            IntArg("--webhooks", 10_000), IntArg("--partners", 1_000) - 1, IntArg("--per-partner", 1_000), IntArg("--payout-earnings", 1_000_000),
+            databases, string.IsNullOrWhiteSpace(postgres) ? null : postgres);
     }
 }

@@ -4,20 +4,36 @@ internal sealed class Results
 {
     public Dictionary<string, string> Machine { get; } = [];
     public List<string> Log { get; } = [];
+    public List<string> LoadAverages { get; } = [];
+    public TimeSpan Elapsed { get; set; }
 
-    // B0: rows per second, one list entry per run.
-    public List<double> B0FullOne { get; } = [];
-    public List<double> B0FullThousand { get; } = [];
-    public List<double> B0NormalOne { get; } = [];
-    public List<double> B0NormalThousand { get; } = [];
+    /// <summary>The PostgreSQL server's version and settings (SHOW), when it ran.</summary>
+    public Dictionary<string, string> PostgresServer { get; } = [];
+
+    /// <summary>The figures of each database, in the order they ran ("SQLite", "PostgreSQL").</summary>
+    public Dictionary<string, Figures> ByDatabase { get; } = [];
+
+    public Figures For(string database) =>
+        ByDatabase.TryGetValue(database, out var figures) ? figures : ByDatabase[database] = new Figures();
+}
+
+/// <summary>Every figure of one database's runs, one list entry per run.</summary>
+internal sealed class Figures
+{
+    // B0: rows per second. Durable: what the app runs at (SQLite synchronous=FULL, PostgreSQL synchronous_commit=on);
+    // relaxed: the cheaper setting for comparison (SQLite synchronous=NORMAL, PostgreSQL synchronous_commit=off).
+    public List<double> B0DurableOne { get; } = [];
+    public List<double> B0DurableThousand { get; } = [];
+    public List<double> B0RelaxedOne { get; } = [];
+    public List<double> B0RelaxedThousand { get; } = [];
 
     // Webhook ingest and accrual drain.
     public List<double> TrivialPerSecond { get; } = [];
     public List<double> TrivialP99 { get; } = [];
     public List<double> TrivialCpuUs { get; } = [];
     public List<double> WebhookCpuUs { get; } = [];
+    public List<double> DatabaseCpuUs { get; } = [];
     public List<double> DriverCpuUs { get; } = [];
-    public List<string> LoadAverages { get; } = [];
     public List<double> WebhookPerSecond { get; } = [];
     public List<double> WebhookP50 { get; } = [];
     public List<double> WebhookP99 { get; } = [];
@@ -43,10 +59,9 @@ internal sealed class Results
     public List<double> PayoutRawSeconds { get; } = [];
     public List<double> PayoutRssGrowthMb { get; } = [];
     public List<string> PayoutChecks { get; } = [];
+    public List<string> PayoutErrors { get; } = [];
     public double? PayoutServerPeakMb { get; set; }
     public string? PayoutSetup { get; set; }
-
-    public TimeSpan Elapsed { get; set; }
 }
 
 internal sealed class ReadFigures
@@ -57,5 +72,6 @@ internal sealed class ReadFigures
     public List<double> PerSecond { get; } = [];
     public List<double> Errors { get; } = [];
     public List<double> CpuUs { get; } = [];
+    public List<double> DatabaseCpuUs { get; } = [];
     public string? FirstError { get; set; }
 }

@@ -2,7 +2,10 @@
 # A throw-away PostgreSQL cluster for the tests: initdb into a temporary folder as the postgres user,
 # on a free loopback port, stopped and removed by stop_postgres.
 # Usage: source scripts/lib/postgres.sh; start_postgres; ...; stop_postgres
-# Sets PG_PORT, PG_DIR and PARTNERWEB_TEST_POSTGRES (a connection string without a database name).
+#        start_postgres durable   # PostgreSQL's own durable settings (fsync, synchronous_commit and
+#                                 # full_page_writes on), as scripts/bench.sh compares it with SQLite at synchronous=FULL
+# Sets PG_PORT, PG_DIR, PG_SETTINGS (the server options it was started with) and PARTNERWEB_TEST_POSTGRES
+# (a connection string without a database name).
 
 ensure_postgres() {
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -26,15 +29,22 @@ free_port() {
 }
 
 start_postgres() {
+  local mode=${1:-throwaway}
   ensure_postgres || return 1
   PG_DIR=$(mktemp -d /tmp/partnerweb-pg.XXXXXX)
   chown postgres "$PG_DIR" 2>/dev/null || true
   PG_PORT=$(free_port)
   as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1 || {
     cat "$PG_DIR/initdb.log" >&2; return 1; }
-  # Throw-away data: durability settings off for speed (the app's own crash tests kill the app, not the database).
+  if [[ $mode == durable ]]; then
+    # Every commit on disk before it returns, as in production (PostgreSQL's defaults, stated explicitly).
+    PG_SETTINGS="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+  else
+    # Throw-away data: durability settings off for speed (the app's own crash tests kill the app, not the database).
+    PG_SETTINGS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 $PG_SETTINGS" \
     >/dev/null || { cat "$PG_DIR/server.log" >&2; return 1; }
   export PARTNERWEB_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
 }
