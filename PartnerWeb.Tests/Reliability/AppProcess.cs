@@ -5,13 +5,16 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
+using PartnerWeb.Data;
 using PartnerWeb.Tests.Infrastructure;
 
 namespace PartnerWeb.Tests.Reliability;
 
 /// <summary>
 /// The real PartnerWeb as a child process, started the way scripts/lib/server.sh starts it
-/// (<c>dotnet PartnerWeb.dll</c> from the PartnerWeb folder, Production, demo data) on a SQLite file.
+/// (<c>dotnet PartnerWeb.dll</c> from the PartnerWeb folder, Production, demo data) on a SQLite file
+/// or on a server database (<c>Database:Provider</c>, <c>ConnectionStrings:Default</c>); several
+/// processes on one server database are several instances of one deployment.
 /// <see cref="Kill"/> is kill -9 of the whole process tree: nothing is flushed, nothing shuts down.
 /// Everything the app writes to stdout/stderr goes to <see cref="AppLog"/>.
 /// </summary>
@@ -52,8 +55,13 @@ public sealed class AppProcess : IDisposable
         }
     }
 
-    /// <summary>Starts the app on the database file and waits until /healthz answers 200.</summary>
-    public static async Task<AppProcess> StartAsync(string databasePath, string webhookSecret, AppLog log,
+    /// <summary>Starts the app on the SQLite file and waits until /healthz answers 200.</summary>
+    public static Task<AppProcess> StartAsync(string databasePath, string webhookSecret, AppLog log,
+        IReadOnlyDictionary<string, string>? settings = null, int timeoutSeconds = 60) =>
+        StartAsync(DatabaseProvider.Sqlite, $"Data Source={databasePath}", webhookSecret, log, settings, timeoutSeconds);
+
+    /// <summary>Starts the app on the provider's database (as the app reads it from the environment) and waits until /healthz answers 200.</summary>
+    public static async Task<AppProcess> StartAsync(DatabaseProvider provider, string connectionString, string webhookSecret, AppLog log,
         IReadOnlyDictionary<string, string>? settings = null, int timeoutSeconds = 60)
     {
         Assert.True(File.Exists(AppDll), $"The app is not built: {AppDll} is missing (build PartnerWeb.sln first).");
@@ -77,7 +85,8 @@ public sealed class AppProcess : IDisposable
         info.Environment["Seed__Demo"] = "true";
         info.Environment["Seed__DemoPassword"] = PartnerWebFactory.Password;
         info.Environment["Stripe__WebhookSecret"] = webhookSecret;
-        info.Environment["ConnectionStrings__Default"] = $"Data Source={databasePath}";
+        info.Environment["Database__Provider"] = provider.ToString();
+        info.Environment["ConnectionStrings__Default"] = connectionString;
         info.Environment["RateLimiting__PartnerWrites__PermitLimit"] = "100000";
         info.Environment["RateLimiting__Login__PermitLimit"] = "100000";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
