@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.SqlServer.TransactSql.ScriptDom;
+using PartnerWeb.Tests.Infrastructure;
 using PartnerWeb.Data;
 using PartnerWeb.Features.Partners;
 
@@ -18,9 +18,7 @@ public sealed class QueryTranslationTests
         {
             var sql = EarningService.PerDay(sqlServer.PartnerEarnings.Where(e => e.PartnerId == partnerId)).ToQueryString();
             Assert.Contains("CAST([p].[CreatedAt] AS date)", sql);
-            var parser = new TSql160Parser(initialQuotedIdentifiers: true);
-            parser.Parse(new StringReader(sql), out var errors);
-            Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors.Select(e => $"line {e.Line}: {e.Message}")) + Environment.NewLine + sql);
+            TSql.AssertParses(sql);
         }
 
         using var connection = new SqliteConnection("Data Source=:memory:");

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using PartnerWeb.Data;
+using PartnerWeb.Tests.Infrastructure;
 
 namespace PartnerWeb.Tests.Unit;
 
@@ -36,8 +37,7 @@ public sealed class RateLimitWindowSqlTests
         var sql = Regex.Replace(RateLimitWindowSql.Increment(db.Database, "PartnerWrites:0f:1795953600", DateTime.UtcNow).ToQueryString(),
             @"^DECLARE (?=\w)", "DECLARE @", RegexOptions.Multiline);
 
-        var script = (TSqlScript)new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
-        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors.Select(e => $"line {e.Line}: {e.Message}")) + Environment.NewLine + sql);
+        var script = TSql.AssertParses(sql);
         var merge = Assert.Single(script.Batches.SelectMany(b => b.Statements).OfType<MergeStatement>()).MergeSpecification;
         var target = Assert.IsType<NamedTableReference>(merge.Target);
         Assert.Equal("RateLimitWindows", target.SchemaObject.BaseIdentifier.Value);

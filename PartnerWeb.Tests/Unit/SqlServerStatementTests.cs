@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.SqlServer.TransactSql.ScriptDom;
 using PartnerWeb.Auth;
 using PartnerWeb.Data;
 using PartnerWeb.Domain;
@@ -79,11 +78,6 @@ public sealed class SqlServerStatementTests
         Assert.NotEmpty(_statements.Captured);
         Assert.True(_statements.Captured.Count(s => s.TrimStart().StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)) >= expectUpdates,
             string.Join(Environment.NewLine + "--" + Environment.NewLine, _statements.Captured));
-        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
-        foreach (var sql in _statements.Captured)
-        {
-            parser.Parse(new StringReader(sql), out var errors);
-            Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors.Select(e => $"line {e.Line}: {e.Message}")) + Environment.NewLine + sql);
-        }
+        foreach (var sql in _statements.Captured) TSql.AssertParses(sql);
     }
 }
