@@ -62,6 +62,15 @@ public static class JobsSetup
     /// <summary>
     /// Shared by every instance on the database, in its own schema. Long polling (LISTEN/NOTIFY) hands a
     /// new job to an idle worker at once instead of at the next poll.
+    /// <para>
+    /// The storage's locks are rows that nobody renews, freed only by their holder or once older than
+    /// <c>DistributedLockTimeout</c>. Hangfire holds them for a state change or a recurring-job pass,
+    /// milliseconds; the app takes none of its own. The default of 10 minutes would leave the locks of an
+    /// instance killed while holding them in place that long, and no recurring job (the reconcile among
+    /// them) would run on any instance meanwhile. A fetched job stays invisible while its worker's
+    /// heartbeat slides the timeout (every fifth of it); a dead worker's job comes back after
+    /// <c>InvisibilityTimeout</c> instead of the default 30 minutes.
+    /// </para>
     /// </summary>
     private static PostgreSqlStorage PostgreSqlJobStorage(string connectionString)
     {
@@ -72,6 +81,8 @@ public static class JobsSetup
             UseSlidingInvisibilityTimeout = true,
             EnableLongPolling = true,
             QueuePollInterval = TimeSpan.FromSeconds(1),
+            DistributedLockTimeout = TimeSpan.FromMinutes(1),
+            InvisibilityTimeout = TimeSpan.FromMinutes(2),
         };
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
     }

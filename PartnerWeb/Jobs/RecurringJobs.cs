@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Storage;
 using Microsoft.Extensions.Options;
 
 namespace PartnerWeb.Jobs;
@@ -13,7 +14,35 @@ public static class RecurringJobs
     /// <summary>Windows last a minute by default; ended ones are a few minutes' rows at most.</summary>
     private const string PurgeRateLimitWindowsCron = "*/5 * * * *";
 
+    /// <summary>
+    /// Each registration waits up to 15 s (Hangfire's) for its recurring job's lock. A lock held by an
+    /// instance killed at that moment is freed once older than the storage's lock timeout (a minute on
+    /// PostgreSQL): this instance waits for that rather than failing to start.
+    /// </summary>
+    private const int RegistrationAttempts = 8;
+
     public static void Register(IServiceProvider services)
+    {
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RecurringJobs));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                AddOrUpdateAll(services);
+                break;
+            }
+            catch (DistributedLockTimeoutException ex) when (attempt < RegistrationAttempts)
+            {
+                log.LogWarning(ex, "Registering the recurring jobs waits for a lock (attempt {Attempt} of {Attempts})", attempt, RegistrationAttempts);
+            }
+        }
+
+        // Queued jobs do not survive a restart of in-memory storage; catch up once now.
+        services.GetRequiredService<IBackgroundJobClient>()
+            .Enqueue<ReconcileAccrualsJob>(job => job.RunAtStartupAsync(CancellationToken.None));
+    }
+
+    private static void AddOrUpdateAll(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<JobsOptions>>().Value;
         var recurring = services.GetRequiredService<IRecurringJobManager>();
@@ -21,9 +50,5 @@ public static class RecurringJobs
         var payoutCron = services.GetRequiredService<IOptions<Features.Partners.PartnerOptions>>().Value.PayoutCron;
         recurring.AddOrUpdate<GeneratePayoutsJob>(GeneratePayouts, job => job.RunAsync(CancellationToken.None), payoutCron);
         recurring.AddOrUpdate<PurgeRateLimitWindowsJob>(PurgeRateLimitWindows, job => job.RunAsync(CancellationToken.None), PurgeRateLimitWindowsCron);
-
-        // Queued jobs do not survive a restart of in-memory storage; catch up once now.
-        services.GetRequiredService<IBackgroundJobClient>()
-            .Enqueue<ReconcileAccrualsJob>(job => job.RunAtStartupAsync(CancellationToken.None));
     }
 }
