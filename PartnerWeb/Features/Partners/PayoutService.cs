@@ -64,10 +64,22 @@ public sealed class PayoutService(
             await db.SaveChangesAsync(ct);
 
             var paying = StateMachines.PartnerStatusesThatPayOut;
-            var attached = await db.PartnerEarnings
-                .Where(e => e.PartnerId == partner.Id && e.Currency == currency && e.PayoutId == null && e.PayableAt <= now
-                    && db.PartnerAccounts.Any(p => p.Id == partner.Id && paying.Contains(p.Status)))
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayoutId, payout.Id), ct);
+            // A partner's first payout after a busy year attaches a million entries in this one
+            // statement: on a server database that outlasts the 30 s default command timeout.
+            var timeout = db.Database.GetCommandTimeout();
+            db.Database.SetCommandTimeout(AttachTimeout);
+            int attached;
+            try
+            {
+                attached = await db.PartnerEarnings
+                    .Where(e => e.PartnerId == partner.Id && e.Currency == currency && e.PayoutId == null && e.PayableAt <= now
+                        && db.PartnerAccounts.Any(p => p.Id == partner.Id && paying.Contains(p.Status)))
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayoutId, payout.Id), ct);
+            }
+            finally
+            {
+                db.Database.SetCommandTimeout(timeout);
+            }
             // Suspended meanwhile, lost the race or nothing owed: the entries stay where they were.
             if (attached == 0) return work.Discard<(PartnerPayout?, AppError?)>((null, await PayoutsWaitAsync(partner.Id, ct)));
             var amount = await db.PartnerEarnings.Where(e => e.PayoutId == payout.Id).SumAsync(e => e.PartnerNet, ct);
@@ -78,6 +90,8 @@ public sealed class PayoutService(
                 new { payout.PartnerId, payout.Currency, payout.Amount, earnings = attached });
             return (payout, null);
         }, ct);
+
+    private static readonly TimeSpan AttachTimeout = TimeSpan.FromMinutes(5);
 
     private static bool PaysOut(PartnerStatus status) => StateMachines.PartnerStatusesThatPayOut.Contains(status);
 
