@@ -40,16 +40,20 @@ dotnet test PartnerWeb.sln --no-build -c Release --filter "Database!=PostgreSqlO
 sqlite_exit=$?
 count_trx "$results/sqlite.trx"
 
-# 2. The integration and reliability suites again on PostgreSQL, on a throw-away cluster (scripts/lib/postgres.sh),
-#    with the multi-instance tests (Database=PostgreSqlOnly). Tests of SQLite's own mechanics are marked Database=SqliteOnly.
-source scripts/lib/postgres.sh
-pg_exit=1
-if start_postgres; then
-  PARTNERWEB_TEST_PROVIDER=PostgreSql dotnet test PartnerWeb.sln --no-build -c Release \
+# The integration and reliability suites on a server database: run_server_pass <trx name> <provider>.
+server_exit=0
+run_server_pass() {
+  PARTNERWEB_TEST_PROVIDER=$2 dotnet test PartnerWeb.sln --no-build -c Release \
     --filter "(FullyQualifiedName~.Integration.|FullyQualifiedName~.Reliability.)&Database!=SqliteOnly" \
-    --logger "trx;LogFileName=postgres.trx" --results-directory "$results" --logger "console;verbosity=minimal"
-  pg_exit=$?
-  count_trx "$results/postgres.trx"
+    --logger "trx;LogFileName=$1.trx" --results-directory "$results" --logger "console;verbosity=minimal" || server_exit=1
+  count_trx "$results/$1.trx"
+}
+
+# 2. On PostgreSQL, on a throw-away cluster (scripts/lib/postgres.sh), with the multi-instance test
+#    (Database=PostgreSqlOnly). Tests of SQLite's own mechanics are marked Database=SqliteOnly.
+source scripts/lib/postgres.sh
+if start_postgres; then
+  run_server_pass postgres PostgreSql
   stop_postgres
 else
   echo "FAIL PostgreSQL did not start"
@@ -57,16 +61,11 @@ else
 fi
 
 # 3. Optionally a real SQL Server too (it cannot run on the CI machines): PARTNERWEB_TEST_SQLSERVER=<connection string without a database>.
-sqlserver_exit=0
 if [[ -n ${PARTNERWEB_TEST_SQLSERVER:-} ]]; then
-  PARTNERWEB_TEST_PROVIDER=SqlServer dotnet test PartnerWeb.sln --no-build -c Release \
-    --filter "(FullyQualifiedName~.Integration.|FullyQualifiedName~.Reliability.)&Database!=SqliteOnly" \
-    --logger "trx;LogFileName=sqlserver.trx" --results-directory "$results" --logger "console;verbosity=minimal"
-  sqlserver_exit=$?
-  count_trx "$results/sqlserver.trx"
+  run_server_pass sqlserver SqlServer
 fi
 
-if [[ $sqlite_exit -ne 0 || $pg_exit -ne 0 || $sqlserver_exit -ne 0 ]] && [[ $failed -eq 0 ]]; then
+if [[ $sqlite_exit -ne 0 || $server_exit -ne 0 ]] && [[ $failed -eq 0 ]]; then
   failed=1
 fi
 
