@@ -20,24 +20,21 @@ public sealed class DeadTaskService(AppDbContext db, AuditLog audit, AccrualSche
         Dead().AsNoTracking().ToPageAsync(query.ToRequest(), DeadTaskDto.From, ct);
 
     /// <summary>Dead → live with a fresh count of attempts, audited, and enqueued once committed.</summary>
-    public async Task<Result<DeadTaskDto>> RetryAsync(Guid taskId, CancellationToken ct)
-    {
-        var task = await db.AccrualTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, ct);
-        if (task is null) return AppError.NotFound("Accrual task");
-        var revived = await UnitOfWork.RunAsync(db, async (work, ct) =>
+    public Task<Result<DeadTaskDto>> RetryAsync(Guid taskId, CancellationToken ct) =>
+        UnitOfWork.RunAsync<Result<DeadTaskDto>>(db, async (work, ct) =>
         {
-            if (await ReviveAsync(db, taskId, ct) == 0) return work.Discard(false);
+            // Read in the unit of work, so the audit names the attempts and error the retry cleared.
+            var task = await db.AccrualTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, ct);
+            if (task is null) return work.Discard(AppError.NotFound("Accrual task"));
+            if (await ReviveAsync(db, taskId, ct) == 0) return work.Discard(AppError.Conflict("Only a dead accrual task can be retried."));
             var tenantId = await db.Invoices.Where(i => i.Id == task.InvoiceId).Select(i => i.TenantId).SingleAsync(ct);
             audit.Record(AuditActions.AccrualTaskRetried, nameof(AccrualTask), task.Id, tenantId, new
             {
                 task.InvoiceId, kind = task.Kind.ToString().ToLowerInvariant(), task.RefundId, previousAttempts = task.Attempts, task.LastError,
             });
             work.AfterCommit(() => scheduler.Enqueue([task.Id]));
-            return true;
+            return DeadTaskDto.From(task) with { Attempts = 0, DeadAt = null };
         }, ct);
-        if (!revived) return AppError.Conflict("Only a dead accrual task can be retried.");
-        return DeadTaskDto.From(task) with { Attempts = 0, DeadAt = null };
-    }
 
     /// <summary>Dead → live by a conditional update: a task that is not dead (or no longer) is left alone and counts 0.</summary>
     internal static Task<int> ReviveAsync(AppDbContext db, Guid taskId, CancellationToken ct) =>
