@@ -11,9 +11,10 @@ public interface IAccrual
     AccrualKind Kind { get; }
 
     /// <summary>
-    /// Looks up what accruing these invoices (each with its lines) needs, once for all of them, and
-    /// returns the step that adds their rows and audit events. The step reads nothing, so the look-ups
-    /// can run before the write transaction, and it may run again when a retried transaction starts over.
+    /// Looks up what accruing these invoices (each with its lines) needs, once for all of them, builds
+    /// their rows and audit events, and returns the step that adds them. Everything but the adding runs
+    /// before the write transaction, so SQLite's one write lock is held for the writes alone; the step
+    /// may add the same rows again when a retried transaction starts over.
     /// </summary>
     Task<Action> PrepareAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct);
 

@@ -15,7 +15,14 @@ public sealed class AuditLog(AppDbContext db, CurrentUser currentUser, IdGenerat
 
     public AuditEvent Record(string action, string entityType, Guid entityId, Guid? tenantId, object? data = null)
     {
-        var audit = new AuditEvent
+        var audit = New(action, entityType, entityId, tenantId, data);
+        db.AuditEvents.Add(audit);
+        return audit;
+    }
+
+    /// <summary>The event, not yet added: for rows built before the write transaction that adds them.</summary>
+    public AuditEvent New(string action, string entityType, Guid entityId, Guid? tenantId, object? data = null) =>
+        new()
         {
             Id = ids.NewId(),
             TenantId = tenantId,
@@ -26,7 +33,4 @@ public sealed class AuditLog(AppDbContext db, CurrentUser currentUser, IdGenerat
             Data = JsonSerializer.Serialize(data ?? new { }, Json),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
-        db.AuditEvents.Add(audit);
-        return audit;
-    }
 }

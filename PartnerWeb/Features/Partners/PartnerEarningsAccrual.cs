@@ -17,7 +17,7 @@ public sealed class PartnerEarningsAccrual(AppDbContext db, AuditLog audit, IdGe
 {
     public AccrualKind Kind => AccrualKind.Partner;
 
-    /// <summary>One query for the listings of every item in the batch; the step adds one accrual per (invoice, partner).</summary>
+    /// <summary>One query for the listings of every item in the batch; one accrual per (invoice, partner).</summary>
     public async Task<Action> PrepareAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct)
     {
         var itemIds = invoices.SelectMany(i => i.Lines).Where(l => l.MarketplaceItemId != null)
@@ -29,30 +29,34 @@ public sealed class PartnerEarningsAccrual(AppDbContext db, AuditLog audit, IdGe
             .ToDictionaryAsync(x => x.Listing.MarketplaceItemId, ct);
         if (listings.Count == 0) return () => { };
 
+        var tenants = listings.Values.Select(x => (x.Listing.PartnerId, x.TenantId)).Distinct().ToDictionary();
+        var now = clock.GetUtcNow().UtcDateTime;
+        List<PartnerEarning> earnings = [];
+        List<AuditEvent> audits = [];
+        foreach (var invoice in invoices)
+        {
+            var lines = invoice.Lines
+                .Where(l => l.MarketplaceItemId is { } id && listings.ContainsKey(id))
+                .Select(l => new EarningLine(listings[l.MarketplaceItemId!.Value].Listing.PartnerId, listings[l.MarketplaceItemId.Value].Listing.Rule, l.Amount, l.Quantity));
+            foreach (var share in CommissionCalculator.ForInvoice(lines))
+            {
+                var earning = new PartnerEarning
+                {
+                    Id = ids.NewId(), PartnerId = share.PartnerId, InvoiceId = invoice.Id, Kind = EntryKind.Accrual, Currency = invoice.Currency,
+                    GrossAmount = share.Gross, CommissionAmount = share.Commission, PartnerNet = share.Net,
+                    PayableAt = now.AddDays(options.Value.HoldDays), CreatedAt = now,
+                };
+                earnings.Add(earning);
+                audits.Add(audit.New(AuditActions.PartnerEarningAccrued, nameof(PartnerEarning), earning.Id, tenants[share.PartnerId], new
+                {
+                    earning.PartnerId, earning.InvoiceId, earning.Currency, earning.GrossAmount, earning.CommissionAmount, earning.PartnerNet, earning.PayableAt,
+                }));
+            }
+        }
         return () =>
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            foreach (var invoice in invoices)
-            {
-                var lines = invoice.Lines
-                    .Where(l => l.MarketplaceItemId is { } id && listings.ContainsKey(id))
-                    .Select(l => new EarningLine(listings[l.MarketplaceItemId!.Value].Listing.PartnerId, listings[l.MarketplaceItemId.Value].Listing.Rule, l.Amount, l.Quantity));
-                foreach (var share in CommissionCalculator.ForInvoice(lines))
-                {
-                    var earning = new PartnerEarning
-                    {
-                        Id = ids.NewId(), PartnerId = share.PartnerId, InvoiceId = invoice.Id, Kind = EntryKind.Accrual, Currency = invoice.Currency,
-                        GrossAmount = share.Gross, CommissionAmount = share.Commission, PartnerNet = share.Net,
-                        PayableAt = now.AddDays(options.Value.HoldDays), CreatedAt = now,
-                    };
-                    db.PartnerEarnings.Add(earning);
-                    var tenantId = listings.Values.First(x => x.Listing.PartnerId == share.PartnerId).TenantId;
-                    audit.Record(AuditActions.PartnerEarningAccrued, nameof(PartnerEarning), earning.Id, tenantId, new
-                    {
-                        earning.PartnerId, earning.InvoiceId, earning.Currency, earning.GrossAmount, earning.CommissionAmount, earning.PartnerNet, earning.PayableAt,
-                    });
-                }
-            }
+            db.PartnerEarnings.AddRange(earnings);
+            db.AuditEvents.AddRange(audits);
         };
     }
 

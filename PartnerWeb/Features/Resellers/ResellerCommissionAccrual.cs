@@ -11,7 +11,7 @@ public sealed class ResellerCommissionAccrual(AppDbContext db, AuditLog audit, I
 {
     public AccrualKind Kind => AccrualKind.Reseller;
 
-    /// <summary>One query for the resellers of every invoice's tenant; the step adds one commission per invoice of a child tenant.</summary>
+    /// <summary>One query for the resellers of every invoice's tenant; one commission per invoice of a child tenant.</summary>
     public async Task<Action> PrepareAsync(IReadOnlyList<Invoice> invoices, CancellationToken ct)
     {
         var tenantIds = invoices.Select(i => i.TenantId).Distinct().ToList();
@@ -21,29 +21,33 @@ public sealed class ResellerCommissionAccrual(AppDbContext db, AuditLog audit, I
             .ToDictionaryAsync(x => x.TenantId, x => x.Reseller, ct);
         if (resellers.Count == 0) return () => { };
 
+        var now = clock.GetUtcNow().UtcDateTime;
+        List<ResellerCommission> commissions = [];
+        List<AuditEvent> audits = [];
+        foreach (var invoice in invoices)
+        {
+            if (!resellers.TryGetValue(invoice.TenantId, out var reseller)) continue;
+            var commission = new ResellerCommission
+            {
+                Id = ids.NewId(),
+                ResellerId = reseller.Id,
+                InvoiceId = invoice.Id,
+                Kind = EntryKind.Accrual,
+                TenantId = invoice.TenantId,
+                Currency = invoice.Currency,
+                InvoiceTotal = invoice.Total,
+                MarginPercent = reseller.MarginPercent,
+                Amount = Percentages.Of(invoice.Total, reseller.MarginPercent),
+                CreatedAt = now,
+            };
+            commissions.Add(commission);
+            audits.Add(audit.New(AuditActions.ResellerCommissionAccrued, nameof(ResellerCommission), commission.Id, reseller.TenantId,
+                new { commission.InvoiceId, commission.Amount, commission.Currency, commission.MarginPercent }));
+        }
         return () =>
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            foreach (var invoice in invoices)
-            {
-                if (!resellers.TryGetValue(invoice.TenantId, out var reseller)) continue;
-                var commission = new ResellerCommission
-                {
-                    Id = ids.NewId(),
-                    ResellerId = reseller.Id,
-                    InvoiceId = invoice.Id,
-                    Kind = EntryKind.Accrual,
-                    TenantId = invoice.TenantId,
-                    Currency = invoice.Currency,
-                    InvoiceTotal = invoice.Total,
-                    MarginPercent = reseller.MarginPercent,
-                    Amount = Percentages.Of(invoice.Total, reseller.MarginPercent),
-                    CreatedAt = now,
-                };
-                db.ResellerCommissions.Add(commission);
-                audit.Record(AuditActions.ResellerCommissionAccrued, nameof(ResellerCommission), commission.Id, reseller.TenantId,
-                    new { commission.InvoiceId, commission.Amount, commission.Currency, commission.MarginPercent });
-            }
+            db.ResellerCommissions.AddRange(commissions);
+            db.AuditEvents.AddRange(audits);
         };
     }
 
