@@ -8,6 +8,8 @@ using PartnerWeb.Data;
 using PartnerWeb.Domain;
 using PartnerWeb.Features.Admin;
 using PartnerWeb.Features.Audit;
+using PartnerWeb.Features.Billing;
+using PartnerWeb.Features.Partners;
 using PartnerWeb.Jobs;
 using PartnerWeb.Tests.Infrastructure;
 
@@ -64,6 +66,72 @@ public sealed class SqlServerStatementTests
         AssertValidTSql(expectUpdates: 0);
         Assert.Contains(_statements.Captured, s => s.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(_statements.Captured, s => s.Contains("MERGE", StringComparison.Ordinal));
+    }
+
+    private static readonly Guid Id = Guid.CreateVersion7(), Other = Guid.CreateVersion7();
+    private static readonly DateTime Now = new(2026, 12, 2, 9, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Every conditional update of the money paths and transitions, by what it does; each is one statement.</summary>
+    private static readonly Dictionary<string, Func<AppDbContext, Task<int>>> ConditionalUpdates = new()
+    {
+        ["paying invoices"] = db => InvoicePayments.PayAsync(db, [Id, Other], PaymentMethod.Stripe, Now, default),
+        ["refunding an invoice (compare-and-swap)"] = db => InvoiceRefunds.SwapRefundedAsync(db, Id, 0, 500, InvoiceStatus.PartiallyRefunded, default),
+        ["voiding an invoice"] = db => InvoiceService.VoidAsync(db, Id, default),
+        ["completing accrual tasks by id"] = db => AccrualJob.CompleteOpenAsync(db, t => new[] { Id, Other }.Contains(t.Id), Now, default),
+        ["completing an invoice's accrual of one kind"] = db =>
+            AccrualJob.CompleteOpenAsync(db, t => t.InvoiceId == Id && t.Kind == AccrualKind.Partner && t.RefundId == null, Now, default),
+        ["suspending a partner"] = db => PartnerAccountService.MoveAsync(db, Id, PartnerStatus.Suspended, default),
+        ["pausing a listing"] = db => ListingService.MoveAsync(db, Id, ListingStatus.Paused, default),
+        ["attaching entries to a payout"] = db => PayoutService.AttachAsync(db, Id, "USD", Now, Other, default),
+        ["approving a payout"] = db => PayoutService.MoveAsync(db, Id, PayoutStatus.Approved, Now, null, default),
+        ["marking a payout paid"] = db => PayoutService.MoveAsync(db, Id, PayoutStatus.Paid, Now, "wire-1", default),
+    };
+
+    public static TheoryData<string> ConditionalUpdateNames => new(ConditionalUpdates.Keys);
+
+    [Theory]
+    [MemberData(nameof(ConditionalUpdateNames))]
+    public async Task Each_conditional_update_is_one_valid_TSql_UPDATE_with_its_condition(string name)
+    {
+        await using var db = _statements.Context();
+        await ConditionalUpdates[name](db);
+        var sql = Assert.Single(_statements.Captured);
+        Assert.StartsWith("UPDATE", sql.TrimStart(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("WHERE", sql, StringComparison.Ordinal);
+        TSql.AssertParses(sql);
+    }
+
+    /// <summary>
+    /// Where the app writes past the change tracker, and how often: each is checked above (the PRAGMA is
+    /// SQLite's own). A new one fails here until its statement is checked too.
+    /// </summary>
+    [Fact]
+    public void Every_bulk_or_raw_statement_of_the_app_is_one_checked_here()
+    {
+        var expected = new Dictionary<string, int>
+        {
+            ["Data/DatabaseSetup.cs"] = 1,
+            ["Data/RateLimitWindowSql.cs"] = 1,
+            ["Features/Admin/DeadTasks.cs"] = 1,
+            ["Features/Billing/InvoicePayments.cs"] = 1,
+            ["Features/Billing/InvoiceRefunds.cs"] = 1,
+            ["Features/Billing/InvoiceService.cs"] = 1,
+            ["Features/Partners/ListingService.cs"] = 1,
+            ["Features/Partners/PartnerAccountService.cs"] = 1,
+            ["Features/Partners/PayoutService.cs"] = 3,
+            ["Jobs/AccrualFailures.cs"] = 2,
+            ["Jobs/AccrualJob.cs"] = 1,
+            ["Jobs/PurgeRateLimitWindowsJob.cs"] = 1,
+        };
+        var app = Path.Combine(Reliability.AppProcess.RepoRoot, "PartnerWeb");
+        var bulk = new System.Text.RegularExpressions.Regex(@"Execute(Update|Delete)Async\(|ExecuteSql|SqlQuery|FromSql");
+        var found = Directory.EnumerateFiles(app, "*.cs", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(app, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("Data/Migrations/", StringComparison.Ordinal) && !f.StartsWith("bin/", StringComparison.Ordinal) && !f.StartsWith("obj/", StringComparison.Ordinal))
+            .Select(f => (File: f, Count: bulk.Matches(File.ReadAllText(Path.Combine(app, f))).Count))
+            .Where(f => f.Count > 0)
+            .ToDictionary(f => f.File, f => f.Count);
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), found.OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
     [Fact]

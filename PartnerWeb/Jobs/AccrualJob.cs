@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using PartnerWeb.Data;
@@ -152,10 +153,10 @@ public sealed class AccrualJob(
     private IAccrual Accrual(AccrualKind kind) => accruals.Single(a => a.Kind == kind);
 
     /// <summary>Marks the open tasks complete; true when all <paramref name="expected"/> of them were still open.</summary>
-    private async Task<bool> ClaimAsync(System.Linq.Expressions.Expression<Func<AccrualTask, bool>> which, int expected, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        return await db.AccrualTasks.Where(which).Where(t => t.CompletedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.CompletedAt, now), ct) == expected;
-    }
+    private async Task<bool> ClaimAsync(Expression<Func<AccrualTask, bool>> which, int expected, CancellationToken ct) =>
+        await CompleteOpenAsync(db, which, clock.GetUtcNow().UtcDateTime, ct) == expected;
+
+    /// <summary>The claim's one statement (its T-SQL is checked in SqlServerStatementTests); the number of tasks it completed.</summary>
+    internal static Task<int> CompleteOpenAsync(AppDbContext db, Expression<Func<AccrualTask, bool>> which, DateTime now, CancellationToken ct) =>
+        db.AccrualTasks.Where(which).Where(t => t.CompletedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.CompletedAt, now), ct);
 }

@@ -195,20 +195,24 @@ public sealed class InvoicePayments(
     /// </summary>
     private async Task<bool> FlipToPaidAsync(List<(PaymentClaim Claim, Invoice Invoice)> paying, DateTime now, CancellationToken ct)
     {
-        var payable = StateMachines.Invoice.From(InvoiceStatus.Paid);
         foreach (var byMethod in paying.GroupBy(p => p.Claim.Method))
         {
-            var method = byMethod.Key;
             var invoiceIds = byMethod.Select(p => p.Invoice.Id).Order().ToList();
-            var won = await db.Invoices
-                .Where(i => invoiceIds.Contains(i.Id) && payable.Contains(i.Status))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(i => i.Status, InvoiceStatus.Paid)
-                    .SetProperty(i => i.PaymentMethod, method)
-                    .SetProperty(i => i.PaidAt, now), ct);
-            if (won != invoiceIds.Count) return false;
+            if (await PayAsync(db, invoiceIds, byMethod.Key, now, ct) != invoiceIds.Count) return false;
         }
         return true;
+    }
+
+    /// <summary>The invoices that are still payable become paid by <paramref name="method"/>; how many did.</summary>
+    internal static Task<int> PayAsync(AppDbContext db, List<Guid> invoiceIds, PaymentMethod method, DateTime now, CancellationToken ct)
+    {
+        var payable = StateMachines.Invoice.From(InvoiceStatus.Paid);
+        return db.Invoices
+            .Where(i => invoiceIds.Contains(i.Id) && payable.Contains(i.Status))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Status, InvoiceStatus.Paid)
+                .SetProperty(i => i.PaymentMethod, method)
+                .SetProperty(i => i.PaidAt, now), ct);
     }
 
     /// <summary>Each paid invoice's reference, accrual outbox rows and audit event, saved with the unit of work; returns the task ids.</summary>

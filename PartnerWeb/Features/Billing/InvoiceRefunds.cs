@@ -81,13 +81,10 @@ public sealed class InvoiceRefunds(
         if (refund is null) return outcome;
 
         var status = refund.CumulativeRefunded == invoice.Total ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
-        var from = StateMachines.Invoice.From(status);
         // Compare-and-swap on what we read: a concurrent refund makes this one a conflict, never a double.
         // A lost swap records nothing, not even the event id, so Stripe's retry applies it.
-        var swapped = await db.Invoices
-            .Where(i => i.Id == invoice.Id && from.Contains(i.Status) && i.RefundedAmount == invoice.RefundedAmount)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RefundedAmount, refund.CumulativeRefunded).SetProperty(i => i.Status, status), ct);
-        if (swapped == 0) return work.Discard(RefundOutcome.Conflict);
+        if (await SwapRefundedAsync(db, invoice.Id, invoice.RefundedAmount, refund.CumulativeRefunded, status, ct) == 0)
+            return work.Discard(RefundOutcome.Conflict);
 
         var tasks = Enum.GetValues<AccrualKind>().Select(kind =>
             new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, RefundId = refund.Id, CreatedAt = now }).ToList();
@@ -99,6 +96,18 @@ public sealed class InvoiceRefunds(
         });
         work.AfterCommit(() => scheduler.Enqueue(tasks.Select(t => t.Id)));
         return RefundOutcome.Refunded;
+    }
+
+    /// <summary>
+    /// The invoice takes the refund only while its refunded amount is still <paramref name="readRefunded"/>
+    /// and its status lets it become <paramref name="status"/>; 0 when another refund came first.
+    /// </summary>
+    internal static Task<int> SwapRefundedAsync(AppDbContext db, Guid invoiceId, long readRefunded, long refunded, InvoiceStatus status, CancellationToken ct)
+    {
+        var from = StateMachines.Invoice.From(status);
+        return db.Invoices
+            .Where(i => i.Id == invoiceId && from.Contains(i.Status) && i.RefundedAmount == readRefunded)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RefundedAmount, refunded).SetProperty(i => i.Status, status), ct);
     }
 
     private static string Name(RefundOutcome outcome) => outcome.ToString().ToLowerInvariant();

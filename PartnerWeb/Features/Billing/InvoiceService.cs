@@ -72,13 +72,17 @@ public sealed class InvoiceService(AppDbContext db, CurrentUser currentUser, Inv
         {
             var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
             if (invoice is null) return work.Discard(AppError.NotFound("Invoice"));
-            var voidable = StateMachines.Invoice.From(InvoiceStatus.Void);
-            var voided = await db.Invoices.Where(i => i.Id == id && voidable.Contains(i.Status))
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InvoiceStatus.Void), ct);
-            if (voided == 0) return work.Discard(AppError.Conflict(StateMachines.Invoice.Refusal(invoice.Status, InvoiceStatus.Void)));
+            if (await VoidAsync(db, id, ct) == 0) return work.Discard(AppError.Conflict(StateMachines.Invoice.Refusal(invoice.Status, InvoiceStatus.Void)));
             audit.Record(AuditActions.InvoiceVoided, nameof(Invoice), id, invoice.TenantId, new { invoice.Number });
             return null;
         }, ct);
         return refusal ?? await GetAsync(id, ct);
+    }
+
+    /// <summary>The invoice becomes void only from a status <see cref="StateMachines.Invoice"/> allows; 0 when it did not.</summary>
+    internal static Task<int> VoidAsync(AppDbContext db, Guid id, CancellationToken ct)
+    {
+        var voidable = StateMachines.Invoice.From(InvoiceStatus.Void);
+        return db.Invoices.Where(i => i.Id == id && voidable.Contains(i.Status)).ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InvoiceStatus.Void), ct);
     }
 }

@@ -93,10 +93,7 @@ public sealed class ListingService(
             }
             if (request.Status is { } to && to != listing.Status)
             {
-                var from = StateMachines.Listing.From(to);
-                var moved = await db.PartnerListings.Where(l => l.Id == listing.Id && from.Contains(l.Status))
-                    .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, to), ct);
-                if (moved == 0) return work.Discard(AppError.Conflict(StateMachines.Listing.Refusal(listing.Status, to)));
+                if (await MoveAsync(db, listing.Id, to, ct) == 0) return work.Discard(AppError.Conflict(StateMachines.Listing.Refusal(listing.Status, to)));
                 // The update above wrote it, so it becomes the tracked listing's stored value too and
                 // SaveChanges writes only a commission change.
                 listing.Status = to;
@@ -109,6 +106,13 @@ public sealed class ListingService(
                 audit.Record(AuditActions.PartnerListingUpdated, nameof(PartnerListing), listing.Id, partner.TenantId, new { before, after });
             return ListingDto.From(listing);
         }, ct);
+    }
+
+    /// <summary>The listing moves to <paramref name="to"/> only from a status <see cref="StateMachines.Listing"/> allows; 0 when it did not.</summary>
+    internal static Task<int> MoveAsync(AppDbContext db, Guid listingId, ListingStatus to, CancellationToken ct)
+    {
+        var from = StateMachines.Listing.From(to);
+        return db.PartnerListings.Where(l => l.Id == listingId && from.Contains(l.Status)).ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, to), ct);
     }
 
     public async Task<Result<Page<ListingDto>>> ListAsync(Guid partnerId, PageQuery query, CancellationToken ct)

@@ -97,14 +97,18 @@ public sealed class PartnerAccountService(AppDbContext db, PartnerAccess access,
         {
             var partner = await access.FindAsync(id, ct);
             if (partner is null) return work.Discard(AppError.NotFound("Partner account"));
-            var from = StateMachines.Partner.From(to);
-            var moved = await db.PartnerAccounts.Where(p => p.Id == id && from.Contains(p.Status))
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to), ct);
-            if (moved == 0) return work.Discard(AppError.Conflict(StateMachines.Partner.Refusal(partner.Status, to)));
+            if (await MoveAsync(db, id, to, ct) == 0) return work.Discard(AppError.Conflict(StateMachines.Partner.Refusal(partner.Status, to)));
             audit.Record(action, nameof(PartnerAccount), id, partner.TenantId,
                 new { from = partner.Status.ToString().ToLowerInvariant(), to = to.ToString().ToLowerInvariant(), reason });
             return null;
         }, ct);
         return refusal ?? await GetAsync(id, ct);
+    }
+
+    /// <summary>The partner moves to <paramref name="to"/> only from a status <see cref="StateMachines.Partner"/> allows; 0 when it did not.</summary>
+    internal static Task<int> MoveAsync(AppDbContext db, Guid id, PartnerStatus to, CancellationToken ct)
+    {
+        var from = StateMachines.Partner.From(to);
+        return db.PartnerAccounts.Where(p => p.Id == id && from.Contains(p.Status)).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to), ct);
     }
 }

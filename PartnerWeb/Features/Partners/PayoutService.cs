@@ -63,23 +63,7 @@ public sealed class PayoutService(
             db.PartnerPayouts.Add(payout);
             await db.SaveChangesAsync(ct);
 
-            var paying = StateMachines.PartnerStatusesThatPayOut;
-            // A partner's first payout after a busy year attaches a million entries in this one
-            // statement: on a server database that outlasts the 30 s default command timeout.
-            var timeout = db.Database.GetCommandTimeout();
-            db.Database.SetCommandTimeout(AttachTimeout);
-            int attached;
-            try
-            {
-                attached = await db.PartnerEarnings
-                    .Where(e => e.PartnerId == partner.Id && e.Currency == currency && e.PayoutId == null && e.PayableAt <= now
-                        && db.PartnerAccounts.Any(p => p.Id == partner.Id && paying.Contains(p.Status)))
-                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayoutId, payout.Id), ct);
-            }
-            finally
-            {
-                db.Database.SetCommandTimeout(timeout);
-            }
+            var attached = await AttachAsync(db, partner.Id, currency, now, payout.Id, ct);
             // Suspended meanwhile, lost the race or nothing owed: the entries stay where they were.
             if (attached == 0) return work.Discard<(PartnerPayout?, AppError?)>((null, await PayoutsWaitAsync(partner.Id, ct)));
             var amount = await db.PartnerEarnings.Where(e => e.PayoutId == payout.Id).SumAsync(e => e.PartnerNet, ct);
@@ -90,6 +74,30 @@ public sealed class PayoutService(
                 new { payout.PartnerId, payout.Currency, payout.Amount, earnings = attached });
             return (payout, null);
         }, ct);
+
+    /// <summary>
+    /// The partner's payable entries in the currency that no payout has taken join this one, while the
+    /// partner pays out; how many did.
+    /// </summary>
+    internal static async Task<int> AttachAsync(AppDbContext db, Guid partnerId, string currency, DateTime now, Guid payoutId, CancellationToken ct)
+    {
+        var paying = StateMachines.PartnerStatusesThatPayOut;
+        // A partner's first payout after a busy year attaches a million entries in this one
+        // statement: on a server database that outlasts the 30 s default command timeout.
+        var timeout = db.Database.GetCommandTimeout();
+        db.Database.SetCommandTimeout(AttachTimeout);
+        try
+        {
+            return await db.PartnerEarnings
+                .Where(e => e.PartnerId == partnerId && e.Currency == currency && e.PayoutId == null && e.PayableAt <= now
+                    && db.PartnerAccounts.Any(p => p.Id == partnerId && paying.Contains(p.Status)))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayoutId, payoutId), ct);
+        }
+        finally
+        {
+            db.Database.SetCommandTimeout(timeout);
+        }
+    }
 
     private static readonly TimeSpan AttachTimeout = TimeSpan.FromMinutes(5);
 
@@ -134,14 +142,7 @@ public sealed class PayoutService(
                 && generator == currentUser.Info?.Id)
                 return work.Discard(AppError.Forbidden("A second admin must approve a payout; you generated this one."));
 
-            var now = clock.GetUtcNow().UtcDateTime;
-            var (from, paying) = (StateMachines.Payout.From(to), StateMachines.PartnerStatusesThatPayOut);
-            var moving = db.PartnerPayouts.Where(p => p.Id == payoutId && from.Contains(p.Status)
-                && db.PartnerAccounts.Any(a => a.Id == p.PartnerId && paying.Contains(a.Status)));
-            var moved = to == PayoutStatus.Approved
-                ? await moving.ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.ApprovedAt, now), ct)
-                : await moving.ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.PaidAt, now).SetProperty(p => p.Reference, reference), ct);
-            if (moved == 0)
+            if (await MoveAsync(db, payoutId, to, clock.GetUtcNow().UtcDateTime, reference, ct) == 0)
                 return work.Discard(await PayoutsWaitAsync(partnerId, ct) ?? AppError.Conflict(StateMachines.Payout.Refusal(payout.Status, to)));
 
             audit.Record(action, nameof(PartnerPayout), payoutId, partner.TenantId,
@@ -150,6 +151,20 @@ public sealed class PayoutService(
         }, ct);
         if (refusal is not null) return refusal;
         return PayoutDto.From(await db.PartnerPayouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
+    }
+
+    /// <summary>
+    /// The payout moves to <paramref name="to"/> (approved, or paid with its reference) only from a status
+    /// <see cref="StateMachines.Payout"/> allows and while its partner pays out; 0 when it did not.
+    /// </summary>
+    internal static Task<int> MoveAsync(AppDbContext db, Guid payoutId, PayoutStatus to, DateTime now, string? reference, CancellationToken ct)
+    {
+        var (from, paying) = (StateMachines.Payout.From(to), StateMachines.PartnerStatusesThatPayOut);
+        var moving = db.PartnerPayouts.Where(p => p.Id == payoutId && from.Contains(p.Status)
+            && db.PartnerAccounts.Any(a => a.Id == p.PartnerId && paying.Contains(a.Status)));
+        return to == PayoutStatus.Approved
+            ? moving.ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.ApprovedAt, now), ct)
+            : moving.ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, to).SetProperty(p => p.PaidAt, now).SetProperty(p => p.Reference, reference), ct);
     }
 
     public async Task<Result<Page<PayoutDto>>> ListAsync(Guid partnerId, PayoutListQuery query, CancellationToken ct)
