@@ -131,6 +131,11 @@ public static class PartnerWebHost
 
     public static WebApplication UsePartnerWeb(this WebApplication app)
     {
+        // The database first: Hangfire's PostgreSQL storage prepares its schema as soon as it is
+        // created (by the dashboard's mapping, or here by the recurring jobs), and on a database that
+        // does not exist yet it backs off and retries for about half a minute before it gives up.
+        InitializeAsync(app.Services).GetAwaiter().GetResult();
+
         app.UseForwardedHeaders();
         app.UsePartnerWebErrors();
         app.UseStaticFiles();
@@ -142,8 +147,6 @@ public static class PartnerWebHost
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapPartnerWebHangfire();
         app.MapPartnerWebApiDocs();
-
-        InitializeAsync(app.Services).GetAwaiter().GetResult();
         return app;
     }
 
