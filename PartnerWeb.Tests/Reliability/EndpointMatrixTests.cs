@@ -47,6 +47,9 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         new("GET /api/billing/invoices",                   "?tenantId={acme}",              401,  200,  200,  200,  200,  200),
         new("GET /api/billing/invoices/{id}",              "{acme invoice}",                401,  200,  200,  404,  404,  200),
         new("GET /api/billing/invoices/{id}",              "{globex invoice}",              401,  404,  404,  200,  404,  200),
+        // This app has no Stripe:SecretKey, so an allowed start is 503 (CheckoutTests run one against a fake Stripe).
+        new("POST /api/billing/invoices/{id}/checkout",    "{acme invoice}",                401,  403,  503,  404,  403,  404),
+        new("POST /api/billing/invoices/{id}/checkout",    "{globex invoice}",              401,  403,  404,  503,  403,  404),
         new("POST /api/billing/invoices/{id}/mark-paid",   "{acme invoice}",                401,  403,  403,  403,  403,  200),
         new("POST /api/billing/invoices/{id}/mark-paid",   "{globex invoice}",              401,  403,  403,  403,  403,  200),
         new("POST /api/billing/invoices/{id}/refund",      "{acme paid invoice}",           401,  403,  403,  403,  403,  200),
@@ -164,6 +167,9 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
             case ("GET /api/billing/invoices/{id}", var variant):
                 var invoiceId = variant == "{acme invoice}" ? state.AcmeInvoice : state.GlobexInvoice;
                 return new(Get($"/api/billing/invoices/{invoiceId}"), invoiceId);
+            case ("POST /api/billing/invoices/{id}/checkout", var variant):
+                var toPay = variant == "{acme invoice}" ? state.AcmeInvoice : state.GlobexInvoice;
+                return new(new HttpRequestMessage(HttpMethod.Post, row.Route.Replace("{id}", toPay.ToString())), toPay);
             case ("POST /api/billing/invoices/{id}/mark-paid" or "POST /api/billing/invoices/{id}/void", var variant):
                 var open = await state.OpenInvoiceAsync(variant == "{acme invoice}" ? Demo.AcmeAdmin : Demo.GlobexOwner);
                 var path = row.Route.Replace("{id}", open.ToString());

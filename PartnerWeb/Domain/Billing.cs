@@ -128,3 +128,20 @@ public sealed class InvoiceRefund
     public Guid? ActorUserId { get; init; }
     public DateTime CreatedAt { get; init; }
 }
+
+/// <summary>
+/// A Stripe Checkout Session opened for an invoice. Attempt n is the invoice's nth session; its
+/// idempotency key names the attempt, so two customers pressing "pay" at once get one session.
+/// </summary>
+public sealed class CheckoutSession
+{
+    public Guid Id { get; init; }
+    public Guid InvoiceId { get; init; }
+    public int Attempt { get; init; }
+    public required string StripeSessionId { get; init; }
+    public required string Url { get; init; }
+    public DateTime ExpiresAt { get; init; }
+    public DateTime CreatedAt { get; init; }
+
+    public static string IdempotencyKey(Guid invoiceId, int attempt) => $"checkout-{invoiceId:N}-{attempt}";
+}

@@ -19,6 +19,8 @@ public static class FeatureServices
         services.AddScoped<MarketplaceService>();
 
         services.AddOptions<StripeOptions>().BindConfiguration("Stripe");
+        services.AddSingleton<StripeGateway>();
+        services.AddScoped<CheckoutService>();
         services.AddScoped<InvoiceService>();
         services.AddScoped<InvoicePayments>();
         services.AddSingleton<PaymentBatcher>();

@@ -76,3 +76,18 @@ internal sealed class InvoiceRefundConfiguration : IEntityTypeConfiguration<Invo
         builder.HasIndex(r => new { r.InvoiceId, r.CreatedAt });
     }
 }
+
+internal sealed class CheckoutSessionConfiguration : IEntityTypeConfiguration<CheckoutSession>
+{
+    public void Configure(EntityTypeBuilder<CheckoutSession> builder)
+    {
+        builder.Property(c => c.Id).ValueGeneratedNever();
+        builder.Property(c => c.StripeSessionId).HasMaxLength(255);
+        // Stripe's Checkout URLs run to a few hundred characters.
+        builder.Property(c => c.Url).HasMaxLength(2048);
+        builder.HasOne<Invoice>().WithMany().HasForeignKey(c => c.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+        // One row per attempt: a concurrent start of the same attempt loses here and answers the winner's session.
+        builder.HasIndex(c => new { c.InvoiceId, c.Attempt }).IsUnique();
+        builder.HasIndex(c => c.StripeSessionId).IsUnique();
+    }
+}

@@ -7,6 +7,7 @@ public static class AuditActions
     public const string MarketplaceItemInstalled = "MARKETPLACE_ITEM_INSTALLED";
     public const string InvoiceCreated = "INVOICE_CREATED";
     public const string InvoicePaid = "INVOICE_PAID";
+    public const string InvoiceCheckoutStarted = "INVOICE_CHECKOUT_STARTED";
     public const string InvoiceVoided = "INVOICE_VOIDED";
     public const string InvoicePaymentMismatch = "INVOICE_PAYMENT_MISMATCH";
     public const string InvoiceRefunded = "INVOICE_REFUNDED";

@@ -9,7 +9,7 @@ namespace PartnerWeb.Features.Billing;
 [Route("api/billing/invoices")]
 [Authorize]
 [Tags("Billing")]
-public sealed class BillingApiController(InvoiceService invoices) : ApiControllerBase
+public sealed class BillingApiController(InvoiceService invoices, CheckoutService checkout) : ApiControllerBase
 {
     [HttpGet]
     [EndpointSummary("Invoices of the caller's tenant (platform admins: all, or ?tenantId=)")]
@@ -19,6 +19,19 @@ public sealed class BillingApiController(InvoiceService invoices) : ApiControlle
     [HttpGet("{id:guid}")]
     [EndpointSummary("An invoice")]
     public async Task<ActionResult<InvoiceDto>> Get(Guid id, CancellationToken ct) => From(await invoices.GetAsync(id, ct), Ok);
+
+    [HttpPost("{id:guid}/checkout")]
+    [Authorize(Policies.TenantAdmin)]
+    [EndpointSummary("Pay an open invoice of your tenant by card: a Stripe Checkout Session (201), or the unexpired one already started (200)")]
+    [ProducesResponseType<CheckoutDto>(StatusCodes.Status201Created)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    [ProblemResponse(StatusCodes.Status503ServiceUnavailable)]
+    public async Task<ActionResult<CheckoutDto>> Checkout(Guid id, CancellationToken ct)
+    {
+        // The host as the forwarded headers of a known proxy give it, so Stripe sends the customer back where they came from.
+        var page = new Uri($"{Request.Scheme}://{Request.Host}{Request.PathBase}/billing/invoices/{id}");
+        return From(await checkout.StartAsync(id, page, ct), started => started.Created ? StatusCode(StatusCodes.Status201Created, started.Session) : Ok(started.Session));
+    }
 
     [HttpPost("{id:guid}/mark-paid")]
     [Authorize(Policies.PlatformAdmin)]

@@ -7,14 +7,6 @@ using Stripe;
 
 namespace PartnerWeb.Features.Billing;
 
-public sealed class StripeOptions
-{
-    public string? WebhookSecret { get; set; }
-
-    /// <summary>Seconds a signature's timestamp may be off; Stripe's own default.</summary>
-    public long ToleranceSeconds { get; set; } = 300;
-}
-
 public sealed record WebhookReceipt(bool Received, string Outcome);
 
 /// <summary>

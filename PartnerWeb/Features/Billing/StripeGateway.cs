@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+using Stripe;
+using Stripe.Checkout;
+
+namespace PartnerWeb.Features.Billing;
+
+public sealed class StripeOptions
+{
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Seconds a signature's timestamp may be off; Stripe's own default.</summary>
+    public long ToleranceSeconds { get; set; } = 300;
+
+    /// <summary><c>sk_test_…</c> or <c>sk_live_…</c>; without it the app calls Stripe for nothing (manual approval still works).</summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>Where Stripe's API is; tests point it at a local fake.</summary>
+    public string? ApiBase { get; set; }
+}
+
+/// <summary>
+/// The app's calls out to Stripe, through Stripe.net's <see cref="StripeClient"/> (which retries network
+/// failures; every call carries an idempotency key, so a retry never does a thing twice).
+/// </summary>
+public sealed class StripeGateway(IOptions<StripeOptions> options)
+{
+    private readonly Lazy<StripeClient?> _client = new(() => string.IsNullOrWhiteSpace(options.Value.SecretKey)
+        ? null
+        : new StripeClient(options.Value.SecretKey, apiBase: string.IsNullOrWhiteSpace(options.Value.ApiBase) ? null : options.Value.ApiBase));
+
+    public bool Configured => _client.Value is not null;
+
+    public static Infrastructure.AppError NotConfigured =>
+        new(StatusCodes.Status503ServiceUnavailable, "Stripe is not configured on this server.");
+
+    public Task<Session> CreateCheckoutSessionAsync(SessionCreateOptions session, string idempotencyKey, CancellationToken ct) =>
+        new SessionService(Client).CreateAsync(session, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
+
+    private StripeClient Client => _client.Value ?? throw new InvalidOperationException("Stripe is not configured (Stripe:SecretKey).");
+}
