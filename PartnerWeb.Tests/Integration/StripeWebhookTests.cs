@@ -85,6 +85,49 @@ public sealed class StripeWebhookTests(PartnerWebFactory factory) : IClassFixtur
 
     private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
+    /// <summary>
+    /// Issue 15, item 1: a v2 "thin" notification (shaped as Stripe's v2.core.event: no data object, a
+    /// related object instead), an event of the other mode and a connected account's event are answered
+    /// 200 "ignored" and move nothing; 4xx would only make Stripe send them again.
+    /// </summary>
+    [Fact]
+    public async Task Thin_events_the_other_livemode_and_connected_accounts_events_are_acknowledged_and_pay_nothing()
+    {
+        var (customer, invoiceId) = await OpenInvoiceAsync();
+        var before = await CountsAsync();
+        var paid = StripeSigner.InvoicePaid($"evt_{Guid.NewGuid():N}", invoiceId, 4900);
+        var payloads = new[]
+        {
+            $$$"""{"id":"evt_test_{{{Guid.NewGuid():N}}}","object":"v2.core.event","type":"v1.billing.meter.error_report_triggered","livemode":false,"created":"2026-12-02T09:00:00.000Z","related_object":{"id":"mtr_test_61Q","type":"billing.meter","url":"/v1/billing/meters/mtr_test_61Q"},"reason":null,"context":null}""",
+            paid.Replace("\"livemode\":false", "\"livemode\":true", StringComparison.Ordinal),
+            paid.Replace("\"object\":\"event\",", "\"object\":\"event\",\"account\":\"acct_1PartnerConnected\",", StringComparison.Ordinal),
+        };
+        Assert.All(payloads, p => Assert.NotEqual(paid, p));
+        foreach (var payload in payloads)
+        {
+            var response = await Flows.PostSignedWebhookAsync(customer, payload);
+            Assert.Equal("ignored", (await response.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString());
+        }
+        Assert.Equal(before, await CountsAsync());
+        Assert.Equal("open", await Flows.InvoiceStatusAsync(customer, invoiceId));
+
+        // The same event in this server's mode and account pays: the guards, not the event, refused above.
+        Assert.Equal("paid", (await (await Flows.PostSignedWebhookAsync(customer, paid)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task A_signed_body_that_is_no_event_is_400_and_writes_nothing()
+    {
+        var (customer, _) = await OpenInvoiceAsync();
+        var before = await CountsAsync();
+        foreach (var payload in new[] { "[1,2,3]", """{"id":"evt_1","object":"event","data":""", "not json" })
+        {
+            var problem = await (await Flows.PostSignedWebhookAsync(customer, payload)).AssertProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Equal("The Stripe event could not be read.", problem.GetProperty("title").GetString());
+        }
+        Assert.Equal(before, await CountsAsync());
+    }
+
     [Fact]
     public async Task An_unpaid_checkout_an_unknown_type_and_an_unknown_invoice_are_acknowledged_without_effect()
     {

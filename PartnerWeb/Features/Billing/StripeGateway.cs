@@ -16,6 +16,9 @@ public sealed class StripeOptions
 
     /// <summary>Where Stripe's API is; tests point it at a local fake.</summary>
     public string? ApiBase { get; set; }
+
+    /// <summary>The mode of the events this server acts on: a test-mode event never moves live money, nor the reverse.</summary>
+    public bool LiveMode { get; set; }
 }
 
 /// <summary>
