@@ -25,14 +25,14 @@ public static class DatabaseSetup
 
         // Both contexts are registered; which one serves AppDbContext is read when first asked,
         // so configuration supplied late (tests, environment) still decides.
-        services.AddDbContext<SqliteAppDbContext>((sp, o) =>
-            o.UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance, SqliteWriteGate.Instance, SqliteConnectionSettings.Instance));
+        services.AddDbContext<SqliteAppDbContext>((sp, o) => o.FailuresAsWarnings()
+            .UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance, SqliteWriteGate.Instance, SqliteConnectionSettings.Instance));
         // Server databases retry transient failures (a deadlock victim, a failover): every write runs in
         // UnitOfWork, which re-runs its whole transaction on a clean change tracker.
-        services.AddDbContext<SqlServerAppDbContext>((sp, o) =>
-            o.UseSqlServer(ConnectionString(sp), sql => sql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance));
-        services.AddDbContext<PostgreSqlAppDbContext>((sp, o) =>
-            o.UseNpgsql(ConnectionString(sp), npgsql => npgsql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance));
+        services.AddDbContext<SqlServerAppDbContext>((sp, o) => o.FailuresAsWarnings()
+            .UseSqlServer(ConnectionString(sp), sql => sql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance));
+        services.AddDbContext<PostgreSqlAppDbContext>((sp, o) => o.FailuresAsWarnings()
+            .UseNpgsql(ConnectionString(sp), npgsql => npgsql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance));
         services.AddScoped<AppDbContext>(sp => Provider(sp) switch
         {
             DatabaseProvider.SqlServer => sp.GetRequiredService<SqlServerAppDbContext>(),
@@ -42,6 +42,17 @@ public static class DatabaseSetup
         services.AddHostedService<SqliteCheckpointer>();
         return services;
     }
+
+    /// <summary>
+    /// A failed statement reaches the code that ran it as an exception, and that code decides whether it is
+    /// an error: a key lost to a concurrent duplicate (a Stripe event delivered twice at once) is routine and
+    /// answered "duplicate"; what nobody handles is logged at Error by the request's error handling or the
+    /// job server. EF Core's own entries for the same failure are kept, as warnings.
+    /// </summary>
+    private static DbContextOptionsBuilder FailuresAsWarnings(this DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Log(
+            (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Warning),
+            (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Warning)));
 
     public static DatabaseProvider Provider(IServiceProvider sp) =>
         sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Provider;
