@@ -101,6 +101,9 @@ public sealed class StripeWebhookService(
 
     private static bool IsThin(string json, out string? id, out string? type)
     {
+        (id, type) = (null, null);
+        // Snapshot events, nearly every delivery, are told apart without parsing the body twice.
+        if (!json.Contains("\"v2.core.event\"", StringComparison.Ordinal)) return false;
         using var document = System.Text.Json.JsonDocument.Parse(json);
         var root = document.RootElement;
         id = root.TryGetProperty("id", out var i) && i.ValueKind == System.Text.Json.JsonValueKind.String ? i.GetString() : null;
