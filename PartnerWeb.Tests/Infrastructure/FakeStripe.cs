@@ -9,8 +9,7 @@ namespace PartnerWeb.Tests.Infrastructure;
 
 /// <summary>
 /// A local stand-in for Stripe's HTTP API, on a loopback port: it answers the calls the app makes with
-/// objects shaped like Stripe's (the fields and types of the <c>checkout.session</c> object in
-/// stripe/openapi's fixtures), records every request's form fields and <c>Idempotency-Key</c>, and
+/// whole Stripe objects (<see cref="StripeObjects"/>), records every request's form fields and <c>Idempotency-Key</c>, and
 /// answers a key it has seen with its first answer, as Stripe does.
 /// </summary>
 public sealed class FakeStripe : IAsyncDisposable
@@ -65,52 +64,9 @@ public sealed class FakeStripe : IAsyncDisposable
         foreach (var (name, value) in form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal)))
             metadata[name["metadata[".Length..^1]] = value;
 
-        return new JsonObject
-        {
-            ["id"] = id,
-            ["object"] = "checkout.session",
-            ["after_expiration"] = null,
-            ["allow_promotion_codes"] = null,
-            ["amount_subtotal"] = total,
-            ["amount_total"] = total,
-            ["automatic_tax"] = new JsonObject { ["enabled"] = false, ["liability"] = null, ["status"] = null },
-            ["billing_address_collection"] = null,
-            ["cancel_url"] = form.GetValueOrDefault("cancel_url"),
-            ["client_reference_id"] = form.GetValueOrDefault("client_reference_id"),
-            ["client_secret"] = null,
-            ["consent"] = null,
-            ["consent_collection"] = null,
-            ["created"] = created,
-            ["currency"] = form.GetValueOrDefault("line_items[0][price_data][currency]"),
-            ["custom_fields"] = new JsonArray(),
-            ["customer"] = null,
-            ["customer_creation"] = "if_required",
-            ["customer_details"] = null,
-            ["customer_email"] = null,
-            ["expires_at"] = created + 24 * 3600,
-            ["invoice"] = null,
-            ["livemode"] = false,
-            ["locale"] = null,
-            ["metadata"] = metadata,
-            ["mode"] = form.GetValueOrDefault("mode"),
-            ["payment_intent"] = null,
-            ["payment_link"] = null,
-            ["payment_method_collection"] = "if_required",
-            ["payment_method_types"] = new JsonArray("card"),
-            ["payment_status"] = "unpaid",
-            ["recovered_from"] = null,
-            ["setup_intent"] = null,
-            ["shipping_address_collection"] = null,
-            ["shipping_cost"] = null,
-            ["shipping_options"] = new JsonArray(),
-            ["status"] = "open",
-            ["submit_type"] = null,
-            ["subscription"] = null,
-            ["success_url"] = form.GetValueOrDefault("success_url"),
-            ["total_details"] = new JsonObject { ["amount_discount"] = 0, ["amount_shipping"] = 0, ["amount_tax"] = 0 },
-            ["ui_mode"] = "hosted",
-            ["url"] = $"https://checkout.stripe.com/c/pay/{id}",
-        }.ToJsonString();
+        return StripeObjects.CheckoutSession(id, form.GetValueOrDefault("client_reference_id"), metadata, total,
+            form.GetValueOrDefault("line_items[0][price_data][currency]"), form.GetValueOrDefault("success_url"), form.GetValueOrDefault("cancel_url"),
+            created: created).ToJsonString();
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

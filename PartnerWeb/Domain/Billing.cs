@@ -145,3 +145,22 @@ public sealed class CheckoutSession
 
     public static string IdempotencyKey(Guid invoiceId, int attempt) => $"checkout-{invoiceId:N}-{attempt}";
 }
+
+/// <summary>
+/// One Stripe payment of an invoice, as the payment events reported it: refunds and disputes, which name
+/// only the charge or the payment intent, find their invoice through it.
+/// </summary>
+public sealed class StripePaymentRecord
+{
+    public Guid Id { get; init; }
+    public Guid InvoiceId { get; init; }
+    public string? PaymentIntentId { get; init; }
+    public string? ChargeId { get; init; }
+    public long Amount { get; init; }
+    public required string Currency { get; init; }
+
+    /// <summary>The event whose delivery recorded it.</summary>
+    public required string EventId { get; init; }
+
+    public DateTime CreatedAt { get; init; }
+}

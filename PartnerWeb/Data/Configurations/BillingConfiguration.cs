@@ -91,3 +91,21 @@ internal sealed class CheckoutSessionConfiguration : IEntityTypeConfiguration<Ch
         builder.HasIndex(c => c.StripeSessionId).IsUnique();
     }
 }
+
+internal sealed class StripePaymentRecordConfiguration : IEntityTypeConfiguration<StripePaymentRecord>
+{
+    public void Configure(EntityTypeBuilder<StripePaymentRecord> builder)
+    {
+        builder.ToTable("StripePayments");
+        builder.Property(p => p.Id).ValueGeneratedNever();
+        builder.Property(p => p.PaymentIntentId).HasMaxLength(255);
+        builder.Property(p => p.ChargeId).HasMaxLength(255);
+        builder.Property(p => p.EventId).HasMaxLength(255);
+        builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
+        builder.HasOne<Invoice>().WithMany().HasForeignKey(p => p.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+        // A payment is recorded once, whichever of its events came first; the others find it taken.
+        builder.HasIndex(p => p.PaymentIntentId).IsUnique().HasFilter("PaymentIntentId IS NOT NULL");
+        builder.HasIndex(p => p.ChargeId).IsUnique().HasFilter("ChargeId IS NOT NULL");
+        builder.HasIndex(p => p.InvoiceId);
+    }
+}

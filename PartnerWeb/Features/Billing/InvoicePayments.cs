@@ -22,7 +22,8 @@ public enum PaymentOutcome
 /// </summary>
 public sealed record PaymentClaim(
     Guid InvoiceId, PaymentMethod Method, string? Reference,
-    long? Amount = null, string? Currency = null, StripeEventRef? StripeEvent = null);
+    long? Amount = null, string? Currency = null, StripeEventRef? StripeEvent = null,
+    string? PaymentIntentId = null, string? ChargeId = null);
 
 /// <summary>
 /// The invoice-paid moment, shared by the Stripe webhook (a group of claims, see <see cref="PaymentBatcher"/>)
@@ -215,7 +216,10 @@ public sealed class InvoicePayments(
                 .SetProperty(i => i.PaidAt, now), ct);
     }
 
-    /// <summary>Each paid invoice's reference, accrual outbox rows and audit event, saved with the unit of work; returns the task ids.</summary>
+    /// <summary>
+    /// Each paid invoice's reference, accrual outbox rows, audit event and, for a Stripe payment, its row in
+    /// the payments ledger, saved with the unit of work; returns the task ids.
+    /// </summary>
     private Guid[] RecordPaid(List<(PaymentClaim Claim, Invoice Invoice)> paying, DateTime now, HashSet<Guid> resellerTenants)
     {
         List<Guid> taskIds = [];
@@ -229,6 +233,12 @@ public sealed class InvoicePayments(
                 .Select(kind => new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, CreatedAt = now }).ToList();
             db.AccrualTasks.AddRange(added);
             taskIds.AddRange(added.Select(t => t.Id));
+            if (claim.StripeEvent is { } paidBy && (claim.PaymentIntentId ?? claim.ChargeId) is not null)
+                db.StripePayments.Add(new StripePaymentRecord
+                {
+                    Id = ids.NewId(), InvoiceId = invoice.Id, PaymentIntentId = claim.PaymentIntentId, ChargeId = claim.ChargeId,
+                    Amount = claim.Amount ?? invoice.Total, Currency = invoice.Currency, EventId = paidBy.Id, CreatedAt = now,
+                });
             audit.Record(AuditActions.InvoicePaid, nameof(Invoice), invoice.Id, invoice.TenantId, new
             {
                 method = claim.Method.ToString().ToLowerInvariant(), reference = claim.Reference,

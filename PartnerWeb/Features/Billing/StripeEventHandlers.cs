@@ -2,8 +2,8 @@ using Stripe;
 
 namespace PartnerWeb.Features.Billing;
 
-/// <summary>What a paid-type Stripe event says was paid.</summary>
-public sealed record StripePayment(string? InvoiceId, long Amount, string Currency, string Reference);
+/// <summary>What a paid-type Stripe event says was paid, and by which payment intent and charge, where it names them.</summary>
+public sealed record StripePayment(string? InvoiceId, long Amount, string Currency, string Reference, string? PaymentIntentId = null, string? ChargeId = null);
 
 /// <summary>Reads one kind of paid event. One class per event object; the webhook dispatches by type.</summary>
 public interface IStripePaymentEventHandler
@@ -24,9 +24,14 @@ public sealed class InvoicePaidHandler : IStripePaymentEventHandler
 {
     public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.InvoicePaid, Stripe.EventTypes.InvoicePaymentSucceeded];
 
-    public StripePayment? Read(Event stripeEvent) => stripeEvent.Data.Object is Stripe.Invoice invoice
-        ? new StripePayment(StripeMetadata.InvoiceId(invoice.Metadata), invoice.AmountPaid, invoice.Currency, invoice.Id)
-        : null;
+    /// <summary>Since API version 2025-03-31 an invoice names its payments in <c>payments</c>, each with its payment intent or charge.</summary>
+    public StripePayment? Read(Event stripeEvent)
+    {
+        if (stripeEvent.Data.Object is not Stripe.Invoice invoice) return null;
+        var paid = invoice.Payments?.Data?.FirstOrDefault(p => p.Status == "paid")?.Payment;
+        return new StripePayment(StripeMetadata.InvoiceId(invoice.Metadata), invoice.AmountPaid, invoice.Currency, invoice.Id,
+            paid?.PaymentIntentId, paid?.ChargeId);
+    }
 }
 
 public sealed class CheckoutSessionCompletedHandler : IStripePaymentEventHandler
@@ -35,7 +40,8 @@ public sealed class CheckoutSessionCompletedHandler : IStripePaymentEventHandler
 
     public StripePayment? Read(Event stripeEvent) =>
         stripeEvent.Data.Object is Stripe.Checkout.Session { PaymentStatus: "paid" } session
-            ? new StripePayment(StripeMetadata.InvoiceId(session.Metadata) ?? session.ClientReferenceId, session.AmountTotal ?? 0, session.Currency, session.Id)
+            ? new StripePayment(StripeMetadata.InvoiceId(session.Metadata) ?? session.ClientReferenceId, session.AmountTotal ?? 0, session.Currency, session.Id,
+                session.PaymentIntentId)
             : null;
 }
 
@@ -44,7 +50,7 @@ public sealed class PaymentIntentSucceededHandler : IStripePaymentEventHandler
     public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.PaymentIntentSucceeded];
 
     public StripePayment? Read(Event stripeEvent) => stripeEvent.Data.Object is PaymentIntent intent
-        ? new StripePayment(StripeMetadata.InvoiceId(intent.Metadata), intent.AmountReceived, intent.Currency, intent.Id)
+        ? new StripePayment(StripeMetadata.InvoiceId(intent.Metadata), intent.AmountReceived, intent.Currency, intent.Id, intent.Id, intent.LatestChargeId)
         : null;
 }
 

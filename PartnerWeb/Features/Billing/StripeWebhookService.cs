@@ -90,7 +90,7 @@ public sealed class StripeWebhookService(
 
         var outcome = await payments.PayAsync(new PaymentClaim(
             invoiceId, Domain.PaymentMethod.Stripe, payment.Reference ?? stripeEvent.Id, payment.Amount, payment.Currency,
-            new StripeEventRef(stripeEvent.Id, stripeEvent.Type)));
+            new StripeEventRef(stripeEvent.Id, stripeEvent.Type), payment.PaymentIntentId, payment.ChargeId));
         return new WebhookReceipt(true, outcome switch
         {
             PaymentOutcome.DuplicateEvent => "duplicate",

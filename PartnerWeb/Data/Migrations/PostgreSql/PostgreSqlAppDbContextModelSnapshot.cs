@@ -754,6 +754,54 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.ToTable("ResellerCommissions");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.StripePaymentRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .IsFixedLength();
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChargeId")
+                        .IsUnique()
+                        .HasFilter("\"ChargeId\" IS NOT NULL");
+
+                    b.HasIndex("InvoiceId");
+
+                    b.HasIndex("PaymentIntentId")
+                        .IsUnique()
+                        .HasFilter("\"PaymentIntentId\" IS NOT NULL");
+
+                    b.ToTable("StripePayments", (string)null);
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1003,6 +1051,15 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                         .WithMany()
                         .HasForeignKey("ReversesCommissionId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.StripePaymentRecord", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.Tenant", b =>

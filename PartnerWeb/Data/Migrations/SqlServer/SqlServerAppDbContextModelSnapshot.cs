@@ -756,6 +756,54 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.ToTable("ResellerCommissions");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.StripePaymentRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChargeId")
+                        .IsUnique()
+                        .HasFilter("ChargeId IS NOT NULL");
+
+                    b.HasIndex("InvoiceId");
+
+                    b.HasIndex("PaymentIntentId")
+                        .IsUnique()
+                        .HasFilter("PaymentIntentId IS NOT NULL");
+
+                    b.ToTable("StripePayments", (string)null);
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1005,6 +1053,15 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("ReversesCommissionId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.StripePaymentRecord", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.Tenant", b =>

@@ -747,6 +747,54 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.ToTable("ResellerCommissions");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.StripePaymentRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChargeId")
+                        .IsUnique()
+                        .HasFilter("ChargeId IS NOT NULL");
+
+                    b.HasIndex("InvoiceId");
+
+                    b.HasIndex("PaymentIntentId")
+                        .IsUnique()
+                        .HasFilter("PaymentIntentId IS NOT NULL");
+
+                    b.ToTable("StripePayments", (string)null);
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -996,6 +1044,15 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ReversesCommissionId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.StripePaymentRecord", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.Tenant", b =>

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using PartnerWeb.Tests.Infrastructure;
+
+namespace PartnerWeb.Tests.Integration;
+
+/// <summary>
+/// Issue 15, item 3: every Stripe payment of an invoice is a row of the payments ledger, with the payment
+/// intent and charge its events name, read from whole events shaped as Stripe sends them.
+/// </summary>
+public sealed class StripePaymentLedgerTests(PartnerWebFactory factory) : IClassFixture<PartnerWebFactory>
+{
+    private async Task<(HttpClient Customer, Guid InvoiceId)> OpenInvoiceAsync()
+    {
+        var customer = await factory.ClientAsAsync(Demo.GlobexOwner);
+        return (customer, await Flows.InstallAsync(customer, await Flows.ItemIdAsync(factory, "Acme CRM Add-on")));
+    }
+
+    private Task<List<Domain.StripePaymentRecord>> LedgerAsync(Guid invoiceId) =>
+        Flows.QueryAsync(factory, db => db.StripePayments.AsNoTracking().Where(p => p.InvoiceId == invoiceId).ToListAsync());
+
+    private static async Task<string> OutcomeAsync(HttpClient client, string payload) =>
+        (await (await Flows.PostSignedWebhookAsync(client, payload)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString()!;
+
+    [Fact]
+    public async Task A_completed_checkout_records_its_payment_intent_and_the_intents_own_event_finds_it_paid()
+    {
+        var (customer, invoiceId) = await OpenInvoiceAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var (intent, charge) = ($"pi_{suffix}", $"ch_{suffix}");
+        var session = StripeObjects.CheckoutSession($"cs_test_{suffix}", invoiceId.ToString(), StripeObjects.InvoiceMetadata(invoiceId), 12900, "usd",
+            $"https://app.example/billing/invoices/{invoiceId}?checkout=success", null, status: "complete", paymentStatus: "paid", paymentIntent: intent);
+        var completed = StripeObjects.Event($"evt_cs_{suffix}", "checkout.session.completed", session);
+
+        Assert.Equal("paid", await OutcomeAsync(customer, completed));
+
+        var row = Assert.Single(await LedgerAsync(invoiceId));
+        Assert.Equal((intent, (string?)null, 12900L, "USD", $"evt_cs_{suffix}"), (row.PaymentIntentId, row.ChargeId, row.Amount, row.Currency, row.EventId));
+
+        // The same payment's own event: the invoice is paid already, and the payment is not recorded twice.
+        var succeeded = StripeObjects.Event($"evt_pi_{suffix}", "payment_intent.succeeded",
+            StripeObjects.PaymentIntent(intent, StripeObjects.InvoiceMetadata(invoiceId), 12900, "usd", charge));
+        Assert.Equal("alreadypaid", await OutcomeAsync(customer, succeeded));
+        Assert.Single(await LedgerAsync(invoiceId));
+    }
+
+    [Fact]
+    public async Task A_succeeded_payment_intent_records_the_intent_and_its_charge()
+    {
+        var (customer, invoiceId) = await OpenInvoiceAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var succeeded = StripeObjects.Event($"evt_pi_{suffix}", "payment_intent.succeeded",
+            StripeObjects.PaymentIntent($"pi_{suffix}", StripeObjects.InvoiceMetadata(invoiceId), 12900, "usd", $"ch_{suffix}"));
+
+        Assert.Equal("paid", await OutcomeAsync(customer, succeeded));
+
+        var row = Assert.Single(await LedgerAsync(invoiceId));
+        Assert.Equal(($"pi_{suffix}", $"ch_{suffix}"), (row.PaymentIntentId, row.ChargeId));
+    }
+
+    [Fact]
+    public async Task A_manual_payment_is_no_Stripe_payment()
+    {
+        var (_, invoiceId) = await OpenInvoiceAsync();
+        using var admin = await factory.ClientAsAsync(Demo.PlatformAdmin);
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/mark-paid", new { reference = "wire 42" })).AssertJsonAsync(HttpStatusCode.OK);
+
+        Assert.Empty(await LedgerAsync(invoiceId));
+    }
+}
