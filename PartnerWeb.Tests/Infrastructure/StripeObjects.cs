@@ -12,19 +12,8 @@ public static class StripeObjects
 {
     public static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-    /// <summary>An event as Stripe delivers it: the object in <c>data.object</c>, the request that caused it, and the delivery count.</summary>
-    public static string Event(string id, string type, JsonObject dataObject, bool livemode = false) => new JsonObject
-    {
-        ["id"] = id,
-        ["object"] = "event",
-        ["api_version"] = "2026-10-28.endive",
-        ["created"] = Now,
-        ["data"] = new JsonObject { ["object"] = dataObject },
-        ["livemode"] = livemode,
-        ["pending_webhooks"] = 1,
-        ["request"] = new JsonObject { ["id"] = null, ["idempotency_key"] = null },
-        ["type"] = type,
-    }.ToJsonString();
+    /// <summary>An event as Stripe delivers it (<see cref="StripeSigner.Event"/>) around a whole object.</summary>
+    public static string Event(string id, string type, JsonObject dataObject) => StripeSigner.Event(id, type, dataObject.ToJsonString());
 
     /// <summary>A Checkout Session in payment mode; <paramref name="paymentIntent"/> is set once the customer paid.</summary>
     public static JsonObject CheckoutSession(

@@ -14,8 +14,12 @@ public static class StripeSigner
         return $"t={timestamp},v1={Convert.ToHexStringLower(hash)}";
     }
 
+    /// <summary>
+    /// An event as Stripe delivers it: the object in <c>data.object</c> (its text kept as given, so hostile
+    /// contents reach the app unchanged), the request that caused it and the count of pending deliveries.
+    /// </summary>
     public static string Event(string id, string type, string objectJson, DateTimeOffset? created = null) =>
-        $$$"""{"id":"{{{id}}}","object":"event","api_version":"2026-10-28.endive","created":{{{(created ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds()}}},"livemode":false,"type":"{{{type}}}","data":{"object":{{{objectJson}}}}}""";
+        $$$"""{"id":"{{{id}}}","object":"event","api_version":"2026-10-28.endive","created":{{{(created ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds()}}},"data":{"object":{{{objectJson}}}},"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"type":"{{{type}}}"}""";
 
     public static string InvoicePaid(string eventId, Guid invoiceId, long amount, string currency = "usd", string type = "invoice.paid") =>
         Event(eventId, type, $$$"""{"object":"invoice","id":"in_{{{eventId}}}","amount_paid":{{{amount}}},"currency":"{{{currency}}}","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
