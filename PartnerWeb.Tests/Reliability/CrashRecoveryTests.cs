@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -34,13 +33,6 @@ public sealed class CrashRecoveryTests : IDisposable
     private const int RestartTimeoutSeconds = 60;
     private const string Scenario = "Crash recovery";
 
-    /// <summary>An item sold to the reseller's child tenant, listed at 30 %, the reseller's margin 10 %.</summary>
-    private sealed record Sale(string Name, string Currency, long Price, long Commission, long Net, long ResellerCommission);
-
-    private static readonly Sale CrmAddOn = new("Acme CRM Add-on", "USD", 12900, 3870, 9030, 1290);
-    private static readonly Sale EuroAddOn = new("Acme CRM Add-on (EUR)", "EUR", 11900, 3570, 8330, 1190);
-    private static readonly Sale PoundAddOn = new("Acme CRM Add-on (GBP)", "GBP", 9999, 3000, 6999, 1000);
-
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "partnerweb-crash", Guid.NewGuid().ToString("N"));
     private readonly string _secret = "whsec_crash_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
     private readonly AppLog _log;
@@ -60,8 +52,8 @@ public sealed class CrashRecoveryTests : IDisposable
     [Fact]
     public Task Kill_right_after_the_last_webhook_answer_loses_no_accrual_and_doubles_none() => WithAppLogAsync(async () =>
     {
-        var shop = await SetUpAsync([CrmAddOn]);
-        var invoices = await InstallAsync(shop, CrmAddOn, Invoices);
+        var shop = await SetUpAsync([Sale.CrmAddOn]);
+        var invoices = await InstallAsync(shop, Sale.CrmAddOn, Invoices);
 
         var paying = Stopwatch.StartNew();
         var outcomes = await PayAsync(invoices, "last");
@@ -75,7 +67,7 @@ public sealed class CrashRecoveryTests : IDisposable
 
         Record($"{Invoices} webhook payments acknowledged ({Concurrency} concurrent, {paid.TotalSeconds:0.0} s), kill -9 right after the last answer: "
             + $"{atKill.CompletedTasks} of {atKill.Tasks} accrual tasks complete at the kill; restart: all complete after {recovery.TotalSeconds:0.0} s; "
-            + ledger.Describe(CrmAddOn));
+            + ledger.Describe(Sale.CrmAddOn));
     });
 
     [Fact]
@@ -84,12 +76,12 @@ public sealed class CrashRecoveryTests : IDisposable
         // One Hangfire worker (Jobs:WorkerCount, default 4) and jobs of two tasks (Jobs:AccrualBatchSize,
         // default 200) until the kill, so accrual trails the group-committed payments and a kill lands
         // between its transactions; the restart runs with the defaults.
-        var shop = await SetUpAsync([CrmAddOn], new Dictionary<string, string>
+        var shop = await SetUpAsync([Sale.CrmAddOn], new Dictionary<string, string>
         {
             ["Jobs__WorkerCount"] = "1",
             ["Jobs__AccrualBatchSize"] = "2",
         });
-        var invoices = await InstallAsync(shop, CrmAddOn, Invoices);
+        var invoices = await InstallAsync(shop, Sale.CrmAddOn, Invoices);
         var acknowledged = new HashSet<Guid>();
         IReadOnlyDictionary<Guid, Sale> batch = invoices;
         const string completed = "SELECT COUNT(*) FROM AccrualTasks WHERE CompletedAt IS NOT NULL";
@@ -102,7 +94,7 @@ public sealed class CrashRecoveryTests : IDisposable
             if (completedAtLastAnswer < invoices.Count * AccrualKinds) break;
             // Accrual kept up with every payment, so there is no middle left to kill in: more invoices, paid the same way.
             Assert.True(batches < 3, $"accrual kept up with the payments of {batches} batches; a kill cannot land in its middle");
-            var more = await InstallAsync(shop, CrmAddOn, Invoices / 2);
+            var more = await InstallAsync(shop, Sale.CrmAddOn, Invoices / 2);
             foreach (var (id, sale) in more) invoices.Add(id, sale);
             batch = more;
             batches++;
@@ -132,16 +124,16 @@ public sealed class CrashRecoveryTests : IDisposable
             + (batches > 1 ? $", {batches} batches" : "") + "), "
             + $"kill -9 in the middle of accrual: {atKill.CompletedTasks} of {atKill.Tasks} accrual tasks complete "
             + $"({atKill.Earnings} earnings, {atKill.ResellerCommissions} reseller commissions) at the kill; restart: all complete after {recovery.TotalSeconds:0.0} s; "
-            + ledger.Describe(CrmAddOn));
+            + ledger.Describe(Sale.CrmAddOn));
     });
 
     [Fact]
     public Task Kill_during_payout_generation_puts_every_earning_in_exactly_one_payout() => WithAppLogAsync(async () =>
     {
-        var shop = await SetUpAsync([CrmAddOn, EuroAddOn, PoundAddOn]);
+        var shop = await SetUpAsync([Sale.CrmAddOn, Sale.EuroAddOn, Sale.PoundAddOn]);
         // Three currencies: generation is one transaction per currency, so a kill can fall between them.
         var invoices = new Dictionary<Guid, Sale>();
-        foreach (var (sale, count) in new[] { (CrmAddOn, Invoices), (EuroAddOn, 50), (PoundAddOn, 50) })
+        foreach (var (sale, count) in new[] { (Sale.CrmAddOn, Invoices), (Sale.EuroAddOn, 50), (Sale.PoundAddOn, 50) })
             foreach (var (id, s) in await InstallAsync(shop, sale, count)) invoices.Add(id, s);
 
         var outcomes = await PayAsync(invoices, "payout");
@@ -215,54 +207,11 @@ public sealed class CrashRecoveryTests : IDisposable
 
     // ---------------------------------------------------------------- set-up
 
-    private sealed record Shop(Guid PartnerId, string AdminToken, string BuyerToken, IReadOnlyDictionary<string, Guid> Items);
-
-    /// <summary>
-    /// Acme applies and is approved; the platform admin lists each item for it at 30 %; Umbrella (a
-    /// reseller at 10 %) creates a child tenant, whose owner is the buyer.
-    /// </summary>
+    /// <summary>The shop of <see cref="Shop.SetUpAsync"/> on a fresh app.</summary>
     private async Task<Shop> SetUpAsync(Sale[] sales, IReadOnlyDictionary<string, string>? settings = null)
     {
         var app = await StartAsync(settings);
-        var adminToken = await app.TokenAsync(Demo.PlatformAdmin);
-        using var admin = app.Client(adminToken);
-        using var acme = app.Client(await app.TokenAsync(Demo.AcmeOwner));
-        using var umbrella = app.Client(await app.TokenAsync(Demo.UmbrellaOwner));
-
-        var applied = await (await acme.PostAsJsonAsync("/api/partners/apply", new
-        {
-            displayName = "Acme Templates", contactEmail = "partners@acme.example", country = "US",
-            payoutPreferences = new { method = "bank_transfer" },
-        })).AssertJsonAsync(HttpStatusCode.Created);
-        var partnerId = applied.GetProperty("id").GetGuid();
-        await (await admin.PostAsync($"/api/partners/{partnerId}/approve", null)).AssertJsonAsync(HttpStatusCode.OK);
-
-        var catalogue = await (await admin.GetAsync("/api/marketplace/items?limit=200")).AssertJsonAsync(HttpStatusCode.OK);
-        var items = new Dictionary<string, Guid>();
-        foreach (var sale in sales)
-        {
-            var existing = catalogue.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("name").GetString() == sale.Name).ToList();
-            Guid itemId;
-            if (existing.Count == 1)
-            {
-                itemId = existing[0].GetProperty("id").GetGuid();
-            }
-            else
-            {
-                // Not in the demo data: Acme, now an approved partner, publishes it.
-                var published = await (await acme.PostAsJsonAsync("/api/marketplace/items", new { name = sale.Name, type = "addon", price = sale.Price, currency = sale.Currency }))
-                    .AssertJsonAsync(HttpStatusCode.Created);
-                itemId = published.GetProperty("id").GetGuid();
-            }
-            await (await admin.PostAsJsonAsync($"/api/partners/{partnerId}/listings", new { marketplaceItemId = itemId, commissionType = "percent", commissionValue = 30 }))
-                .AssertJsonAsync(HttpStatusCode.Created);
-            items.Add(sale.Name, itemId);
-        }
-
-        const string buyerEmail = "owner@crash-child.example", buyerPassword = "Child!2345";
-        await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = "Crash Child", ownerEmail = buyerEmail, ownerPassword = buyerPassword }))
-            .AssertJsonAsync(HttpStatusCode.Created);
-        return new Shop(partnerId, adminToken, await app.TokenAsync(buyerEmail, buyerPassword), items);
+        return await Shop.SetUpAsync(app, await app.TokenAsync(Demo.PlatformAdmin), sales, "Crash Child", "owner@crash-child.example");
     }
 
     /// <summary>The buyer installs the item <paramref name="count"/> times; each install opens one invoice.</summary>
@@ -455,13 +404,8 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Equal(0, duplicateCommissions);
         Assert.Equal(invoices.Keys.Order(), earnings.Select(e => e.InvoiceId).Order());
         Assert.Equal(invoices.Keys.Order(), commissions.Select(c => c.InvoiceId).Order());
-        foreach (var earning in earnings)
-        {
-            var sale = invoices[earning.InvoiceId];
-            Assert.Equal(shop.PartnerId, earning.PartnerId);
-            Assert.Equal((sale.Currency, sale.Price, sale.Commission, sale.Net), (earning.Currency, earning.Gross, earning.Commission, earning.Net));
-        }
-        Assert.All(commissions, c => Assert.Equal((invoices[c.InvoiceId].Currency, invoices[c.InvoiceId].ResellerCommission), (c.Currency, c.Amount)));
+        shop.AssertEntriesAsSold(invoices,
+            earnings.Select(e => (e.InvoiceId, e.PartnerId, e.Currency, e.Gross, e.Commission, e.Net)), commissions.Select(c => (c.InvoiceId, c.Currency, c.Amount)));
 
         // One audit row per state change: the payment, each earning, each commission.
         Assert.Equal(invoices.Keys.Order(), AuditEntities(AuditActions.InvoicePaid).Order());

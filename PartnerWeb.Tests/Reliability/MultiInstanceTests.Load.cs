@@ -2,14 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
-using PartnerWeb.Data;
-using PartnerWeb.Features.Audit;
 using PartnerWeb.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace PartnerWeb.Tests.Reliability;
 
@@ -18,53 +13,12 @@ public sealed partial class MultiInstanceTests
 {
     // ---------------------------------------------------------------- set-up
 
-    private sealed record Shop(Guid PartnerId, string BuyerToken, IReadOnlyDictionary<string, Guid> Items);
-
-    /// <summary>
-    /// Acme applies and is approved; the platform admin lists each item for it at 30 %; Umbrella (a
-    /// reseller at 10 %) creates a child tenant, whose owner is the buyer.
-    /// </summary>
-    private async Task<Shop> SetUpAsync(AppProcess app)
-    {
-        _admins[0] = app.Client(_adminToken!);
-        var admin = _admins[0]!;
-        using var acme = app.Client(await app.TokenAsync(Demo.AcmeOwner));
-        using var umbrella = app.Client(await app.TokenAsync(Demo.UmbrellaOwner));
-
-        var applied = await (await acme.PostAsJsonAsync("/api/partners/apply", new
-        {
-            displayName = "Acme Templates", contactEmail = "partners@acme.example", country = "US",
-            payoutPreferences = new { method = "bank_transfer" },
-        })).AssertJsonAsync(HttpStatusCode.Created);
-        var partnerId = applied.GetProperty("id").GetGuid();
-        await (await admin.PostAsync($"/api/partners/{partnerId}/approve", null)).AssertJsonAsync(HttpStatusCode.OK);
-
-        var catalogue = await (await admin.GetAsync("/api/marketplace/items?limit=200")).AssertJsonAsync(HttpStatusCode.OK);
-        var items = new Dictionary<string, Guid>();
-        foreach (var sale in Sales)
-        {
-            var existing = catalogue.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("name").GetString() == sale.Name).ToList();
-            var itemId = existing.Count == 1
-                ? existing[0].GetProperty("id").GetGuid()
-                : (await (await acme.PostAsJsonAsync("/api/marketplace/items", new { name = sale.Name, type = "addon", price = sale.Price, currency = sale.Currency }))
-                    .AssertJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
-            await (await admin.PostAsJsonAsync($"/api/partners/{partnerId}/listings", new { marketplaceItemId = itemId, commissionType = "percent", commissionValue = 30 }))
-                .AssertJsonAsync(HttpStatusCode.Created);
-            items.Add(sale.Name, itemId);
-        }
-
-        const string buyerEmail = "owner@multi-child.example", buyerPassword = "Child!2345";
-        await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = "Multi Child", ownerEmail = buyerEmail, ownerPassword = buyerPassword }))
-            .AssertJsonAsync(HttpStatusCode.Created);
-        return new Shop(partnerId, await app.TokenAsync(buyerEmail, buyerPassword), items);
-    }
-
     /// <summary>The buyer installs each item its count of times (while the other instances start); each install opens one invoice.</summary>
     private static async Task<Dictionary<Guid, Sale>> InstallAsync(AppProcess app, Shop shop)
     {
         using var buyer = app.Client(shop.BuyerToken);
         var invoices = new ConcurrentDictionary<Guid, Sale>();
-        await Parallel.ForEachAsync(Sales.SelectMany(sale => Enumerable.Repeat(sale, sale.Count)), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (sale, ct) =>
+        await Parallel.ForEachAsync(Sales.SelectMany(s => Enumerable.Repeat(s.Sale, s.Count)), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (sale, ct) =>
         {
             var created = await (await buyer.PostAsync($"/api/marketplace/items/{shop.Items[sale.Name]}/install", null, ct)).AssertJsonAsync(HttpStatusCode.Created);
             var invoice = created.GetProperty("invoice");

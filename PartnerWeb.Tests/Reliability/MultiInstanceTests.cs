@@ -1,13 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Npgsql;
 using PartnerWeb.Data;
-using PartnerWeb.Features.Audit;
 using PartnerWeb.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -49,15 +42,8 @@ public sealed partial class MultiInstanceTests : IDisposable
     private const string NoAnswer = "no answer";
     private const string Scenario = "Multi-instance: three processes on one PostgreSQL database";
 
-    /// <summary>An item sold to the reseller's child tenant, listed at 30 %, the reseller's margin 10 %.</summary>
-    private sealed record Sale(string Name, string Currency, long Price, long Commission, long Net, long ResellerCommission, int Count);
-
-    private static readonly Sale[] Sales =
-    [
-        new("Acme CRM Add-on", "USD", 12900, 3870, 9030, 1290, 200),
-        new("Acme CRM Add-on (EUR)", "EUR", 11900, 3570, 8330, 1190, 50),
-        new("Acme CRM Add-on (GBP)", "GBP", 9999, 3000, 6999, 1000, 50),
-    ];
+    /// <summary>How many invoices of each sale the buyer opens.</summary>
+    private static readonly (Sale Sale, int Count)[] Sales = [(Sale.CrmAddOn, 200), (Sale.EuroAddOn, 50), (Sale.PoundAddOn, 50)];
 
     /// <summary>
     /// The same for every instance. Hangfire reads a six-field cron with seconds first
@@ -113,7 +99,8 @@ public sealed partial class MultiInstanceTests : IDisposable
         // others start once it exists, while instance 1 sets up the partner and opens the invoices.
         _adminToken = await _apps[0]!.TokenAsync(Demo.PlatformAdmin);
         var others = Task.WhenAll(StartAsync(1), StartAsync(2));
-        var shop = await SetUpAsync(_apps[0]!);
+        _admins[0] = _apps[0]!.Client(_adminToken);
+        var shop = await Shop.SetUpAsync(_apps[0]!, _adminToken, Sales.Select(s => s.Sale), "Multi Child", "owner@multi-child.example");
         var invoices = await InstallAsync(_apps[0]!, shop);
         var expectedInvoices = Sales.Sum(s => s.Count);
         Assert.Equal(expectedInvoices, invoices.Count);
