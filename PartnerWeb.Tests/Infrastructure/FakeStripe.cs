@@ -38,18 +38,37 @@ public sealed class FakeStripe : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var fake = new FakeStripe(app);
-        app.MapPost("/v1/checkout/sessions", fake.CheckoutSessionAsync);
+        app.MapPost("/v1/checkout/sessions", request => fake.AnswerAsync(request, CheckoutSession));
+        app.MapPost("/v1/refunds", request => fake.AnswerAsync(request, fake.Refund));
         await app.StartAsync();
         return fake;
     }
 
-    private async Task<IResult> CheckoutSessionAsync(HttpRequest request)
+    /// <summary>The charge a refund is made of, by payment intent; a test names it before the app asks.</summary>
+    public ConcurrentDictionary<string, string> ChargesByIntent { get; } = new(StringComparer.Ordinal);
+
+    private async Task AnswerAsync(HttpContext context, Func<Dictionary<string, string>, string> answer)
     {
+        var request = context.Request;
         var form = (await request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
         var key = request.Headers["Idempotency-Key"].ToString();
         Calls.Enqueue(new Call(request.Path, key, form));
-        var json = string.IsNullOrEmpty(key) ? CheckoutSession(form) : _answers.GetOrAdd(key, _ => new Lazy<string>(() => CheckoutSession(form))).Value;
-        return Results.Content(json, "application/json");
+        var json = string.IsNullOrEmpty(key) ? answer(form) : _answers.GetOrAdd(key, _ => new Lazy<string>(() => answer(form))).Value;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(json);
+    }
+
+    /// <summary>A card refund of what was asked, succeeded at once as card refunds usually are.</summary>
+    private string Refund(Dictionary<string, string> form)
+    {
+        var intent = form.GetValueOrDefault("payment_intent");
+        var charge = form.GetValueOrDefault("charge") ?? (intent is null ? null : ChargesByIntent.GetValueOrDefault(intent)) ?? "ch_unknown";
+        var refund = StripeObjects.Refund("re_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), charge, intent!, long.Parse(form["amount"]), "usd");
+        var metadata = new JsonObject();
+        foreach (var (name, value) in form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal)))
+            metadata[name["metadata[".Length..^1]] = value;
+        refund["metadata"] = metadata;
+        return refund.ToJsonString();
     }
 
     /// <summary>An open, unpaid session in payment mode for what was asked, expiring in 24 hours (Stripe's default).</summary>

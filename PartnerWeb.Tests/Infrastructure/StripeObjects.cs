@@ -8,7 +8,7 @@ namespace PartnerWeb.Tests.Infrastructure;
 /// app reads would hide a field the app should have read; these carry everything Stripe sends, so a
 /// handler reads the real shape, metadata and all (empty where Stripe leaves it empty).
 /// </summary>
-public static class StripeObjects
+public static partial class StripeObjects
 {
     public static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 

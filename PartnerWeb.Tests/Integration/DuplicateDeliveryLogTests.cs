@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using PartnerWeb.Tests.Infrastructure;
 
@@ -17,13 +16,12 @@ public sealed class DuplicateDeliveryLogTests(LogCapturingFactory factory) : ICl
     {
         using var customer = await factory.ClientAsAsync(Demo.GlobexOwner);
         var invoiceId = await Flows.InstallAsync(customer, await Flows.ItemIdAsync(factory, "Acme CRM Add-on"));
-        using var admin = await factory.ClientAsAsync(Demo.PlatformAdmin);
-        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/mark-paid", new { })).AssertJsonAsync(HttpStatusCode.OK);
-        var payload = StripeSigner.Event($"evt_dup_{Guid.NewGuid():N}", "charge.refunded",
-            $$$"""{"object":"charge","id":"ch_dup","amount":12900,"amount_refunded":6450,"currency":"usd","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
+        var sale = StripeSale.For(invoiceId, 12900);
+        using var stripe = factory.CreateApiClient();
+        Assert.Equal("paid", await StripeSale.DeliverAsync(stripe, sale.CheckoutCompleted()));
+        var payload = sale.ChargeRefunded(6450);
         factory.Logs.Entries.Clear();
 
-        using var stripe = factory.CreateApiClient();
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => Flows.PostSignedWebhookAsync(stripe, payload))));
 
         var outcomes = new List<string>();

@@ -97,12 +97,23 @@ public sealed class RefundTests(UnlimitedPartnerWritesFactory factory) : IClassF
         _ = next;
     }
 
+    /// <summary>A sale to a child tenant paid through Stripe Checkout (so its refunds and disputes find it by payment intent).</summary>
+    private async Task<(StripeSale Sale, HttpClient Admin)> StripeSoldToChildAsync()
+    {
+        var partnerId = await factory.AcmePartnerAsync();
+        using var child = await Flows.ChildTenantOwnerAsync(factory);
+        var sale = StripeSale.For(await Flows.InstallAsync(child, await Flows.ItemIdAsync(factory, "Acme CRM Add-on")), 12900);
+        Assert.Equal("paid", await StripeSale.DeliverAsync(child, sale.CheckoutCompleted()));
+        await PartnerFlows.EarningExistsAsync(factory, sale.InvoiceId, partnerId);
+        return (sale, await factory.ClientAsAsync(Demo.PlatformAdmin));
+    }
+
     [Fact]
     public async Task A_refund_webhook_delivered_ten_times_at_once_reverses_once_and_later_events_refund_the_rest()
     {
-        var (partnerId, invoiceId, admin) = await SoldToChildAsync();
-        var payload = StripeSigner.Event("evt_refund_race", "charge.refunded",
-            $$$"""{"object":"charge","id":"ch_race","amount":12900,"amount_refunded":6450,"currency":"usd","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
+        var (sale, admin) = await StripeSoldToChildAsync();
+        var invoiceId = sale.InvoiceId;
+        var payload = sale.ChargeRefunded(6450);
         using var stripe = factory.CreateApiClient();
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => Flows.PostSignedWebhookAsync(stripe, payload))));
         var outcomes = new List<string>();
@@ -117,34 +128,28 @@ public sealed class RefundTests(UnlimitedPartnerWritesFactory factory) : IClassF
         Assert.Equal("partially_refunded", (await (await admin.GetAsync($"/api/billing/invoices/{invoiceId}")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
 
         // Stripe's amount_refunded is cumulative: a later event for 9000 refunds 2550 more.
-        var later = StripeSigner.Event("evt_refund_later", "charge.refunded",
-            $$$"""{"object":"charge","id":"ch_race","amount":12900,"amount_refunded":9000,"currency":"usd","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
-        Assert.Equal("refunded", (await (await Flows.PostSignedWebhookAsync(stripe, later)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString());
+        Assert.Equal("refunded", await StripeSale.DeliverAsync(stripe, sale.ChargeRefunded(9000)));
         Assert.Equal(9000, await Flows.QueryAsync(factory, db => db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.RefundedAmount).SingleAsync()));
 
         // The whole charge refunded: the invoice is refunded and the partner's entries for it net to exactly zero.
-        var full = StripeSigner.Event("evt_refund_full", "charge.refunded",
-            $$$"""{"object":"charge","id":"ch_race","amount":12900,"amount_refunded":12900,"currency":"usd","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
-        Assert.Equal("refunded", (await (await Flows.PostSignedWebhookAsync(stripe, full)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString());
+        Assert.Equal("refunded", await StripeSale.DeliverAsync(stripe, sale.ChargeRefunded(12900)));
         Assert.Equal("refunded", (await (await admin.GetAsync($"/api/billing/invoices/{invoiceId}")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
         await AccruedAsync(invoiceId);
         var entries = await EntriesAsync(invoiceId);
         Assert.Equal(4, entries.Count);
         Assert.Equal((0L, 0L, 0L), (entries.Sum(e => e.GrossAmount), entries.Sum(e => e.CommissionAmount), entries.Sum(e => e.PartnerNet)));
         ReliabilityFigures.Record("Races: refunds", "1 charge.refunded delivered 10× at once: 1 refund, 1 reversal per accrual, 9 acknowledged as duplicates");
-        _ = partnerId;
     }
 
     [Fact]
-    public async Task A_dispute_reverses_the_whole_invoice()
+    public async Task A_dispute_whose_funds_are_withdrawn_reverses_its_amount_with_empty_metadata()
     {
-        var (_, invoiceId, admin) = await SoldToChildAsync();
-        var payload = StripeSigner.Event($"evt_dispute_{Guid.NewGuid():N}", "charge.dispute.created",
-            $$$"""{"object":"dispute","id":"dp_1","amount":12900,"currency":"usd","reason":"fraudulent","status":"needs_response","metadata":{"invoiceId":"{{{invoiceId}}}"}}""");
-        Assert.Equal("refunded", (await (await Flows.PostSignedWebhookAsync(admin, payload)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("outcome").GetString());
-        await AccruedAsync(invoiceId);
-        Assert.Equal(0, (await EntriesAsync(invoiceId)).Sum(e => e.PartnerNet));
-        Assert.Equal("refunded", (await (await admin.GetAsync($"/api/billing/invoices/{invoiceId}")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        var (sale, admin) = await StripeSoldToChildAsync();
+        var withdrawn = sale.Dispute("charge.dispute.funds_withdrawn", $"dp_{sale.Intent}", 12900, "needs_response", withdrawn: true);
+        Assert.Equal("disputed", await StripeSale.DeliverAsync(admin, withdrawn));
+        await AccruedAsync(sale.InvoiceId);
+        Assert.Equal(0, (await EntriesAsync(sale.InvoiceId)).Sum(e => e.PartnerNet));
+        Assert.Equal("refunded", (await (await admin.GetAsync($"/api/billing/invoices/{sale.InvoiceId}")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
     }
 
     [Fact]

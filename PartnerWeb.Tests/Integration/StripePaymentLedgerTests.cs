@@ -42,7 +42,40 @@ public sealed class StripePaymentLedgerTests(PartnerWebFactory factory) : IClass
         var succeeded = StripeObjects.Event($"evt_pi_{suffix}", "payment_intent.succeeded",
             StripeObjects.PaymentIntent(intent, StripeObjects.InvoiceMetadata(invoiceId), 12900, "usd", charge));
         Assert.Equal("alreadypaid", await OutcomeAsync(customer, succeeded));
-        Assert.Single(await LedgerAsync(invoiceId));
+        // ... but its event names the charge, which the row takes.
+        var filled = Assert.Single(await LedgerAsync(invoiceId));
+        Assert.Equal((intent, charge), (filled.PaymentIntentId, filled.ChargeId));
+    }
+
+    [Fact]
+    public async Task A_second_payment_is_an_overpayment_listed_for_admins_and_its_refund_leaves_the_invoice_alone()
+    {
+        var (customer, invoiceId) = await OpenInvoiceAsync();
+        using var admin = await factory.ClientAsAsync(Demo.PlatformAdmin);
+        var paid = StripeSale.For(invoiceId, 12900);
+        Assert.Equal("paid", await OutcomeAsync(customer, paid.CheckoutCompleted()));
+        // The customer paid again, in a second Checkout Session.
+        var again = StripeSale.For(invoiceId, 12900);
+        var second = again.CheckoutCompleted($"evt_cs_{again.Intent}");
+        Assert.Equal("overpaid", await OutcomeAsync(customer, second));
+        Assert.Equal("duplicate", await OutcomeAsync(customer, second));
+        // The second payment's own intent event finds it recorded: one overpayment, now with its charge.
+        Assert.Equal("alreadypaid", await OutcomeAsync(customer, StripeObjects.Event($"evt_pi_{again.Intent}", "payment_intent.succeeded",
+            StripeObjects.PaymentIntent(again.Intent, StripeObjects.InvoiceMetadata(invoiceId), 12900, "usd", again.Charge))));
+
+        var ledger = await LedgerAsync(invoiceId);
+        Assert.Equal([false, true], ledger.OrderBy(p => p.Overpayment).Select(p => p.Overpayment).ToList());
+        Assert.Equal(1, await Flows.QueryAsync(factory, db => db.AuditEvents.CountAsync(a => a.EntityId == invoiceId && a.Action == Features.Audit.AuditActions.InvoiceOverpaid)));
+
+        Assert.Equal("overpayment", await OutcomeAsync(customer, again.ChargeRefunded(12900)));
+        var invoice = await (await admin.GetAsync($"/api/billing/invoices/{invoiceId}")).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(("paid", 0L), (invoice.GetProperty("status").GetString(), invoice.GetProperty("refundedAmount").GetInt64()));
+
+        var listed = (await (await admin.GetAsync("/api/billing/overpayments?limit=200")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("items")
+            .EnumerateArray().Single(o => o.GetProperty("invoiceId").GetGuid() == invoiceId);
+        Assert.Equal((again.Intent, 12900L, 12900L, 0L), (listed.GetProperty("paymentIntentId").GetString(), listed.GetProperty("amount").GetInt64(),
+            listed.GetProperty("refundedAmount").GetInt64(), listed.GetProperty("outstandingAmount").GetInt64()));
+        await (await customer.GetAsync("/api/billing/overpayments")).AssertProblemAsync(HttpStatusCode.Forbidden);
     }
 
     [Fact]

@@ -65,6 +65,7 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         new("GET /api/resellers/me/tenants",               "",                              401,  403,  200,  404,  403,  404),
         new("GET /api/resellers/me/commissions",           "",                              401,  403,  200,  404,  403,  404),
         new("GET /api/admin/dead-tasks",                   "",                              401,  403,  403,  403,  403,  200),
+        new("GET /api/billing/overpayments",               "",                              401,  403,  403,  403,  403,  200),
         new("POST /api/admin/dead-tasks/{id}/retry",       "{unknown task}",                401,  403,  403,  403,  403,  404),
     ];
 
@@ -201,7 +202,7 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
             case ("POST /api/admin/dead-tasks/{id}/retry", _):
                 var unknownTask = Guid.NewGuid();
                 return new(new HttpRequestMessage(HttpMethod.Post, row.Route.Replace("{id}", unknownTask.ToString())), unknownTask);
-            case ("GET /api/admin/dead-tasks", ""):
+            case ("GET /api/admin/dead-tasks" or "GET /api/billing/overpayments", ""):
                 return new(Get(row.Route));
             case ("GET /api/auth/me" or "GET /api/resellers/me/tenants" or "GET /api/resellers/me/commissions", ""):
                 return new(Get(row.Route));
@@ -249,7 +250,7 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
             case ("GET /api/marketplace/items", _):
                 Has(state.AcmeItem);
                 break;
-            case ("GET /api/admin/dead-tasks", _):
+            case ("GET /api/admin/dead-tasks" or "GET /api/billing/overpayments", _):
                 Assert.Empty(Items());
                 break;
             case ("POST /api/marketplace/items", _):

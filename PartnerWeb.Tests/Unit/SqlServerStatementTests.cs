@@ -75,7 +75,10 @@ public sealed class SqlServerStatementTests
     private static readonly Dictionary<string, Func<AppDbContext, Task<int>>> ConditionalUpdates = new()
     {
         ["paying invoices"] = db => InvoicePayments.PayAsync(db, [Id, Other], PaymentMethod.Stripe, Now, default),
-        ["refunding an invoice (compare-and-swap)"] = db => InvoiceRefunds.SwapRefundedAsync(db, Id, 0, 500, InvoiceStatus.PartiallyRefunded, default),
+        ["refunding an invoice (compare-and-swap)"] = db =>
+            InvoiceRefunds.SwapRefundedAsync(db, Id, 0, 500, InvoiceStatus.PartiallyRefunded, StateMachines.Invoice.From(InvoiceStatus.PartiallyRefunded), default),
+        ["settling an invoice with Stripe's take-back (compare-and-swap)"] = db =>
+            InvoiceRefunds.SwapRefundedAsync(db, Id, 700, 200, InvoiceStatus.PartiallyRefunded, StateMachines.InvoiceSettled, default),
         ["voiding an invoice"] = db => InvoiceService.VoidAsync(db, Id, default),
         ["completing accrual tasks by id"] = db => AccrualJob.CompleteOpenAsync(db, t => new[] { Id, Other }.Contains(t.Id), Now, default),
         ["completing an invoice's accrual of one kind"] = db =>

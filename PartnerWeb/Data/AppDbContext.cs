@@ -23,6 +23,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
     public DbSet<CheckoutSession> CheckoutSessions => Set<CheckoutSession>();
     public DbSet<StripePaymentRecord> StripePayments => Set<StripePaymentRecord>();
+    public DbSet<StripeAdjustment> StripeAdjustments => Set<StripeAdjustment>();
     public DbSet<ResellerAccount> ResellerAccounts => Set<ResellerAccount>();
     public DbSet<ResellerCommission> ResellerCommissions => Set<ResellerCommission>();
     public DbSet<PartnerAccount> PartnerAccounts => Set<PartnerAccount>();

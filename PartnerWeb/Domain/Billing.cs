@@ -105,7 +105,10 @@ public enum RefundSource
     StripeDispute,
 }
 
-/// <summary>One refund of a paid invoice. Corrections are new rows; nothing that was paid is edited.</summary>
+/// <summary>
+/// One refund of a paid invoice, or (negative) money that came back: a failed refund, a dispute won.
+/// Corrections are new rows; nothing that was paid is edited.
+/// </summary>
 public sealed class InvoiceRefund
 {
     public Guid Id { get; init; }
@@ -126,6 +129,10 @@ public sealed class InvoiceRefund
     public string? ExternalKey { get; init; }
 
     public Guid? ActorUserId { get; init; }
+
+    /// <summary>For Stripe refunds and disputes: the payment whose take-back this row moves the invoice towards.</summary>
+    public Guid? StripePaymentId { get; init; }
+
     public DateTime CreatedAt { get; init; }
 }
 
@@ -150,14 +157,23 @@ public sealed class CheckoutSession
 /// One Stripe payment of an invoice, as the payment events reported it: refunds and disputes, which name
 /// only the charge or the payment intent, find their invoice through it.
 /// </summary>
-public sealed class StripePaymentRecord
+public sealed class StripePaymentRecord : IKeyset
 {
     public Guid Id { get; init; }
     public Guid InvoiceId { get; init; }
     public string? PaymentIntentId { get; init; }
-    public string? ChargeId { get; init; }
+
+    /// <summary>Set by the first event that names it (a payment intent event, or any <c>charge.*</c> event).</summary>
+    public string? ChargeId { get; set; }
+
     public long Amount { get; init; }
     public required string Currency { get; init; }
+
+    /// <summary>
+    /// A second payment for an invoice already paid (or void): kept apart for the platform admins to
+    /// refund, and never touching the invoice's earnings.
+    /// </summary>
+    public bool Overpayment { get; init; }
 
     /// <summary>The event whose delivery recorded it.</summary>
     public required string EventId { get; init; }

@@ -52,6 +52,16 @@ public static class StateMachines
         (InvoiceStatus.PartiallyRefunded, InvoiceStatus.PartiallyRefunded),
         (InvoiceStatus.PartiallyRefunded, InvoiceStatus.Refunded));
 
+    /// <summary>
+    /// A paid invoice stays among these for good. Its status follows its refunded amount both ways: money
+    /// that comes back (a failed refund, a dispute won) moves it back towards paid, which is a settlement
+    /// of Stripe's take-back rather than a transition anyone can ask for.
+    /// </summary>
+    public static readonly InvoiceStatus[] InvoiceSettled = [InvoiceStatus.Paid, InvoiceStatus.PartiallyRefunded, InvoiceStatus.Refunded];
+
+    public static InvoiceStatus SettledStatus(long total, long refunded) =>
+        refunded == 0 ? InvoiceStatus.Paid : refunded >= total ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
+
     public static readonly StateMachine<PartnerStatus> Partner = new("partner",
         (PartnerStatus.Pending, PartnerStatus.Approved),
         (PartnerStatus.Suspended, PartnerStatus.Approved),

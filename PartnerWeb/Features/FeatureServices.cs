@@ -25,8 +25,12 @@ public static class FeatureServices
         services.AddScoped<InvoicePayments>();
         services.AddSingleton<PaymentBatcher>();
         services.AddScoped<InvoiceRefunds>();
-        services.AddSingleton<IStripeRefundEventHandler, ChargeRefundedHandler>();
-        services.AddSingleton<IStripeRefundEventHandler, ChargeDisputeCreatedHandler>();
+        services.AddScoped<StripeTakeBacks>();
+        services.AddScoped<StripeRefundRequests>();
+        services.AddScoped<OverpaymentService>();
+        services.AddSingleton<IStripeAdjustmentEventHandler, RefundEventHandler>();
+        services.AddSingleton<IStripeAdjustmentEventHandler, ChargeEventHandler>();
+        services.AddSingleton<IStripeAdjustmentEventHandler, DisputeEventHandler>();
         services.AddScoped<StripeWebhookService>();
         services.AddSingleton<IStripePaymentEventHandler, InvoicePaidHandler>();
         services.AddSingleton<IStripePaymentEventHandler, CheckoutSessionCompletedHandler>();

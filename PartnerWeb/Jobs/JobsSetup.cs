@@ -53,6 +53,7 @@ public static class JobsSetup
         services.AddScoped<AccrualJob>();
         services.AddScoped<AccrualFailures>();
         services.AddScoped<ReconcileAccrualsJob>();
+        services.AddScoped<SettleParkedTakeBacksJob>();
         services.AddScoped<GeneratePayoutsJob>();
         services.AddScoped<PurgeRateLimitWindowsJob>();
         services.AddHostedService<JobServerHost>();

@@ -10,6 +10,7 @@ public static class RecurringJobs
     public const string ReconcileAccruals = "reconcile-accruals";
     public const string GeneratePayouts = "generate-payouts";
     public const string PurgeRateLimitWindows = "purge-rate-limit-windows";
+    public const string SettleParkedTakeBacks = "settle-parked-take-backs";
 
     /// <summary>Windows last a minute by default; ended ones are a few minutes' rows at most.</summary>
     private const string PurgeRateLimitWindowsCron = "*/5 * * * *";
@@ -49,6 +50,7 @@ public static class RecurringJobs
         recurring.AddOrUpdate<ReconcileAccrualsJob>(ReconcileAccruals, job => job.RunAsync(CancellationToken.None), options.ReconcileCron);
         var payoutCron = services.GetRequiredService<IOptions<Features.Partners.PartnerOptions>>().Value.PayoutCron;
         recurring.AddOrUpdate<GeneratePayoutsJob>(GeneratePayouts, job => job.RunAsync(CancellationToken.None), payoutCron);
+        recurring.AddOrUpdate<SettleParkedTakeBacksJob>(SettleParkedTakeBacks, job => job.RunAsync(CancellationToken.None), options.ReconcileCron);
         recurring.AddOrUpdate<PurgeRateLimitWindowsJob>(PurgeRateLimitWindows, job => job.RunAsync(CancellationToken.None), PurgeRateLimitWindowsCron);
     }
 }

@@ -72,6 +72,7 @@ internal sealed class InvoiceRefundConfiguration : IEntityTypeConfiguration<Invo
         builder.Property(r => r.Reason).HasMaxLength(500);
         builder.Property(r => r.ExternalKey).HasMaxLength(300);
         builder.HasOne<Invoice>().WithMany().HasForeignKey(r => r.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<StripePaymentRecord>().WithMany().HasForeignKey(r => r.StripePaymentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(r => r.ExternalKey).IsUnique();
         builder.HasIndex(r => new { r.InvoiceId, r.CreatedAt });
     }
@@ -107,5 +108,26 @@ internal sealed class StripePaymentRecordConfiguration : IEntityTypeConfiguratio
         builder.HasIndex(p => p.PaymentIntentId).IsUnique().HasFilter("PaymentIntentId IS NOT NULL");
         builder.HasIndex(p => p.ChargeId).IsUnique().HasFilter("ChargeId IS NOT NULL");
         builder.HasIndex(p => p.InvoiceId);
+        builder.HasIndex(p => p.CreatedAt).HasFilter("Overpayment = 1").HasDatabaseName("IX_StripePayments_Overpayments");
+    }
+}
+
+internal sealed class StripeAdjustmentConfiguration : IEntityTypeConfiguration<StripeAdjustment>
+{
+    public void Configure(EntityTypeBuilder<StripeAdjustment> builder)
+    {
+        builder.HasKey(a => a.ObjectId);
+        builder.Property(a => a.ObjectId).HasMaxLength(255);
+        builder.Property(a => a.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(a => a.ChargeId).HasMaxLength(255);
+        builder.Property(a => a.PaymentIntentId).HasMaxLength(255);
+        builder.Property(a => a.Currency).HasMaxLength(3).IsFixedLength();
+        builder.Property(a => a.Status).HasMaxLength(32);
+        builder.HasOne<StripePaymentRecord>().WithMany().HasForeignKey(a => a.PaymentId).OnDelete(DeleteBehavior.Restrict);
+        // A payment finds what takes money back from it by either id, whichever the object named.
+        builder.HasIndex(a => a.ChargeId).HasFilter("ChargeId IS NOT NULL");
+        builder.HasIndex(a => a.PaymentIntentId).HasFilter("PaymentIntentId IS NOT NULL");
+        // Parked rows, waiting for their payment: what the reconcile job looks at.
+        builder.HasIndex(a => a.UpdatedAt).HasFilter("PaymentId IS NULL").HasDatabaseName("IX_StripeAdjustments_Parked");
     }
 }

@@ -11,6 +11,10 @@ public static class AuditActions
     public const string InvoiceVoided = "INVOICE_VOIDED";
     public const string InvoicePaymentMismatch = "INVOICE_PAYMENT_MISMATCH";
     public const string InvoiceRefunded = "INVOICE_REFUNDED";
+    public const string InvoiceRefundFailed = "INVOICE_REFUND_FAILED";
+    public const string InvoiceDisputed = "INVOICE_DISPUTED";
+    public const string InvoiceDisputeReinstated = "INVOICE_DISPUTE_REINSTATED";
+    public const string InvoiceOverpaid = "INVOICE_OVERPAID";
     public const string ResellerCreated = "RESELLER_CREATED";
     public const string ResellerTenantCreated = "RESELLER_TENANT_CREATED";
     public const string ResellerCommissionAccrued = "RESELLER_COMMISSION_ACCRUED";

@@ -14,6 +14,9 @@ public enum PaymentOutcome
     NotFound,
     Mismatch,
     DuplicateEvent,
+
+    /// <summary>A Stripe payment other than the one that paid the invoice: recorded apart, see <see cref="StripePaymentRecord.Overpayment"/>.</summary>
+    Overpaid,
 }
 
 /// <summary>
@@ -40,6 +43,10 @@ public sealed class InvoicePayments(
     private const int MaxRounds = 3;
 
     private sealed record Reads(HashSet<string> Seen, Dictionary<Guid, Invoice> Invoices, HashSet<Guid> ResellerTenants);
+
+    /// <summary>What one round decided to write besides the flip itself.</summary>
+    private sealed record Writes(List<(PaymentClaim Claim, Invoice Invoice)> Paying, List<(PaymentClaim Claim, Invoice Invoice)> Mismatched,
+        List<(PaymentClaim Claim, Invoice Invoice)> Overpaid, List<StripePaymentRecord> Payments);
 
     public async Task<PaymentOutcome> PayAsync(PaymentClaim claim, CancellationToken ct) => (await PayManyAsync([claim], ct))[0];
 
@@ -96,10 +103,10 @@ public sealed class InvoicePayments(
         }
 
         var seen = new HashSet<string>(reads.Seen, StringComparer.Ordinal);
+        var known = await RecordedPaymentsAsync(claims, invoices, ct);
         var outcomes = new PaymentOutcome[claims.Count];
         List<ProcessedStripeEvent> events = [];
-        List<(PaymentClaim Claim, Invoice Invoice)> paying = [];
-        List<(PaymentClaim Claim, Invoice Invoice)> mismatched = [];
+        var writes = new Writes([], [], [], []);
         for (var n = 0; n < claims.Count; n++)
         {
             var claim = claims[n];
@@ -113,9 +120,7 @@ public sealed class InvoicePayments(
                 outcomes[n] = Unknown(claim);
                 continue;
             }
-            var outcome = Decide(claim, invoice, paidEarlier: paying.Exists(p => p.Invoice.Id == invoice.Id));
-            if (outcome == PaymentOutcome.Mismatch) mismatched.Add((claim, invoice));
-            if (outcome == PaymentOutcome.Paid) paying.Add((claim, invoice));
+            var outcome = Ledger(claim, invoice, Decide(claim, invoice, paidEarlier: writes.Paying.Exists(p => p.Invoice.Id == invoice.Id)), known, writes, now);
             if (claim.StripeEvent is { } stripeEvent)
             {
                 seen.Add(stripeEvent.Id);
@@ -129,10 +134,12 @@ public sealed class InvoicePayments(
             db.ProcessedStripeEvents.AddRange(events.OrderBy(e => e.EventId, StringComparer.Ordinal));
             await db.SaveChangesAsync(ct);
         }
-        if (paying.Count > 0 && !await FlipToPaidAsync(paying, now, ct))
+        if (writes.Paying.Count > 0 && !await FlipToPaidAsync(writes.Paying, now, ct))
             throw new DbUpdateConcurrencyException("An invoice of the group was paid or voided by another writer since it was read.");
-        foreach (var (claim, invoice) in mismatched) RecordMismatch(claim, invoice);
-        var tasks = RecordPaid(paying, now, reads.ResellerTenants);
+        foreach (var (claim, invoice) in writes.Mismatched) RecordMismatch(claim, invoice);
+        foreach (var (claim, invoice) in writes.Overpaid) RecordOverpaid(claim, invoice);
+        db.StripePayments.AddRange(writes.Payments);
+        var tasks = RecordPaid(writes.Paying, now, reads.ResellerTenants);
         if (tasks.Length > 0) work.AfterCommit(() => HandOver(tasks, claims.Count));
         return outcomes;
     }
@@ -161,6 +168,57 @@ public sealed class InvoicePayments(
 
     private static bool Payable(Invoice invoice) => StateMachines.Invoice.Allows(invoice.Status, InvoiceStatus.Paid);
 
+    /// <summary>
+    /// A claim's place in the payments ledger: the payment that pays the invoice is recorded; another
+    /// report of a payment already recorded only fills in its charge id; any other Stripe payment for an
+    /// invoice that is paid or void is an overpayment, recorded apart.
+    /// </summary>
+    private PaymentOutcome Ledger(PaymentClaim claim, Invoice invoice, PaymentOutcome outcome, List<StripePaymentRecord> known, Writes writes, DateTime now)
+    {
+        if (outcome == PaymentOutcome.Mismatch) writes.Mismatched.Add((claim, invoice));
+        if (outcome == PaymentOutcome.Paid) writes.Paying.Add((claim, invoice));
+        if (claim.StripeEvent is null || (claim.PaymentIntentId ?? claim.ChargeId) is null) return outcome;
+        if (outcome == PaymentOutcome.Paid)
+        {
+            writes.Payments.Add(NewPayment(claim, invoice, overpayment: false, now));
+            return outcome;
+        }
+        if (outcome is not (PaymentOutcome.AlreadyPaid or PaymentOutcome.Void)) return outcome;
+        var same = known.Concat(writes.Payments).FirstOrDefault(p =>
+            (claim.PaymentIntentId is not null && p.PaymentIntentId == claim.PaymentIntentId) || (claim.ChargeId is not null && p.ChargeId == claim.ChargeId));
+        if (same is not null)
+        {
+            same.ChargeId ??= claim.ChargeId;
+            return outcome;
+        }
+        writes.Payments.Add(NewPayment(claim, invoice, overpayment: true, now));
+        writes.Overpaid.Add((claim, invoice));
+        return PaymentOutcome.Overpaid;
+    }
+
+    private StripePaymentRecord NewPayment(PaymentClaim claim, Invoice invoice, bool overpayment, DateTime now) => new()
+    {
+        Id = ids.NewId(), InvoiceId = invoice.Id, PaymentIntentId = claim.PaymentIntentId, ChargeId = claim.ChargeId,
+        Amount = claim.Amount ?? invoice.Total, Currency = (claim.Currency ?? invoice.Currency).ToUpperInvariant(), Overpayment = overpayment,
+        EventId = claim.StripeEvent!.Id, CreatedAt = now,
+    };
+
+    /// <summary>
+    /// The recorded payments (tracked, so a charge id can be filled in) that claims on invoices no longer
+    /// payable, or on an invoice twice in the group, may name again. Claims that simply pay an open
+    /// invoice, nearly all of them, need no look-up.
+    /// </summary>
+    private async Task<List<StripePaymentRecord>> RecordedPaymentsAsync(IReadOnlyList<PaymentClaim> claims, Dictionary<Guid, Invoice> invoices, CancellationToken ct)
+    {
+        var repeated = claims.GroupBy(c => c.InvoiceId).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        var named = claims.Where(c => c.StripeEvent is not null
+            && (repeated.Contains(c.InvoiceId) || (invoices.TryGetValue(c.InvoiceId, out var i) && !Payable(i)))).ToList();
+        var intents = named.Where(c => c.PaymentIntentId is not null).Select(c => c.PaymentIntentId!).Distinct().ToList();
+        var charges = named.Where(c => c.ChargeId is not null).Select(c => c.ChargeId!).Distinct().ToList();
+        if (intents.Count + charges.Count == 0) return [];
+        return await db.StripePayments.Where(p => intents.Contains(p.PaymentIntentId!) || charges.Contains(p.ChargeId!)).ToListAsync(ct);
+    }
+
     private PaymentOutcome Unknown(PaymentClaim claim)
     {
         logger.LogWarning("Payment for unknown invoice {InvoiceId} ignored ({Method})", claim.InvoiceId, claim.Method);
@@ -179,6 +237,17 @@ public sealed class InvoicePayments(
         {
             method = claim.Method.ToString().ToLowerInvariant(), paidAmount = claim.Amount,
             paidCurrency = claim.Currency?.ToUpperInvariant(), invoice.Total, invoice.Currency, stripeEventId = claim.StripeEvent?.Id,
+        });
+    }
+
+    private void RecordOverpaid(PaymentClaim claim, Invoice invoice)
+    {
+        logger.LogWarning("Stripe payment {PaymentIntentId}/{ChargeId} of {Amount} {Currency} for invoice {InvoiceId}, which is {Status}, recorded as an overpayment",
+            claim.PaymentIntentId, claim.ChargeId, claim.Amount, claim.Currency, invoice.Id, invoice.Status);
+        audit.Record(AuditActions.InvoiceOverpaid, nameof(Invoice), invoice.Id, invoice.TenantId, new
+        {
+            paidAmount = claim.Amount, paidCurrency = claim.Currency?.ToUpperInvariant(), paymentIntentId = claim.PaymentIntentId, chargeId = claim.ChargeId,
+            invoiceStatus = invoice.Status.ToString(), stripeEventId = claim.StripeEvent?.Id,
         });
     }
 
@@ -217,8 +286,8 @@ public sealed class InvoicePayments(
     }
 
     /// <summary>
-    /// Each paid invoice's reference, accrual outbox rows, audit event and, for a Stripe payment, its row in
-    /// the payments ledger, saved with the unit of work; returns the task ids.
+    /// Each paid invoice's reference, accrual outbox rows and audit event, saved with the unit of work;
+    /// returns the task ids.
     /// </summary>
     private Guid[] RecordPaid(List<(PaymentClaim Claim, Invoice Invoice)> paying, DateTime now, HashSet<Guid> resellerTenants)
     {
@@ -233,12 +302,6 @@ public sealed class InvoicePayments(
                 .Select(kind => new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, CreatedAt = now }).ToList();
             db.AccrualTasks.AddRange(added);
             taskIds.AddRange(added.Select(t => t.Id));
-            if (claim.StripeEvent is { } paidBy && (claim.PaymentIntentId ?? claim.ChargeId) is not null)
-                db.StripePayments.Add(new StripePaymentRecord
-                {
-                    Id = ids.NewId(), InvoiceId = invoice.Id, PaymentIntentId = claim.PaymentIntentId, ChargeId = claim.ChargeId,
-                    Amount = claim.Amount ?? invoice.Total, Currency = invoice.Currency, EventId = paidBy.Id, CreatedAt = now,
-                });
             audit.Record(AuditActions.InvoicePaid, nameof(Invoice), invoice.Id, invoice.TenantId, new
             {
                 method = claim.Method.ToString().ToLowerInvariant(), reference = claim.Reference,

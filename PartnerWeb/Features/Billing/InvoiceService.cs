@@ -8,7 +8,8 @@ using PartnerWeb.Infrastructure;
 namespace PartnerWeb.Features.Billing;
 
 /// <summary>Invoice reads (tenant-scoped in the query) and the admin transitions.</summary>
-public sealed class InvoiceService(AppDbContext db, CurrentUser currentUser, InvoicePayments payments, InvoiceRefunds refunds, AuditLog audit)
+public sealed class InvoiceService(
+    AppDbContext db, CurrentUser currentUser, InvoicePayments payments, InvoiceRefunds refunds, StripeRefundRequests stripeRefunds, AuditLog audit)
 {
     /// <summary>Own tenant's invoices; platform admins see every tenant's (optionally one).</summary>
     private IQueryable<Invoice> Visible()
@@ -46,14 +47,19 @@ public sealed class InvoiceService(AppDbContext db, CurrentUser currentUser, Inv
     }
 
     /// <summary>
-    /// Refund part or all of a paid invoice (the same path as Stripe refunds). A repeated request with
-    /// the same idempotency key answers like the first and refunds nothing more.
+    /// Refund part or all of a paid invoice: through Stripe's Refund API when Stripe paid it, else by hand.
+    /// A repeated request with the same idempotency key answers like the first and refunds nothing more.
     /// </summary>
     public async Task<Result<InvoiceDto>> RefundAsync(Guid id, RefundRequest request, string? idempotencyKey, CancellationToken ct)
     {
         if (idempotencyKey?.Length > 200) return AppError.Validation("Idempotency-Key", "The Idempotency-Key header is at most 200 characters.");
-        var outcome = await refunds.RefundAsync(new RefundClaim(id, RefundSource.Manual, request.Amount, Full: request.Amount is null,
-            Reason: request.Reason, IdempotencyKey: string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey.Trim()), ct);
+        var key = string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey.Trim();
+        if (await stripeRefunds.PaymentOfAsync(id, ct) is { } payment)
+        {
+            var invoice = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == id, ct);
+            return await stripeRefunds.RefundAsync(invoice, payment, request, key, ct) is { } refused ? refused : await GetAsync(id, ct);
+        }
+        var outcome = await refunds.RefundAsync(new RefundClaim(id, request.Amount, Full: request.Amount is null, Reason: request.Reason, IdempotencyKey: key), ct);
         return outcome switch
         {
             RefundOutcome.Refunded or RefundOutcome.Duplicate => await GetAsync(id, ct),

@@ -1,4 +1,5 @@
 using Stripe;
+using PartnerWeb.Domain;
 
 namespace PartnerWeb.Features.Billing;
 
@@ -36,7 +37,8 @@ public sealed class InvoicePaidHandler : IStripePaymentEventHandler
 
 public sealed class CheckoutSessionCompletedHandler : IStripePaymentEventHandler
 {
-    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.CheckoutSessionCompleted];
+    /// <summary>A delayed payment method (a bank debit) completes the session unpaid and succeeds later.</summary>
+    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.CheckoutSessionCompleted, Stripe.EventTypes.CheckoutSessionAsyncPaymentSucceeded];
 
     public StripePayment? Read(Event stripeEvent) =>
         stripeEvent.Data.Object is Stripe.Checkout.Session { PaymentStatus: "paid" } session
@@ -54,31 +56,78 @@ public sealed class PaymentIntentSucceededHandler : IStripePaymentEventHandler
         : null;
 }
 
-/// <summary>What a refund-type Stripe event says: Stripe's cumulative refunded amount, or a full reversal.</summary>
-public sealed record StripeRefundNotice(string? InvoiceId, long? CumulativeRefunded, bool Full, string Currency, string Reference);
-
-/// <summary>Reads one kind of refund event; the webhook dispatches refunds to the one refund path.</summary>
-public interface IStripeRefundEventHandler
+/// <summary>
+/// Reads one kind of take-back event (refunds, disputes, a charge's refunded total) into what it tells about
+/// its object; the webhook merges that into the object's <see cref="StripeAdjustment"/> and settles its payment.
+/// </summary>
+public interface IStripeAdjustmentEventHandler
 {
     IReadOnlyCollection<string> EventTypes { get; }
-    StripeRefundNotice? Read(Event stripeEvent);
+    StripeAdjustment? Read(Event stripeEvent);
 }
 
-public sealed class ChargeRefundedHandler : IStripeRefundEventHandler
+/// <summary>
+/// A refund object, by its own id: since API version 2022-11-15 the refunds of a charge arrive this way.
+/// A refund that failed or was canceled has given its money back.
+/// </summary>
+public sealed class RefundEventHandler : IStripeAdjustmentEventHandler
 {
-    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.ChargeRefunded];
+    public IReadOnlyCollection<string> EventTypes { get; } =
+        [Stripe.EventTypes.RefundCreated, Stripe.EventTypes.RefundUpdated, Stripe.EventTypes.RefundFailed, Stripe.EventTypes.ChargeRefundUpdated];
 
-    public StripeRefundNotice? Read(Event stripeEvent) => stripeEvent.Data.Object is Charge charge
-        ? new StripeRefundNotice(StripeMetadata.InvoiceId(charge.Metadata), charge.AmountRefunded, Full: false, charge.Currency, charge.Id)
+    public StripeAdjustment? Read(Event stripeEvent) =>
+        stripeEvent.Data.Object is Refund refund ? Read(refund, failed: stripeEvent.Type == Stripe.EventTypes.RefundFailed) : null;
+
+    /// <summary>A refund as Stripe's API answered it, or as an event carries it.</summary>
+    public StripeAdjustment Read(Refund refund, bool failed = false) => new()
+    {
+        ObjectId = refund.Id, Kind = StripeAdjustmentKind.Refund, ChargeId = refund.ChargeId, PaymentIntentId = refund.PaymentIntentId,
+        Amount = refund.Amount, Currency = refund.Currency.ToUpperInvariant(), Status = refund.Status,
+        Cancelled = failed || refund.Status is "failed" or "canceled",
+    };
+}
+
+/// <summary>
+/// A charge: its cumulative <c>amount_refunded</c> (which may count refunds whose own events are still to
+/// come), and the charge id the payment events may not have named.
+/// </summary>
+public sealed class ChargeEventHandler : IStripeAdjustmentEventHandler
+{
+    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.ChargeRefunded, Stripe.EventTypes.ChargeSucceeded];
+
+    public StripeAdjustment? Read(Event stripeEvent) => stripeEvent.Data.Object is Charge charge
+        ? new StripeAdjustment
+        {
+            ObjectId = charge.Id, Kind = StripeAdjustmentKind.ChargeRefunds, ChargeId = charge.Id, PaymentIntentId = charge.PaymentIntentId,
+            Amount = charge.AmountRefunded, Currency = charge.Currency.ToUpperInvariant(), Status = charge.Status,
+        }
         : null;
 }
 
-/// <summary>A dispute reverses the whole invoice at once: the money is held by the bank from now on.</summary>
-public sealed class ChargeDisputeCreatedHandler : IStripeRefundEventHandler
+/// <summary>
+/// A dispute holds <c>dispute.amount</c> from the moment its funds are withdrawn until they are reinstated
+/// (a dispute won); an inquiry (<c>warning_*</c>) withdraws nothing, and a lost dispute keeps them. A
+/// dispute object shows its own withdrawals and reinstatements in <c>balance_transactions</c>, so a
+/// created, updated or closed event that shows them counts as much as the funds events.
+/// </summary>
+public sealed class DisputeEventHandler : IStripeAdjustmentEventHandler
 {
-    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.ChargeDisputeCreated];
+    public IReadOnlyCollection<string> EventTypes { get; } =
+    [
+        Stripe.EventTypes.ChargeDisputeCreated, Stripe.EventTypes.ChargeDisputeUpdated, Stripe.EventTypes.ChargeDisputeClosed,
+        Stripe.EventTypes.ChargeDisputeFundsWithdrawn, Stripe.EventTypes.ChargeDisputeFundsReinstated,
+    ];
 
-    public StripeRefundNotice? Read(Event stripeEvent) => stripeEvent.Data.Object is Dispute dispute
-        ? new StripeRefundNotice(StripeMetadata.InvoiceId(dispute.Metadata), null, Full: true, dispute.Currency, dispute.Id)
-        : null;
+    public StripeAdjustment? Read(Event stripeEvent)
+    {
+        if (stripeEvent.Data.Object is not Dispute dispute) return null;
+        var movements = dispute.BalanceTransactions ?? [];
+        return new StripeAdjustment
+        {
+            ObjectId = dispute.Id, Kind = StripeAdjustmentKind.Dispute, ChargeId = dispute.ChargeId, PaymentIntentId = dispute.PaymentIntentId,
+            Amount = dispute.Amount, Currency = dispute.Currency.ToUpperInvariant(), Status = dispute.Status,
+            FundsWithdrawn = stripeEvent.Type == Stripe.EventTypes.ChargeDisputeFundsWithdrawn || dispute.Status == "lost" || movements.Any(b => b.Amount < 0),
+            FundsReinstated = stripeEvent.Type == Stripe.EventTypes.ChargeDisputeFundsReinstated || dispute.Status == "won" || movements.Any(b => b.Amount > 0),
+        };
+    }
 }

@@ -11,7 +11,7 @@ public sealed record StripeEventRef(string Id, string Type);
 /// </summary>
 internal static class StripeEventLedger
 {
-    public static ProcessedStripeEvent Row(StripeEventRef stripeEvent, Guid invoiceId, string outcome, DateTime now) => new()
+    public static ProcessedStripeEvent Row(StripeEventRef stripeEvent, Guid? invoiceId, string outcome, DateTime now) => new()
     {
         EventId = stripeEvent.Id, Type = stripeEvent.Type, InvoiceId = invoiceId, Outcome = outcome, ReceivedAt = now,
     };

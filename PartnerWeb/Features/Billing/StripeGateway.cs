@@ -39,5 +39,8 @@ public sealed class StripeGateway(IOptions<StripeOptions> options)
     public Task<Session> CreateCheckoutSessionAsync(SessionCreateOptions session, string idempotencyKey, CancellationToken ct) =>
         new SessionService(Client).CreateAsync(session, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
 
+    public Task<Refund> CreateRefundAsync(RefundCreateOptions refund, string idempotencyKey, CancellationToken ct) =>
+        new RefundService(Client).CreateAsync(refund, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
+
     private StripeClient Client => _client.Value ?? throw new InvalidOperationException("Stripe is not configured (Stripe:SecretKey).");
 }

@@ -10,13 +10,14 @@ namespace PartnerWeb.Features.Billing;
 public sealed record WebhookReceipt(bool Received, string Outcome);
 
 /// <summary>
-/// Verify, dedupe, dispatch: one handler per paid event type, one paid moment for all. Payments go to
-/// the <see cref="PaymentBatcher"/>, so a payment delivery touches no database connection of its own;
-/// the refund path (and its DbContext) is resolved only for refund events.
+/// Verify, dedupe, dispatch: one handler per event type, one paid moment for all payments and one
+/// settlement for all take-backs. Payments go to the <see cref="PaymentBatcher"/>, so a payment delivery
+/// touches no database connection of its own until it may have something parked to settle; the
+/// take-back path (and its DbContext) is resolved only for take-back events.
 /// </summary>
 public sealed class StripeWebhookService(
     IOptions<StripeOptions> options, TimeProvider clock, PaymentBatcher payments, IServiceProvider services,
-    IEnumerable<IStripePaymentEventHandler> handlers, IEnumerable<IStripeRefundEventHandler> refundHandlers,
+    IEnumerable<IStripePaymentEventHandler> handlers, IEnumerable<IStripeAdjustmentEventHandler> adjustmentHandlers,
     ILogger<StripeWebhookService> logger)
 {
     public async Task<Result<WebhookReceipt>> HandleAsync(string json, string? signature, CancellationToken ct)
@@ -72,8 +73,8 @@ public sealed class StripeWebhookService(
 
         // A redelivered event id is recognised where the event is recorded (the payment batch, the
         // refund ledger), in the same transaction, so no separate look-up is needed here.
-        if (refundHandlers.FirstOrDefault(h => h.EventTypes.Contains(stripeEvent.Type)) is { } refundHandler)
-            return await RefundAsync(stripeEvent, refundHandler, ct);
+        if (adjustmentHandlers.FirstOrDefault(h => h.EventTypes.Contains(stripeEvent.Type)) is { } adjustmentHandler)
+            return await TakeBackAsync(stripeEvent, adjustmentHandler, ct);
 
         var handler = handlers.FirstOrDefault(h => h.EventTypes.Contains(stripeEvent.Type));
         if (handler is null)
@@ -91,6 +92,10 @@ public sealed class StripeWebhookService(
         var outcome = await payments.PayAsync(new PaymentClaim(
             invoiceId, Domain.PaymentMethod.Stripe, payment.Reference ?? stripeEvent.Id, payment.Amount, payment.Currency,
             new StripeEventRef(stripeEvent.Id, stripeEvent.Type), payment.PaymentIntentId, payment.ChargeId));
+        // A refund or dispute that came before its payment waited for it. (Should this instance stop
+        // here, the reconcile job settles it.)
+        if (outcome is PaymentOutcome.Paid or PaymentOutcome.AlreadyPaid or PaymentOutcome.Overpaid && (payment.PaymentIntentId ?? payment.ChargeId) is not null)
+            await services.GetRequiredService<StripeTakeBacks>().SettleParkedAsync(payment.PaymentIntentId, payment.ChargeId, ct);
         return new WebhookReceipt(true, outcome switch
         {
             PaymentOutcome.DuplicateEvent => "duplicate",
@@ -111,27 +116,15 @@ public sealed class StripeWebhookService(
         return root.TryGetProperty("object", out var o) && o.ValueKind == System.Text.Json.JsonValueKind.String && o.GetString() == "v2.core.event";
     }
 
-    private async Task<Result<WebhookReceipt>> RefundAsync(Event stripeEvent, IStripeRefundEventHandler handler, CancellationToken ct)
+    private async Task<Result<WebhookReceipt>> TakeBackAsync(Event stripeEvent, IStripeAdjustmentEventHandler handler, CancellationToken ct)
     {
-        var notice = handler.Read(stripeEvent);
-        if (notice is null || !Guid.TryParse(notice.InvoiceId, out var invoiceId))
+        if (handler.Read(stripeEvent) is not { } seen)
         {
-            logger.LogWarning("Stripe event {EventId} ({Type}) names no invoice of ours", stripeEvent.Id, stripeEvent.Type);
+            logger.LogWarning("Stripe event {EventId} ({Type}) carries no object of its type", stripeEvent.Id, stripeEvent.Type);
             return new WebhookReceipt(true, "ignored");
         }
-        var source = notice.Full ? RefundSource.StripeDispute : RefundSource.StripeRefund;
-        var outcome = await services.GetRequiredService<InvoiceRefunds>().RefundAsync(new RefundClaim(
-            invoiceId, source, Full: notice.Full, StripeCumulative: notice.CumulativeRefunded, Currency: notice.Currency,
-            Reason: $"{stripeEvent.Type} {notice.Reference}", StripeEvent: new StripeEventRef(stripeEvent.Id, stripeEvent.Type)), ct);
-        if (outcome == RefundOutcome.Conflict)
-            return AppError.Conflict("A concurrent refund of this invoice was recorded; deliver the event again.");
-        return new WebhookReceipt(true, outcome switch
-        {
-            RefundOutcome.Duplicate => "duplicate",
-            RefundOutcome.NotFound => "ignored",
-            RefundOutcome.NothingToRefund or RefundOutcome.ExceedsRemaining => "nothing_to_refund",
-            RefundOutcome.NotRefundable => "not_refundable",
-            _ => outcome.ToString().ToLowerInvariant(),
-        });
+        var outcome = await services.GetRequiredService<StripeTakeBacks>()
+            .ApplyAsync(seen, new TakeBackCause(new StripeEventRef(stripeEvent.Id, stripeEvent.Type)), ct);
+        return new WebhookReceipt(true, outcome);
     }
 }

@@ -74,13 +74,15 @@ public sealed class PartnerEarningsAccrual(AppDbContext db, AuditLog audit, IdGe
             var commission = Reversals.Share(original.CommissionAmount, invoice.Total, before, refund.CumulativeRefunded);
             if (gross == 0 && commission == 0) continue;
 
-            // Reversals are payable at once: they recover money, whether or not the original was paid out.
+            // A reversal recovers money at once, whether or not the original was paid out; money that came
+            // back (a dispute won, a refund failed) is paid no sooner than the original would have been.
+            var payableAt = gross < 0 && original.PayableAt > now ? original.PayableAt : now;
             var reversal = new PartnerEarning
             {
                 Id = ids.NewId(), PartnerId = original.PartnerId, InvoiceId = invoice.Id, Kind = EntryKind.Reversal,
                 ReversesEarningId = original.Id, RefundId = refund.Id, Currency = original.Currency,
                 GrossAmount = -gross, CommissionAmount = -commission, PartnerNet = -(gross - commission),
-                PayableAt = now, CreatedAt = now,
+                PayableAt = payableAt, CreatedAt = now,
             };
             db.PartnerEarnings.Add(reversal);
             audit.Record(AuditActions.PartnerEarningReversed, nameof(PartnerEarning), reversal.Id, tenantId, new

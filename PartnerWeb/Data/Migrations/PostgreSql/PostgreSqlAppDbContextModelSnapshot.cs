@@ -306,10 +306,15 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<Guid?>("StripePaymentId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExternalKey")
                         .IsUnique();
+
+                    b.HasIndex("StripePaymentId");
 
                     b.HasIndex("InvoiceId", "CreatedAt");
 
@@ -754,6 +759,73 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.ToTable("ResellerCommissions");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.StripeAdjustment", b =>
+                {
+                    b.Property<string>("ObjectId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .IsFixedLength();
+
+                    b.Property<bool>("FundsReinstated")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("FundsWithdrawn")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid?>("PaymentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ObjectId");
+
+                    b.HasIndex("ChargeId")
+                        .HasFilter("\"ChargeId\" IS NOT NULL");
+
+                    b.HasIndex("PaymentId");
+
+                    b.HasIndex("PaymentIntentId")
+                        .HasFilter("\"PaymentIntentId\" IS NOT NULL");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("IX_StripeAdjustments_Parked")
+                        .HasFilter("\"PaymentId\" IS NULL");
+
+                    b.ToTable("StripeAdjustments");
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.StripePaymentRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -783,6 +855,9 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.Property<Guid>("InvoiceId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("Overpayment")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("PaymentIntentId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
@@ -792,6 +867,10 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.HasIndex("ChargeId")
                         .IsUnique()
                         .HasFilter("\"ChargeId\" IS NOT NULL");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("IX_StripePayments_Overpayments")
+                        .HasFilter("\"Overpayment\"");
 
                     b.HasIndex("InvoiceId");
 
@@ -924,6 +1003,11 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("PartnerWeb.Domain.StripePaymentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("StripePaymentId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.MarketplaceInstall", b =>
@@ -1050,6 +1134,14 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.HasOne("PartnerWeb.Domain.ResellerCommission", null)
                         .WithMany()
                         .HasForeignKey("ReversesCommissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.StripeAdjustment", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.StripePaymentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 

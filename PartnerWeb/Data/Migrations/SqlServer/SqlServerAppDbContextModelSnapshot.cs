@@ -306,11 +306,16 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
 
+                    b.Property<Guid?>("StripePaymentId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExternalKey")
                         .IsUnique()
                         .HasFilter("[ExternalKey] IS NOT NULL");
+
+                    b.HasIndex("StripePaymentId");
 
                     b.HasIndex("InvoiceId", "CreatedAt");
 
@@ -756,6 +761,73 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.ToTable("ResellerCommissions");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.StripeAdjustment", b =>
+                {
+                    b.Property<string>("ObjectId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<bool>("FundsReinstated")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("FundsWithdrawn")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<Guid?>("PaymentId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("ObjectId");
+
+                    b.HasIndex("ChargeId")
+                        .HasFilter("ChargeId IS NOT NULL");
+
+                    b.HasIndex("PaymentId");
+
+                    b.HasIndex("PaymentIntentId")
+                        .HasFilter("PaymentIntentId IS NOT NULL");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("IX_StripeAdjustments_Parked")
+                        .HasFilter("PaymentId IS NULL");
+
+                    b.ToTable("StripeAdjustments");
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.StripePaymentRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -785,6 +857,9 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.Property<Guid>("InvoiceId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<bool>("Overpayment")
+                        .HasColumnType("bit");
+
                     b.Property<string>("PaymentIntentId")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)");
@@ -794,6 +869,10 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.HasIndex("ChargeId")
                         .IsUnique()
                         .HasFilter("ChargeId IS NOT NULL");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("IX_StripePayments_Overpayments")
+                        .HasFilter("Overpayment = 1");
 
                     b.HasIndex("InvoiceId");
 
@@ -926,6 +1005,11 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("PartnerWeb.Domain.StripePaymentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("StripePaymentId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.MarketplaceInstall", b =>
@@ -1052,6 +1136,14 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.HasOne("PartnerWeb.Domain.ResellerCommission", null)
                         .WithMany()
                         .HasForeignKey("ReversesCommissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.StripeAdjustment", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.StripePaymentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 

@@ -299,10 +299,15 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("StripePaymentId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExternalKey")
                         .IsUnique();
+
+                    b.HasIndex("StripePaymentId");
 
                     b.HasIndex("InvoiceId", "CreatedAt");
 
@@ -747,6 +752,73 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.ToTable("ResellerCommissions");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.StripeAdjustment", b =>
+                {
+                    b.Property<string>("ObjectId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<bool>("FundsReinstated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("FundsWithdrawn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PaymentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ObjectId");
+
+                    b.HasIndex("ChargeId")
+                        .HasFilter("ChargeId IS NOT NULL");
+
+                    b.HasIndex("PaymentId");
+
+                    b.HasIndex("PaymentIntentId")
+                        .HasFilter("PaymentIntentId IS NOT NULL");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("IX_StripeAdjustments_Parked")
+                        .HasFilter("PaymentId IS NULL");
+
+                    b.ToTable("StripeAdjustments");
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.StripePaymentRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -776,6 +848,9 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.Property<Guid>("InvoiceId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Overpayment")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PaymentIntentId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
@@ -785,6 +860,10 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.HasIndex("ChargeId")
                         .IsUnique()
                         .HasFilter("ChargeId IS NOT NULL");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("IX_StripePayments_Overpayments")
+                        .HasFilter("Overpayment = 1");
 
                     b.HasIndex("InvoiceId");
 
@@ -917,6 +996,11 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("PartnerWeb.Domain.StripePaymentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("StripePaymentId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.MarketplaceInstall", b =>
@@ -1043,6 +1127,14 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.HasOne("PartnerWeb.Domain.ResellerCommission", null)
                         .WithMany()
                         .HasForeignKey("ReversesCommissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.StripeAdjustment", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.StripePaymentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
