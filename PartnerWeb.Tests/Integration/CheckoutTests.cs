@@ -118,4 +118,23 @@ public sealed class CheckoutTests(CheckoutFixture fixture) : IClassFixture<Check
         Assert.Equal("Stripe is not configured on this server.", problem.GetProperty("title").GetString());
         Assert.Equal(0, await Flows.QueryAsync(app, db => db.CheckoutSessions.CountAsync()));
     }
+
+    [Fact]
+    public async Task A_session_Stripe_expired_is_not_offered_again_and_the_next_start_opens_a_new_attempt()
+    {
+        var (owner, invoiceId) = await OpenInvoiceAsync();
+        var first = await (await owner.PostAsync($"/api/billing/invoices/{invoiceId}/checkout", null)).AssertJsonAsync(HttpStatusCode.Created);
+        var sessionId = first.GetProperty("sessionId").GetString()!;
+        var expired = StripeObjects.Event($"evt_exp_{sessionId}", "checkout.session.expired",
+            StripeObjects.CheckoutSession(sessionId, invoiceId.ToString(), StripeObjects.InvoiceMetadata(invoiceId), 12900, "usd", null, null, status: "expired"));
+
+        Assert.Equal("checkout_ended", await StripeSale.DeliverAsync(owner, expired));
+        Assert.Equal("ignored", await StripeSale.DeliverAsync(owner, StripeSigner.Event($"evt_exp2_{sessionId}", "checkout.session.expired",
+            StripeObjects.CheckoutSession(sessionId, invoiceId.ToString(), StripeObjects.InvoiceMetadata(invoiceId), 12900, "usd", null, null, status: "expired").ToJsonString())));
+
+        var second = await (await owner.PostAsync($"/api/billing/invoices/{invoiceId}/checkout", null)).AssertJsonAsync(HttpStatusCode.Created);
+        Assert.NotEqual(sessionId, second.GetProperty("sessionId").GetString());
+        Assert.Equal([$"checkout-{invoiceId:N}-1", $"checkout-{invoiceId:N}-2"], CallsFor(invoiceId).Select(c => c.IdempotencyKey).ToList());
+        Assert.Equal(1, await Flows.QueryAsync(App, db => db.AuditEvents.CountAsync(a => a.EntityId == invoiceId && a.Action == AuditActions.InvoiceCheckoutEnded)));
+    }
 }

@@ -97,6 +97,18 @@ public sealed partial class StripeTakeBackTests(TakeBackFixture fixture) : IClas
         // The reinstatement is a new entry, never an edit: accrual, refund reversal, dispute reversal, reinstatement.
         var entries = await Flows.QueryAsync(App, db => db.PartnerEarnings.AsNoTracking().Where(e => e.InvoiceId == sale.InvoiceId).ToListAsync());
         Assert.Equal([-3500L, -2100L, 3500L, 9030L], entries.Select(e => e.PartnerNet).Order().ToList());
+
+        // The partner reads why each entry is there, in the API and on the dashboard.
+        using var acme = await App.ClientAsAsync(Demo.AcmeOwner);
+        var items = (await (await acme.GetAsync("/api/partners/my/earnings?limit=200")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
+            .Where(i => i.GetProperty("invoiceId").GetGuid() == sale.InvoiceId).ToList();
+        Assert.Equal([("dispute", -3500L), ("dispute_won", 3500L), ("refund", -2100L), ("sale", 9030L)],
+            items.Select(i => (i.GetProperty("reason").GetString()!, i.GetProperty("partnerNet").GetInt64())).Order().ToList());
+        using var browser = App.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        await CookieLogin.SignInAsync(browser, Demo.AcmeOwner, PartnerWebFactory.Password);
+        var page = await (await browser.GetAsync("/dashboard/partners")).Content.ReadAsStringAsync();
+        Assert.Contains("dispute won: restored", page);
+        Assert.Contains(">disputed<", page);
     }
 
     [Fact]

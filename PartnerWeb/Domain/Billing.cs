@@ -147,7 +147,9 @@ public sealed class CheckoutSession
     public int Attempt { get; init; }
     public required string StripeSessionId { get; init; }
     public required string Url { get; init; }
-    public DateTime ExpiresAt { get; init; }
+
+    /// <summary>Stripe's expiry, or earlier when Stripe reported the session expired or its payment failed.</summary>
+    public DateTime ExpiresAt { get; set; }
     public DateTime CreatedAt { get; init; }
 
     public static string IdempotencyKey(Guid invoiceId, int attempt) => $"checkout-{invoiceId:N}-{attempt}";

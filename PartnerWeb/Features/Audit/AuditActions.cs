@@ -8,6 +8,7 @@ public static class AuditActions
     public const string InvoiceCreated = "INVOICE_CREATED";
     public const string InvoicePaid = "INVOICE_PAID";
     public const string InvoiceCheckoutStarted = "INVOICE_CHECKOUT_STARTED";
+    public const string InvoiceCheckoutEnded = "INVOICE_CHECKOUT_ENDED";
     public const string InvoiceVoided = "INVOICE_VOIDED";
     public const string InvoicePaymentMismatch = "INVOICE_PAYMENT_MISMATCH";
     public const string InvoiceRefunded = "INVOICE_REFUNDED";

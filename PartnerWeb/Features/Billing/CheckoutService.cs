@@ -83,6 +83,23 @@ public sealed class CheckoutService(
         return new CheckoutStarted(CheckoutDto.From(row), Created: true);
     }
 
+    /// <summary>
+    /// Stripe ended a session without payment (it expired, or its delayed payment failed): it is not
+    /// offered again, so the customer's next "pay" opens a new one. False when the session is not ours
+    /// or already ended.
+    /// </summary>
+    public async Task<bool> EndAsync(string stripeSessionId, string why, CancellationToken ct) =>
+        await UnitOfWork.RunAsync(db, async (work, ct) =>
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var session = await db.CheckoutSessions.FirstOrDefaultAsync(s => s.StripeSessionId == stripeSessionId && s.ExpiresAt > now, ct);
+            if (session is null) return work.Discard(false);
+            session.ExpiresAt = now;
+            var tenantId = await db.Invoices.Where(i => i.Id == session.InvoiceId).Select(i => i.TenantId).SingleAsync(ct);
+            audit.Record(AuditActions.InvoiceCheckoutEnded, nameof(Invoice), session.InvoiceId, tenantId, new { sessionId = stripeSessionId, session.Attempt, why });
+            return true;
+        }, ct);
+
     private static SessionCreateOptions SessionFor(Invoice invoice, Uri invoicePage)
     {
         var metadata = new Dictionary<string, string> { ["invoiceId"] = invoice.Id.ToString() };

@@ -76,6 +76,13 @@ public sealed class StripeWebhookService(
         if (adjustmentHandlers.FirstOrDefault(h => h.EventTypes.Contains(stripeEvent.Type)) is { } adjustmentHandler)
             return await TakeBackAsync(stripeEvent, adjustmentHandler, ct);
 
+        if (stripeEvent.Type is EventTypes.CheckoutSessionExpired or EventTypes.CheckoutSessionAsyncPaymentFailed
+            && stripeEvent.Data.Object is Stripe.Checkout.Session ended)
+        {
+            var closed = await services.GetRequiredService<CheckoutService>().EndAsync(ended.Id, stripeEvent.Type, ct);
+            return new WebhookReceipt(true, closed ? "checkout_ended" : "ignored");
+        }
+
         var handler = handlers.FirstOrDefault(h => h.EventTypes.Contains(stripeEvent.Type));
         if (handler is null)
         {

@@ -52,11 +52,24 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access, TimePr
     private IQueryable<Domain.PartnerEarning> Filtered(Guid partnerId, EarningsQuery query) =>
         query.Filter(db.PartnerEarnings.AsNoTracking().Where(e => e.PartnerId == partnerId));
 
+    /// <summary>The page's reversals say what they answer (a refund, a dispute, money that came back): one look-up for the page.</summary>
+    private async Task<Page<EarningDto>> WithReasonsAsync(Page<EarningDto> page, CancellationToken ct)
+    {
+        var refundIds = page.Items.Where(e => e.RefundId is not null).Select(e => e.RefundId!.Value).Distinct().ToList();
+        if (refundIds.Count == 0) return page;
+        var refunds = await db.InvoiceRefunds.AsNoTracking().Where(r => refundIds.Contains(r.Id))
+            .Select(r => new { r.Id, r.Source, r.Amount }).ToDictionaryAsync(r => r.Id, ct);
+        return page with
+        {
+            Items = page.Items.Select(e => e.RefundId is { } id && refunds.TryGetValue(id, out var r) ? e with { Reason = EarningDto.ReasonOf(r.Source, r.Amount) } : e).ToList(),
+        };
+    }
+
     /// <summary>One keyset page, and totals per currency over the whole filter (computed in SQL).</summary>
     private async Task<EarningsPage> PageAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
     {
         var earnings = Filtered(partnerId, query);
-        var page = await earnings.ToPageAsync(query.ToRequest(), EarningDto.From, ct);
+        var page = await WithReasonsAsync(await earnings.ToPageAsync(query.ToRequest(), EarningDto.From, ct), ct);
         var totals = await earnings
             .GroupBy(e => e.Currency)
             .Select(g => new EarningTotals(g.Key, g.Count(), g.Sum(e => e.GrossAmount), g.Sum(e => e.CommissionAmount), g.Sum(e => e.PartnerNet)))
