@@ -9,11 +9,14 @@ namespace PartnerWeb.Tests.Browser;
 /// The app on real Kestrel (a fresh SQLite file) and Debian's Chromium driven by Playwright.
 /// Playwright downloads no browser here; a missing /usr/bin/chromium fails the tests, it does not skip them.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    public PartnerWebFactory App { get; } = PartnerWebFactory.On(null, new Dictionary<string, string?>
+    public PartnerWebFactory App { get; private set; } = null!;
+
+    /// <summary>The app's settings; a fixture that puts a fake service beside the app adds its own.</summary>
+    protected virtual Task<Dictionary<string, string?>> SettingsAsync() => Task.FromResult(new Dictionary<string, string?>
     {
         ["RateLimiting:PartnerWrites:PermitLimit"] = "10000",
     });
@@ -24,6 +27,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        App = PartnerWebFactory.On(null, await SettingsAsync());
         var port = FreePort();
         App.UseKestrel(port);
         App.StartServer();
@@ -40,17 +44,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         Playwright.Dispose();
         await App.DisposeAsync();
     }
 
-    /// <summary>A new browser context signed in through the login form.</summary>
-    public async Task<IPage> SignInAsync(string email, string password = PartnerWebFactory.Password)
+    /// <summary>A new browser context signed in through the login form, in a desktop window unless a width is given.</summary>
+    public async Task<IPage> SignInAsync(string email, string password = PartnerWebFactory.Password, int width = 1280, int height = 900)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height } });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/login");

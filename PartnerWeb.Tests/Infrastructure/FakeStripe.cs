@@ -25,6 +25,9 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public string BaseUrl => _app.Urls.Single();
 
+    /// <summary>While set, every call is refused as Stripe refuses a request it will not serve (400 with an error object).</summary>
+    public bool Refuses { get; set; }
+
     /// <summary>The settings that point the app at this fake.</summary>
     public Dictionary<string, string?> Settings => new()
     {
@@ -53,6 +56,13 @@ public sealed class FakeStripe : IAsyncDisposable
         var form = (await request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
         var key = request.Headers["Idempotency-Key"].ToString();
         Calls.Enqueue(new Call(request.Path, key, form));
+        if (Refuses)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"error":{"type":"invalid_request_error","message":"This account cannot currently make charges."}}""");
+            return;
+        }
         var json = string.IsNullOrEmpty(key) ? answer(form) : _answers.GetOrAdd(key, _ => new Lazy<string>(() => answer(form))).Value;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(json);

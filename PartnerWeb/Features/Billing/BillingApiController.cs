@@ -28,8 +28,7 @@ public sealed class BillingApiController(InvoiceService invoices, CheckoutServic
     [ProblemResponse(StatusCodes.Status503ServiceUnavailable)]
     public async Task<ActionResult<CheckoutDto>> Checkout(Guid id, CancellationToken ct)
     {
-        // The host as the forwarded headers of a known proxy give it, so Stripe sends the customer back where they came from.
-        var page = new Uri($"{Request.Scheme}://{Request.Host}{Request.PathBase}/billing/invoices/{id}");
+        var page = BillingPagesController.InvoicePage(Request, id);
         return From(await checkout.StartAsync(id, page, ct), started => started.Created ? StatusCode(StatusCodes.Status201Created, started.Session) : Ok(started.Session));
     }
 
