@@ -18,10 +18,13 @@ public static class StripeWebhookOpenApi
 
         operation.Description =
             "Stripe calls this; it needs no token. The `Stripe-Signature` header is verified with `Stripe:WebhookSecret` " +
-            "(tolerance 300 s, any `api_version`). Handled types: `invoice.paid`, `invoice.payment_succeeded`, " +
-            "`checkout.session.completed` (with `payment_status` `paid`) and `payment_intent.succeeded`. The amount and " +
-            "currency must equal the invoice's, else the invoice stays open (outcome `mismatch`). Answers 200 " +
-            "`{ received, outcome }` with outcome `paid`, `duplicate`, `alreadypaid`, `void`, `mismatch` or `ignored`.";
+            "(tolerance 300 s, any `api_version`). Payments: `invoice.paid`, `invoice.payment_succeeded`, " +
+            "`checkout.session.completed` (with `payment_status` `paid`), `checkout.session.async_payment_succeeded` and " +
+            "`payment_intent.succeeded`; the amount and currency must equal the invoice's, else the invoice stays open (outcome " +
+            "`mismatch`). Take-backs, matched by payment intent or charge id: `refund.created`, `refund.updated`, `refund.failed`, " +
+            "`charge.refund.updated`, `charge.refunded`, `charge.succeeded` and `charge.dispute.*`. Answers 200 `{ received, outcome }` " +
+            "with outcome `paid`, `duplicate`, `alreadypaid`, `overpaid`, `void`, `mismatch`, `refunded`, `disputed`, `reinstated`, " +
+            "`unchanged`, `overpayment`, `parked`, `checkout_ended` or `ignored`.";
         operation.Parameters ??= [];
         operation.Parameters.Add(new OpenApiParameter
         {
