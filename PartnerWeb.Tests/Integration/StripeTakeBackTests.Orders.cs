@@ -57,4 +57,36 @@ public sealed partial class StripeTakeBackTests
         // 3000 refunded once, 5000 held by the lost dispute: 8000 of 12900 reversed, pro rata.
         Assert.Equal(new State(InvoiceStatus.PartiallyRefunded, 8000, 3000, 5000, 12900 - 8000, 3870 - 2400, 9030 - 5600, 1290 - 800, 1), state);
     }
+
+    /// <summary>
+    /// Two events of one payment handled at the same moment (two instances, on a server database) each see
+    /// only its own fact; the payment's revision makes the later one decide again with both.
+    /// </summary>
+    [Fact]
+    public async Task A_withdrawal_and_a_win_delivered_at_the_same_moment_end_reinstated()
+    {
+        using var customer = await Flows.ChildTenantOwnerAsync(App);
+        using var second = App.CreateApiClient();
+        var sales = new List<StripeSale>();
+        for (var n = 0; n < 20; n++)
+        {
+            var sale = await OpenSaleAsync(customer);
+            Assert.Equal("paid", await StripeSale.DeliverAsync(customer, sale.CheckoutCompleted()));
+            // Known already, so both events below update its row rather than race to insert it.
+            Assert.Equal("unchanged", await StripeSale.DeliverAsync(customer, sale.Dispute("charge.dispute.created", $"dp_{sale.Intent}", 12900, "needs_response")));
+            sales.Add(sale);
+        }
+        foreach (var sale in sales)
+        {
+            var (withdrawn, won) = (sale.Dispute("charge.dispute.funds_withdrawn", $"dp_{sale.Intent}", 12900, "needs_response", withdrawn: true),
+                sale.Dispute("charge.dispute.closed", $"dp_{sale.Intent}", 12900, "won", reinstated: true));
+            using var start = new Barrier(2);
+            await Task.WhenAll(
+                Task.Run(() => { start.SignalAndWait(); return StripeSale.DeliverAsync(customer, withdrawn); }),
+                Task.Run(() => { start.SignalAndWait(); return StripeSale.DeliverAsync(second, won); }));
+        }
+
+        foreach (var sale in sales)
+            Assert.Equal(new State(InvoiceStatus.Paid, 0, 0, 0, 12900, 3870, 9030, 1290, 1), await StateAsync(sale.InvoiceId));
+    }
 }

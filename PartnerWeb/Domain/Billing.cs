@@ -180,5 +180,11 @@ public sealed class StripePaymentRecord : IKeyset
     /// <summary>The event whose delivery recorded it.</summary>
     public required string EventId { get; init; }
 
+    /// <summary>
+    /// Raised by every settlement of the payment's take-backs (a concurrency token): two settlements of one
+    /// payment at once cannot both commit, so neither decides on facts the other has not seen.
+    /// </summary>
+    public int Revision { get; set; }
+
     public DateTime CreatedAt { get; init; }
 }

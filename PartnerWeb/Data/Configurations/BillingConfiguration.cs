@@ -103,6 +103,7 @@ internal sealed class StripePaymentRecordConfiguration : IEntityTypeConfiguratio
         builder.Property(p => p.ChargeId).HasMaxLength(255);
         builder.Property(p => p.EventId).HasMaxLength(255);
         builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
+        builder.Property(p => p.Revision).IsConcurrencyToken();
         builder.HasOne<Invoice>().WithMany().HasForeignKey(p => p.InvoiceId).OnDelete(DeleteBehavior.Restrict);
         // A payment is recorded once, whichever of its events came first; the others find it taken.
         builder.HasIndex(p => p.PaymentIntentId).IsUnique().HasFilter("PaymentIntentId IS NOT NULL");

@@ -102,6 +102,8 @@ public sealed class StripeTakeBacks(
     /// <summary>Moves the invoice to what the payment's take-back says now; the outcome names what moved.</summary>
     private async Task<string> SettleAsync(UnitOfWork work, StripePaymentRecord payment, TakeBackCause cause, CancellationToken ct)
     {
+        // Read before the facts: a settlement of the same payment committed since fails this one's save.
+        payment.Revision++;
         // Tracked: the query answers the instances already tracked (the one this event changed among them).
         var adjustments = await db.StripeAdjustments
             .Where(a => (payment.PaymentIntentId != null && a.PaymentIntentId == payment.PaymentIntentId) || (payment.ChargeId != null && a.ChargeId == payment.ChargeId))

@@ -18,6 +18,13 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                 nullable: false,
                 defaultValue: false);
 
+            migrationBuilder.AddColumn<int>(
+                name: "Revision",
+                table: "StripePayments",
+                type: "int",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<Guid>(
                 name: "StripePaymentId",
                 table: "InvoiceRefunds",
@@ -116,6 +123,10 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
             migrationBuilder.DropColumn(
                 name: "Overpayment",
+                table: "StripePayments");
+
+            migrationBuilder.DropColumn(
+                name: "Revision",
                 table: "StripePayments");
 
             migrationBuilder.DropColumn(

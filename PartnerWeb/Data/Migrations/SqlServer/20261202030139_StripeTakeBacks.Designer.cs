@@ -12,7 +12,7 @@ using PartnerWeb.Data;
 namespace PartnerWeb.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerAppDbContext))]
-    [Migration("20261202023754_StripeTakeBacks")]
+    [Migration("20261202030139_StripeTakeBacks")]
     partial class StripeTakeBacks
     {
         /// <inheritdoc />
@@ -866,6 +866,10 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.Property<string>("PaymentIntentId")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
 
                     b.HasKey("Id");
 

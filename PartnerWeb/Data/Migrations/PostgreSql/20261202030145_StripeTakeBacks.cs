@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace PartnerWeb.Data.Migrations.Sqlite
+namespace PartnerWeb.Data.Migrations.PostgreSql
 {
     /// <inheritdoc />
     public partial class StripeTakeBacks : Migration
@@ -14,33 +14,40 @@ namespace PartnerWeb.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<bool>(
                 name: "Overpayment",
                 table: "StripePayments",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Revision",
+                table: "StripePayments",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "StripePaymentId",
                 table: "InvoiceRefunds",
-                type: "TEXT",
+                type: "uuid",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "StripeAdjustments",
                 columns: table => new
                 {
-                    ObjectId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    ChargeId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
-                    PaymentIntentId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
-                    Amount = table.Column<long>(type: "INTEGER", nullable: false),
-                    Currency = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 3, nullable: false),
-                    Cancelled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    FundsWithdrawn = table.Column<bool>(type: "INTEGER", nullable: false),
-                    FundsReinstated = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    PaymentId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    ObjectId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ChargeId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    PaymentIntentId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    Amount = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    Cancelled = table.Column<bool>(type: "boolean", nullable: false),
+                    FundsWithdrawn = table.Column<bool>(type: "boolean", nullable: false),
+                    FundsReinstated = table.Column<bool>(type: "boolean", nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    PaymentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -57,7 +64,7 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                 name: "IX_StripePayments_Overpayments",
                 table: "StripePayments",
                 column: "CreatedAt",
-                filter: "Overpayment = 1");
+                filter: "\"Overpayment\"");
 
             migrationBuilder.CreateIndex(
                 name: "IX_InvoiceRefunds_StripePaymentId",
@@ -68,13 +75,13 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                 name: "IX_StripeAdjustments_ChargeId",
                 table: "StripeAdjustments",
                 column: "ChargeId",
-                filter: "ChargeId IS NOT NULL");
+                filter: "\"ChargeId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_StripeAdjustments_Parked",
                 table: "StripeAdjustments",
                 column: "UpdatedAt",
-                filter: "PaymentId IS NULL");
+                filter: "\"PaymentId\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_StripeAdjustments_PaymentId",
@@ -85,7 +92,7 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                 name: "IX_StripeAdjustments_PaymentIntentId",
                 table: "StripeAdjustments",
                 column: "PaymentIntentId",
-                filter: "PaymentIntentId IS NOT NULL");
+                filter: "\"PaymentIntentId\" IS NOT NULL");
 
             migrationBuilder.AddForeignKey(
                 name: "FK_InvoiceRefunds_StripePayments_StripePaymentId",
@@ -116,6 +123,10 @@ namespace PartnerWeb.Data.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "Overpayment",
+                table: "StripePayments");
+
+            migrationBuilder.DropColumn(
+                name: "Revision",
                 table: "StripePayments");
 
             migrationBuilder.DropColumn(
