@@ -233,7 +233,7 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
         string[] Values(string name) => schemas.GetProperty(name).GetProperty("enum").EnumerateArray()
             .Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToArray();
         Assert.Equal(["pending", "approved", "suspended"], Values("PartnerStatus"));
-        Assert.Equal(["owed", "approved", "paid"], Values("PayoutStatus"));
+        Assert.Equal(["owed", "approved", "paid", "processing", "failed", "reversed"], Values("PayoutStatus"));
         Assert.Equal(["percent", "fixed"], Values("CommissionType"));
         Assert.Equal(["active", "paused"], Values("ListingStatus"));
         Assert.Equal(["open", "paid", "void", "partially_refunded", "refunded"], Values("InvoiceStatus"));

@@ -46,12 +46,12 @@ public sealed class BatchedAccrualTests(NoJobsFactory factory) : IClassFixture<N
         }, CancellationToken.None)))));
 
         var (earnings, commissions, earningAudits, commissionAudits, open) = await Flows.QueryAsync(factory, async db => (
-            await db.PartnerEarnings.Where(e => invoices.Contains(e.InvoiceId)).ToListAsync(),
+            await db.PartnerEarnings.Where(e => invoices.Contains(e.InvoiceId!.Value)).ToListAsync(),
             await db.ResellerCommissions.Where(c => invoices.Contains(c.InvoiceId)).ToListAsync(),
             await db.AuditEvents.CountAsync(a => a.Action == AuditActions.PartnerEarningAccrued),
             await db.AuditEvents.CountAsync(a => a.Action == AuditActions.ResellerCommissionAccrued),
             await db.AccrualTasks.CountAsync(t => invoices.Contains(t.InvoiceId) && t.CompletedAt == null)));
-        Assert.Equal(invoices.Order(), earnings.Select(e => e.InvoiceId).Order());
+        Assert.Equal(invoices.Order(), earnings.Select(e => e.InvoiceId!.Value).Order());
         Assert.All(earnings, e => Assert.Equal((12900L, 3870L, 9030L), (e.GrossAmount, e.CommissionAmount, e.PartnerNet)));
         Assert.Equal(invoices.Order(), commissions.Select(c => c.InvoiceId).Order());
         Assert.All(commissions, c => Assert.Equal(1290, c.Amount));

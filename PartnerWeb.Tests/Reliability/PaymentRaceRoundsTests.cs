@@ -58,15 +58,15 @@ public sealed class PaymentRaceRoundsTests(UnlimitedPartnerWritesFactory factory
         var (paid, paidAudits, earnings, earningAudits, commissions, commissionAudits) = await Flows.QueryAsync(factory, async db => (
             await db.Invoices.CountAsync(i => invoices.Contains(i.Id) && i.Status == Domain.InvoiceStatus.Paid),
             await db.AuditEvents.CountAsync(a => invoices.Contains(a.EntityId) && a.Action == AuditActions.InvoicePaid),
-            await db.PartnerEarnings.Where(e => invoices.Contains(e.InvoiceId)).ToListAsync(),
-            await db.AuditEvents.CountAsync(a => a.Action == AuditActions.PartnerEarningAccrued && db.PartnerEarnings.Any(e => e.Id == a.EntityId && invoices.Contains(e.InvoiceId))),
+            await db.PartnerEarnings.Where(e => invoices.Contains(e.InvoiceId!.Value)).ToListAsync(),
+            await db.AuditEvents.CountAsync(a => a.Action == AuditActions.PartnerEarningAccrued && db.PartnerEarnings.Any(e => e.Id == a.EntityId && invoices.Contains(e.InvoiceId!.Value))),
             await db.ResellerCommissions.Where(c => invoices.Contains(c.InvoiceId)).ToListAsync(),
             await db.AuditEvents.CountAsync(a => a.Action == AuditActions.ResellerCommissionAccrued && db.ResellerCommissions.Any(c => c.Id == a.EntityId && invoices.Contains(c.InvoiceId)))));
 
         Assert.Equal(Rounds, paid);
         Assert.Equal(Rounds, paidAudits);
         Assert.Equal(Rounds, earnings.Count);
-        Assert.Equal(Rounds, earnings.Select(e => e.InvoiceId).Distinct().Count());
+        Assert.Equal(Rounds, earnings.Select(e => e.InvoiceId!.Value).Distinct().Count());
         Assert.All(earnings, e => Assert.Equal((partnerId, 12900L, 3870L, 9030L), (e.PartnerId, e.GrossAmount, e.CommissionAmount, e.PartnerNet)));
         Assert.Equal(Rounds, earningAudits);
         Assert.Equal(Rounds, commissions.Count);

@@ -15,7 +15,8 @@ public sealed class StateMachineTests
 
     private static readonly string[] ListingMoves = ["Active→Paused", "Paused→Active"];
 
-    private static readonly string[] PayoutMoves = ["Owed→Approved", "Approved→Paid"];
+    private static readonly string[] PayoutMoves =
+        ["Owed→Approved", "Approved→Paid", "Approved→Processing", "Failed→Processing", "Processing→Paid", "Processing→Failed", "Paid→Reversed"];
 
     private static TheoryData<string, string, bool> Pairs<T>(string[] allowed) where T : struct, Enum
     {

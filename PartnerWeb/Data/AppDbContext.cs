@@ -30,6 +30,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<PartnerListing> PartnerListings => Set<PartnerListing>();
     public DbSet<PartnerEarning> PartnerEarnings => Set<PartnerEarning>();
     public DbSet<PartnerPayout> PartnerPayouts => Set<PartnerPayout>();
+    public DbSet<PartnerStripeAccount> PartnerStripeAccounts => Set<PartnerStripeAccount>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<RateLimitWindow> RateLimitWindows => Set<RateLimitWindow>();
 

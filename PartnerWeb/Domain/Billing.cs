@@ -105,6 +105,19 @@ public enum RefundSource
     StripeDispute,
 }
 
+/// <summary>Why a ledger entry exists, for people reading it: a sale, or what took money back or gave it back.</summary>
+public enum EntryReason
+{
+    Sale,
+    Refund,
+    RefundFailed,
+    Dispute,
+    DisputeWon,
+
+    /// <summary>A payout's amount back after Stripe reversed its transfer.</summary>
+    PayoutReturned,
+}
+
 /// <summary>
 /// One refund of a paid invoice, or (negative) money that came back: a failed refund, a dispute won.
 /// Corrections are new rows; nothing that was paid is edited.
@@ -129,6 +142,15 @@ public sealed class InvoiceRefund
     public string? ExternalKey { get; init; }
 
     public Guid? ActorUserId { get; init; }
+
+    /// <summary>What a refund row of <paramref name="source"/> and <paramref name="amount"/> is: money out, or back (negative).</summary>
+    public static EntryReason ReasonOf(RefundSource source, long amount) => (source, amount > 0) switch
+    {
+        (RefundSource.StripeDispute, true) => EntryReason.Dispute,
+        (RefundSource.StripeDispute, false) => EntryReason.DisputeWon,
+        (_, true) => EntryReason.Refund,
+        _ => EntryReason.RefundFailed,
+    };
 
     /// <summary>For Stripe refunds and disputes: the payment whose take-back this row moves the invoice towards.</summary>
     public Guid? StripePaymentId { get; init; }

@@ -63,6 +63,9 @@ public enum EntryKind
 {
     Accrual,
     Reversal,
+
+    /// <summary>A payout's amount back in the balance after Stripe reversed its transfer; no invoice.</summary>
+    PayoutReturn,
 }
 
 /// <summary>
@@ -73,8 +76,14 @@ public sealed class PartnerEarning : IKeyset
 {
     public Guid Id { get; init; }
     public Guid PartnerId { get; init; }
-    public Guid InvoiceId { get; init; }
+
+    /// <summary>The invoice sold (accruals) or refunded (reversals); null for a <see cref="EntryKind.PayoutReturn"/>.</summary>
+    public Guid? InvoiceId { get; init; }
+
     public EntryKind Kind { get; init; }
+
+    /// <summary>For a payout return: the payout whose reversed transfer it gives back.</summary>
+    public Guid? ReturnsPayoutId { get; init; }
 
     /// <summary>For a reversal: the accrual it corrects.</summary>
     public Guid? ReversesEarningId { get; init; }
@@ -101,6 +110,15 @@ public enum PayoutStatus
     Owed,
     Approved,
     Paid,
+
+    /// <summary>Sent with Stripe: the transfer is being made (a job), until Stripe answers.</summary>
+    Processing,
+
+    /// <summary>Stripe refused the transfer; its entries stay attached and it may be sent again.</summary>
+    Failed,
+
+    /// <summary>Stripe's transfer was reversed; the amount went back to the partner's balance as new entries.</summary>
+    Reversed,
 }
 
 public sealed class PartnerPayout : IKeyset
@@ -118,7 +136,22 @@ public sealed class PartnerPayout : IKeyset
     /// <summary>The partner's payout preferences (JSON) when the payout was generated.</summary>
     public required string PayoutDetails { get; init; }
 
+    /// <summary>A manual payout's reference, or the Stripe transfer (<c>tr_…</c>) that paid it.</summary>
     public string? Reference { get; init; }
+
+    /// <summary>How many times it was sent with Stripe; each attempt has its own idempotency key.</summary>
+    public int SendAttempts { get; init; }
+
+    /// <summary>Stripe's message when the last attempt failed.</summary>
+    public string? FailureMessage { get; init; }
+
+    /// <summary>What Stripe's transfer reversals gave back, cumulative (minor units).</summary>
+    public long ReversedAmount { get; init; }
+
+    public DateTime? SentAt { get; init; }
+    public DateTime? ReversedAt { get; init; }
+
+    public const int MaxFailureMessageLength = 500;
 
     /// <summary>The admin who generated it; null when the payout job did.</summary>
     public Guid? GeneratedByUserId { get; init; }
@@ -126,4 +159,29 @@ public sealed class PartnerPayout : IKeyset
     public DateTime? ApprovedAt { get; init; }
     public DateTime? PaidAt { get; init; }
     public DateTime CreatedAt { get; init; }
+}
+
+/// <summary>
+/// A partner's Stripe Express connected account (<c>acct_…</c>): made once, on the first onboarding call,
+/// and kept current by <c>account.updated</c> on the Connect webhook. Transfers go only to an account
+/// whose payouts are enabled.
+/// </summary>
+public sealed class PartnerStripeAccount
+{
+    public Guid PartnerId { get; init; }
+    public required string AccountId { get; init; }
+    public bool PayoutsEnabled { get; set; }
+    public bool ChargesEnabled { get; set; }
+    public bool DetailsSubmitted { get; set; }
+
+    /// <summary>Stripe's <c>requirements.currently_due</c>, comma-separated.</summary>
+    public string? RequirementsDue { get; set; }
+
+    /// <summary>Stripe's <c>requirements.disabled_reason</c>.</summary>
+    public string? DisabledReason { get; set; }
+
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; set; }
+
+    public const int MaxRequirementsLength = 2000;
 }

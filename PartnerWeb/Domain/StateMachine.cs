@@ -74,7 +74,12 @@ public static class StateMachines
 
     public static readonly StateMachine<PayoutStatus> Payout = new("payout",
         (PayoutStatus.Owed, PayoutStatus.Approved),
-        (PayoutStatus.Approved, PayoutStatus.Paid));
+        (PayoutStatus.Approved, PayoutStatus.Paid),
+        (PayoutStatus.Approved, PayoutStatus.Processing),
+        (PayoutStatus.Failed, PayoutStatus.Processing),
+        (PayoutStatus.Processing, PayoutStatus.Paid),
+        (PayoutStatus.Processing, PayoutStatus.Failed),
+        (PayoutStatus.Paid, PayoutStatus.Reversed));
 
     /// <summary>
     /// A partner's payouts are generated, approved and paid only while the partner is in one of these

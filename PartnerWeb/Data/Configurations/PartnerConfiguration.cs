@@ -48,6 +48,8 @@ internal sealed class PartnerEarningConfiguration : IEntityTypeConfiguration<Par
         builder.HasOne<PartnerPayout>().WithMany().HasForeignKey(e => e.PayoutId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<PartnerEarning>().WithMany().HasForeignKey(e => e.ReversesEarningId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<InvoiceRefund>().WithMany().HasForeignKey(e => e.RefundId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<PartnerPayout>().WithMany().HasForeignKey(e => e.ReturnsPayoutId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(e => e.ReturnsPayoutId).HasFilter("ReturnsPayoutId IS NOT NULL");
         builder.Property(e => e.Kind).HasConversion<string>().HasMaxLength(16);
         // Exactly one accrual per partner per invoice, and one reversal per partner per refund,
         // whatever the jobs do. (The filtered index covers accruals, whose RefundId is null.)
@@ -79,8 +81,23 @@ internal sealed class PartnerPayoutConfiguration : IEntityTypeConfiguration<Part
         builder.Property(p => p.PayoutMethod).HasMaxLength(50);
         builder.Property(p => p.PayoutDetails).HasMaxLength(4000);
         builder.Property(p => p.Reference).HasMaxLength(200);
+        builder.Property(p => p.FailureMessage).HasMaxLength(PartnerPayout.MaxFailureMessageLength);
         builder.HasOne<PartnerAccount>().WithMany().HasForeignKey(p => p.PartnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(p => new { p.PartnerId, p.CreatedAt, p.Id });
         builder.HasIndex(p => new { p.Status, p.CreatedAt });
+    }
+}
+
+internal sealed class PartnerStripeAccountConfiguration : IEntityTypeConfiguration<PartnerStripeAccount>
+{
+    public void Configure(EntityTypeBuilder<PartnerStripeAccount> builder)
+    {
+        builder.ToTable("PartnerStripeAccounts");
+        builder.HasKey(a => a.PartnerId);
+        builder.Property(a => a.AccountId).HasMaxLength(255);
+        builder.Property(a => a.RequirementsDue).HasMaxLength(PartnerStripeAccount.MaxRequirementsLength);
+        builder.Property(a => a.DisabledReason).HasMaxLength(100);
+        builder.HasOne<PartnerAccount>().WithOne().HasForeignKey<PartnerStripeAccount>(a => a.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(a => a.AccountId).IsUnique();
     }
 }

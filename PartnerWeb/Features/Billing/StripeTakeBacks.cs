@@ -110,18 +110,19 @@ public sealed class StripeTakeBacks(
             .ToListAsync(ct);
         adjustments.AddRange(db.StripeAdjustments.Local.Where(a => db.Entry(a).State == EntityState.Added && !adjustments.Contains(a)));
         foreach (var a in adjustments) a.PaymentId ??= payment.Id;
+        // What is given back of an overpayment is read from these rows (GET /api/billing/overpayments); the invoice is not its.
+        if (payment.Overpayment) return "overpayment";
         var foreign = adjustments.Where(a => !string.Equals(a.Currency, payment.Currency, StringComparison.OrdinalIgnoreCase)).ToList();
         foreach (var a in foreign) logger.LogWarning("Stripe {ObjectId} in {Currency} left out of payment {PaymentId} in {PaymentCurrency}", a.ObjectId, a.Currency, payment.Id, payment.Currency);
         var takeBack = StripeSettlement.TakeBack(payment.Amount, adjustments.Except(foreign));
-        if (payment.Overpayment) return "overpayment";
 
-        var recorded = await db.InvoiceRefunds.Where(r => r.StripePaymentId == payment.Id)
+        var booked = await db.InvoiceRefunds.Where(r => r.StripePaymentId == payment.Id)
             .GroupBy(r => r.Source).Select(g => new { Source = g.Key, Amount = g.Sum(r => r.Amount) }).ToListAsync(ct);
-        long Recorded(RefundSource source) => recorded.Where(r => r.Source == source).Sum(r => r.Amount);
+        long Booked(RefundSource source) => booked.Where(r => r.Source == source).Sum(r => r.Amount);
         List<(RefundSource Source, long Delta)> moves =
         [
-            (RefundSource.StripeRefund, takeBack.Refunded - Recorded(RefundSource.StripeRefund)),
-            (RefundSource.StripeDispute, takeBack.Disputed - Recorded(RefundSource.StripeDispute)),
+            (RefundSource.StripeRefund, takeBack.Refunded - Booked(RefundSource.StripeRefund)),
+            (RefundSource.StripeDispute, takeBack.Disputed - Booked(RefundSource.StripeDispute)),
         ];
         // Money that came back first, so the invoice's refunded total never passes its total on the way.
         moves = moves.Where(m => m.Delta != 0).OrderBy(m => m.Delta).ToList();
@@ -165,18 +166,18 @@ public sealed class StripeTakeBacks(
         return Outcome(rows[^1]);
     }
 
-    private static string Action(InvoiceRefund row) => (row.Source, row.Amount > 0) switch
+    private static string Action(InvoiceRefund row) => InvoiceRefund.ReasonOf(row.Source, row.Amount) switch
     {
-        (RefundSource.StripeDispute, true) => AuditActions.InvoiceDisputed,
-        (RefundSource.StripeDispute, false) => AuditActions.InvoiceDisputeReinstated,
-        (_, true) => AuditActions.InvoiceRefunded,
-        _ => AuditActions.InvoiceRefundFailed,
+        EntryReason.Dispute => AuditActions.InvoiceDisputed,
+        EntryReason.DisputeWon => AuditActions.InvoiceDisputeReinstated,
+        EntryReason.RefundFailed => AuditActions.InvoiceRefundFailed,
+        _ => AuditActions.InvoiceRefunded,
     };
 
-    private static string Outcome(InvoiceRefund row) => (row.Source, row.Amount > 0) switch
+    private static string Outcome(InvoiceRefund row) => InvoiceRefund.ReasonOf(row.Source, row.Amount) switch
     {
-        (RefundSource.StripeDispute, true) => "disputed",
-        (_, true) => "refunded",
+        EntryReason.Dispute => "disputed",
+        EntryReason.Refund => "refunded",
         _ => "reinstated",
     };
 }

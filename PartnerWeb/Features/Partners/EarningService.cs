@@ -61,7 +61,7 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access, TimePr
             .Select(r => new { r.Id, r.Source, r.Amount }).ToDictionaryAsync(r => r.Id, ct);
         return page with
         {
-            Items = page.Items.Select(e => e.RefundId is { } id && refunds.TryGetValue(id, out var r) ? e with { Reason = EarningDto.ReasonOf(r.Source, r.Amount) } : e).ToList(),
+            Items = page.Items.Select(e => e.RefundId is { } id && refunds.TryGetValue(id, out var r) ? e with { Reason = Domain.InvoiceRefund.ReasonOf(r.Source, r.Amount) } : e).ToList(),
         };
     }
 

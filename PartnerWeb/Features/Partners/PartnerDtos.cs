@@ -137,32 +137,15 @@ public sealed record ListingDto(
         new(l.Id, l.PartnerId, l.MarketplaceItemId, l.CommissionType, l.Rule.Value, l.Status, l.CreatedAt);
 }
 
-/// <summary>Why an entry exists, for people reading a ledger: a sale, or what took money back or gave it back.</summary>
-public enum EarningReason
-{
-    Sale,
-    Refund,
-    RefundFailed,
-    Dispute,
-    DisputeWon,
-}
-
 public sealed record EarningDto(
-    Guid Id, Guid PartnerId, Guid InvoiceId, EntryKind Kind, EarningReason Reason, string Currency, long GrossAmount, long CommissionAmount,
-    long PartnerNet, Guid? PayoutId, Guid? ReversesEarningId, Guid? RefundId, DateTime PayableAt, DateTime CreatedAt)
+    Guid Id, Guid PartnerId, Guid? InvoiceId, EntryKind Kind, EntryReason Reason, string Currency, long GrossAmount, long CommissionAmount,
+    long PartnerNet, Guid? PayoutId, Guid? ReversesEarningId, Guid? RefundId, Guid? ReturnsPayoutId, DateTime PayableAt, DateTime CreatedAt)
 {
-    /// <summary>A reversal is a refund's until <see cref="WithReasons"/> reads what its refund row was.</summary>
+    /// <summary>A reversal is a refund's until the earnings page reads what its refund row was.</summary>
     public static EarningDto From(PartnerEarning e) => new(
-        e.Id, e.PartnerId, e.InvoiceId, e.Kind, e.Kind == EntryKind.Accrual ? EarningReason.Sale : EarningReason.Refund, e.Currency,
-        e.GrossAmount, e.CommissionAmount, e.PartnerNet, e.PayoutId, e.ReversesEarningId, e.RefundId, e.PayableAt, e.CreatedAt);
-
-    public static EarningReason ReasonOf(RefundSource source, long refundAmount) => (source, refundAmount > 0) switch
-    {
-        (RefundSource.StripeDispute, true) => EarningReason.Dispute,
-        (RefundSource.StripeDispute, false) => EarningReason.DisputeWon,
-        (_, true) => EarningReason.Refund,
-        _ => EarningReason.RefundFailed,
-    };
+        e.Id, e.PartnerId, e.InvoiceId, e.Kind,
+        e.Kind switch { EntryKind.Accrual => EntryReason.Sale, EntryKind.PayoutReturn => EntryReason.PayoutReturned, _ => EntryReason.Refund },
+        e.Currency, e.GrossAmount, e.CommissionAmount, e.PartnerNet, e.PayoutId, e.ReversesEarningId, e.RefundId, e.ReturnsPayoutId, e.PayableAt, e.CreatedAt);
 }
 
 public sealed record EarningTotals(string Currency, int Count, long GrossAmount, long CommissionAmount, long PartnerNet);

@@ -471,7 +471,7 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.Property<long>("GrossAmount")
                         .HasColumnType("bigint");
 
-                    b.Property<Guid>("InvoiceId")
+                    b.Property<Guid?>("InvoiceId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Kind")
@@ -494,6 +494,9 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.Property<Guid?>("RefundId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("ReturnsPayoutId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("ReversesEarningId")
                         .HasColumnType("uuid");
 
@@ -501,6 +504,9 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
 
                     b.HasIndex("RefundId")
                         .HasFilter("\"RefundId\" IS NOT NULL");
+
+                    b.HasIndex("ReturnsPayoutId")
+                        .HasFilter("\"ReturnsPayoutId\" IS NOT NULL");
 
                     b.HasIndex("ReversesEarningId")
                         .HasFilter("\"ReversesEarningId\" IS NOT NULL");
@@ -591,6 +597,10 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                         .HasColumnType("character(3)")
                         .IsFixedLength();
 
+                    b.Property<string>("FailureMessage")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<Guid?>("GeneratedByUserId")
                         .HasColumnType("uuid");
 
@@ -613,6 +623,18 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<long>("ReversedAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ReversedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SendAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -625,6 +647,47 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.HasIndex("PartnerId", "CreatedAt", "Id");
 
                     b.ToTable("PartnerPayouts");
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerStripeAccount", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("ChargesEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("DetailsSubmitted")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("PayoutsEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("RequirementsDue")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("PartnerId");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique();
+
+                    b.ToTable("PartnerStripeAccounts", (string)null);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.ProcessedStripeEvent", b =>
@@ -1058,8 +1121,7 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.HasOne("PartnerWeb.Domain.Invoice", null)
                         .WithMany()
                         .HasForeignKey("InvoiceId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
                         .WithMany()
@@ -1075,6 +1137,11 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.HasOne("PartnerWeb.Domain.InvoiceRefund", null)
                         .WithMany()
                         .HasForeignKey("RefundId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PartnerWeb.Domain.PartnerPayout", null)
+                        .WithMany()
+                        .HasForeignKey("ReturnsPayoutId")
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("PartnerWeb.Domain.PartnerEarning", null)
@@ -1103,6 +1170,15 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
                         .WithMany()
                         .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerStripeAccount", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
+                        .WithOne()
+                        .HasForeignKey("PartnerWeb.Domain.PartnerStripeAccount", "PartnerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -472,7 +472,7 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.Property<long>("GrossAmount")
                         .HasColumnType("bigint");
 
-                    b.Property<Guid>("InvoiceId")
+                    b.Property<Guid?>("InvoiceId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("Kind")
@@ -495,6 +495,9 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.Property<Guid?>("RefundId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<Guid?>("ReturnsPayoutId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<Guid?>("ReversesEarningId")
                         .HasColumnType("uniqueidentifier");
 
@@ -502,6 +505,9 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasIndex("RefundId")
                         .HasFilter("RefundId IS NOT NULL");
+
+                    b.HasIndex("ReturnsPayoutId")
+                        .HasFilter("ReturnsPayoutId IS NOT NULL");
 
                     b.HasIndex("ReversesEarningId")
                         .HasFilter("ReversesEarningId IS NOT NULL");
@@ -592,6 +598,10 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .HasColumnType("nchar(3)")
                         .IsFixedLength();
 
+                    b.Property<string>("FailureMessage")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
                     b.Property<Guid?>("GeneratedByUserId")
                         .HasColumnType("uniqueidentifier");
 
@@ -614,6 +624,18 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<long>("ReversedAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ReversedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("SendAttempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -626,6 +648,47 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.HasIndex("PartnerId", "CreatedAt", "Id");
 
                     b.ToTable("PartnerPayouts");
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerStripeAccount", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<bool>("ChargesEnabled")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool>("DetailsSubmitted")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<bool>("PayoutsEnabled")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("RequirementsDue")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("PartnerId");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique();
+
+                    b.ToTable("PartnerStripeAccounts", (string)null);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.ProcessedStripeEvent", b =>
@@ -1060,8 +1123,7 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.HasOne("PartnerWeb.Domain.Invoice", null)
                         .WithMany()
                         .HasForeignKey("InvoiceId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
                         .WithMany()
@@ -1077,6 +1139,11 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.HasOne("PartnerWeb.Domain.InvoiceRefund", null)
                         .WithMany()
                         .HasForeignKey("RefundId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PartnerWeb.Domain.PartnerPayout", null)
+                        .WithMany()
+                        .HasForeignKey("ReturnsPayoutId")
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("PartnerWeb.Domain.PartnerEarning", null)
@@ -1105,6 +1172,15 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
                         .WithMany()
                         .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerStripeAccount", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
+                        .WithOne()
+                        .HasForeignKey("PartnerWeb.Domain.PartnerStripeAccount", "PartnerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -464,7 +464,7 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.Property<long>("GrossAmount")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("InvoiceId")
+                    b.Property<Guid?>("InvoiceId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
@@ -487,6 +487,9 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.Property<Guid?>("RefundId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ReturnsPayoutId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("ReversesEarningId")
                         .HasColumnType("TEXT");
 
@@ -494,6 +497,9 @@ namespace PartnerWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("RefundId")
                         .HasFilter("RefundId IS NOT NULL");
+
+                    b.HasIndex("ReturnsPayoutId")
+                        .HasFilter("ReturnsPayoutId IS NOT NULL");
 
                     b.HasIndex("ReversesEarningId")
                         .HasFilter("ReversesEarningId IS NOT NULL");
@@ -584,6 +590,10 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .IsFixedLength();
 
+                    b.Property<string>("FailureMessage")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("GeneratedByUserId")
                         .HasColumnType("TEXT");
 
@@ -606,6 +616,18 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ReversedAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ReversedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SendAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -618,6 +640,47 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.HasIndex("PartnerId", "CreatedAt", "Id");
 
                     b.ToTable("PartnerPayouts");
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerStripeAccount", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ChargesEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DetailsSubmitted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PayoutsEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequirementsDue")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PartnerId");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique();
+
+                    b.ToTable("PartnerStripeAccounts", (string)null);
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.ProcessedStripeEvent", b =>
@@ -1051,8 +1114,7 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.HasOne("PartnerWeb.Domain.Invoice", null)
                         .WithMany()
                         .HasForeignKey("InvoiceId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
                         .WithMany()
@@ -1068,6 +1130,11 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.HasOne("PartnerWeb.Domain.InvoiceRefund", null)
                         .WithMany()
                         .HasForeignKey("RefundId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PartnerWeb.Domain.PartnerPayout", null)
+                        .WithMany()
+                        .HasForeignKey("ReturnsPayoutId")
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("PartnerWeb.Domain.PartnerEarning", null)
@@ -1096,6 +1163,15 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
                         .WithMany()
                         .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerStripeAccount", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
+                        .WithOne()
+                        .HasForeignKey("PartnerWeb.Domain.PartnerStripeAccount", "PartnerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
