@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerWeb.Tests.Infrastructure;
 
 namespace PartnerWeb.Tests.Integration;
@@ -100,5 +101,39 @@ public sealed class StripePaymentLedgerTests(PartnerWebFactory factory) : IClass
         await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/mark-paid", new { reference = "wire 42" })).AssertJsonAsync(HttpStatusCode.OK);
 
         Assert.Empty(await LedgerAsync(invoiceId));
+    }
+
+    [Fact]
+    public async Task A_payment_first_reported_without_its_ids_is_adopted_by_its_intents_event_and_its_refunds_reach_the_invoice()
+    {
+        var (customer, invoiceId) = await OpenInvoiceAsync();
+        // As an invoice.paid whose payments Stripe did not include: paid, with no payment to record.
+        using (var scope = factory.Services.CreateScope())
+            Assert.Equal(Features.Billing.PaymentOutcome.Paid, await scope.ServiceProvider.GetRequiredService<Features.Billing.InvoicePayments>().PayAsync(
+                new Features.Billing.PaymentClaim(invoiceId, Domain.PaymentMethod.Stripe, "in_noids", 12900, "usd",
+                    new Features.Billing.StripeEventRef($"evt_noids_{invoiceId:N}", "invoice.paid")), default));
+        Assert.Empty(await LedgerAsync(invoiceId));
+
+        var sale = StripeSale.For(invoiceId, 12900);
+        Assert.Equal("alreadypaid", await OutcomeAsync(customer, StripeObjects.Event($"evt_pi_{sale.Intent}", "payment_intent.succeeded",
+            StripeObjects.PaymentIntent(sale.Intent, StripeObjects.InvoiceMetadata(invoiceId), 12900, "usd", sale.Charge))));
+        Assert.False(Assert.Single(await LedgerAsync(invoiceId)).Overpayment);
+
+        Assert.Equal("refunded", await OutcomeAsync(customer, sale.Refund("refund.created", $"re_{sale.Intent}", 2900)));
+        Assert.Equal(2900, await Flows.QueryAsync(factory, db => db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.RefundedAmount).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_payment_of_the_wrong_amount_leaves_the_invoice_open_and_is_recorded_apart_for_admins()
+    {
+        var (customer, invoiceId) = await OpenInvoiceAsync();
+        var wrong = StripeSale.For(invoiceId, 100);
+        Assert.Equal("mismatch", await OutcomeAsync(customer, StripeObjects.Event($"evt_pi_{wrong.Intent}", "payment_intent.succeeded",
+            StripeObjects.PaymentIntent(wrong.Intent, StripeObjects.InvoiceMetadata(invoiceId), 100, "usd", wrong.Charge))));
+        Assert.Equal("mismatch", await OutcomeAsync(customer, wrong.CheckoutCompleted()));
+
+        var row = Assert.Single(await LedgerAsync(invoiceId));
+        Assert.Equal((true, 100L, wrong.Intent), (row.Overpayment, row.Amount, row.PaymentIntentId));
+        Assert.Equal("open", await Flows.InvoiceStatusAsync(customer, invoiceId));
     }
 }

@@ -222,10 +222,10 @@ public sealed partial class StripeTakeBackTests(TakeBackFixture fixture) : IClas
         Assert.Equal(("partially_refunded", 4000L), (first.GetProperty("status").GetString(), first.GetProperty("refundedAmount").GetInt64()));
         await (await RefundAsync()).AssertJsonAsync(HttpStatusCode.OK);
 
-        var calls = fixture.Stripe.Calls.Where(c => c.Path == "/v1/refunds" && c.Form.GetValueOrDefault("payment_intent") == sale.Intent).ToList();
-        Assert.Equal(2, calls.Count);
-        Assert.All(calls, c => Assert.Equal($"refund-{sale.InvoiceId:N}-ticket-{sale.Intent}", c.IdempotencyKey));
-        Assert.Equal(("4000", sale.InvoiceId.ToString()), (calls[0].Form["amount"], calls[0].Form["metadata[invoiceId]"]));
+        // The repeat is answered from the refund its key made, without asking Stripe again.
+        var call = Assert.Single(fixture.Stripe.Calls, c => c.Path == "/v1/refunds" && c.Form.GetValueOrDefault("payment_intent") == sale.Intent);
+        Assert.Equal($"refund-{sale.InvoiceId:N}-ticket-{sale.Intent}", call.IdempotencyKey);
+        Assert.Equal(("4000", sale.InvoiceId.ToString()), (call.Form["amount"], call.Form["metadata[invoiceId]"]));
 
         var refundId = await Flows.QueryAsync(App, db => db.StripeAdjustments.Where(a => a.PaymentIntentId == sale.Intent && a.Kind == StripeAdjustmentKind.Refund)
             .Select(a => a.ObjectId).SingleAsync());
@@ -236,5 +236,42 @@ public sealed partial class StripeTakeBackTests(TakeBackFixture fixture) : IClas
         Assert.Equal((4000L, "customer asked"), (row.Amount, row.Reason));
         Assert.NotNull(row.ActorUserId);
         Assert.Equal(9030 - 2800, (await StateAsync(sale.InvoiceId)).PartnerNet);
+    }
+
+    [Fact]
+    public async Task An_admin_refund_without_a_key_clicked_twice_is_one_refund_and_Stripes_refusal_is_a_conflict()
+    {
+        using var customer = await Flows.ChildTenantOwnerAsync(App);
+        var sale = await OpenSaleAsync(customer);
+        Assert.Equal("paid", await StripeSale.DeliverAsync(customer, sale.CheckoutCompleted()));
+        fixture.Stripe.ChargesByIntent[sale.Intent] = sale.Charge;
+        using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
+        var url = $"/api/billing/invoices/{sale.InvoiceId}/refund";
+
+        var clicks = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => admin.PostAsJsonAsync(url, new { amount = 1000 }))));
+        Assert.All(clicks, c => Assert.Equal(HttpStatusCode.OK, c.StatusCode));
+        var keys = fixture.Stripe.Calls.Where(c => c.Path == "/v1/refunds" && c.Form.GetValueOrDefault("payment_intent") == sale.Intent).Select(c => c.IdempotencyKey).ToList();
+        Assert.Equal([$"refund-{sale.InvoiceId:N}-0-1000", $"refund-{sale.InvoiceId:N}-0-1000"], keys);
+        Assert.Equal(1000, (await StateAsync(sale.InvoiceId)).Refunded);
+        // Each request is on record with who made it; one refund moved money.
+        Assert.Equal((2, 1), await Flows.QueryAsync(App, async db => (
+            await db.AuditEvents.CountAsync(a => a.EntityId == sale.InvoiceId && a.Action == AuditActions.InvoiceRefundRequested),
+            await db.AuditEvents.CountAsync(a => a.EntityId == sale.InvoiceId && a.Action == AuditActions.InvoiceRefunded))));
+
+        // A second refund of the same amount, later, is another refund.
+        await (await admin.PostAsJsonAsync(url, new { amount = 1000 })).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(2000, (await StateAsync(sale.InvoiceId)).Refunded);
+
+        fixture.Stripe.Refuses = true;
+        try
+        {
+            var refused = await (await admin.PostAsJsonAsync(url, new { amount = 500 })).AssertProblemAsync(HttpStatusCode.Conflict);
+            Assert.StartsWith("Stripe refused the refund", refused.GetProperty("title").GetString());
+        }
+        finally
+        {
+            fixture.Stripe.Refuses = false;
+        }
+        Assert.Equal(2000, (await StateAsync(sale.InvoiceId)).Refunded);
     }
 }

@@ -39,6 +39,12 @@ public sealed class StripeAdjustment
     /// <summary>The payment it was matched to; null while it waits for its payment ("parked").</summary>
     public Guid? PaymentId { get; set; }
 
+    /// <summary>For a refund an admin asked for through our API: its idempotency key, so a repeat answers like the first.</summary>
+    public string? RequestKey { get; set; }
+
+    /// <summary>Raised by every change (a concurrency token): two events merged into one row at once cannot both commit.</summary>
+    public int Revision { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
@@ -58,6 +64,7 @@ public sealed class StripeAdjustment
         FundsWithdrawn |= seen.FundsWithdrawn;
         FundsReinstated |= seen.FundsReinstated;
         Status = seen.Status ?? Status;
+        RequestKey ??= seen.RequestKey;
         return before != (ChargeId, PaymentIntentId, Amount, Cancelled, FundsWithdrawn, FundsReinstated, Status);
     }
 }
@@ -83,6 +90,13 @@ public readonly record struct StripeTakeBack(long Refunded, long Disputed)
 /// </summary>
 public static class StripeSettlement
 {
+    /// <summary>The take-back of a payment in <paramref name="currency"/>: objects in another currency are not its (they are logged where they are read).</summary>
+    public static StripeTakeBack TakeBack(long paymentAmount, string currency, IEnumerable<StripeAdjustment> adjustments) =>
+        TakeBack(paymentAmount, adjustments.Where(a => SameCurrency(a, currency)));
+
+    public static bool SameCurrency(StripeAdjustment adjustment, string currency) =>
+        string.Equals(adjustment.Currency, currency, StringComparison.OrdinalIgnoreCase);
+
     public static StripeTakeBack TakeBack(long paymentAmount, IEnumerable<StripeAdjustment> adjustments)
     {
         long refunds = 0, failed = 0, chargeTotal = 0, disputed = 0;

@@ -9,7 +9,7 @@ namespace PartnerWeb.Jobs;
 /// the instance stopped in between, this finds the parked objects whose payment is now recorded and
 /// settles them.
 /// </summary>
-public sealed class SettleParkedTakeBacksJob(AppDbContext db, StripeTakeBacks takeBacks)
+public sealed class SettleParkedTakeBacksJob(AppDbContext db, StripeTakeBacks takeBacks, ILogger<SettleParkedTakeBacksJob> logger)
 {
     private const int BatchSize = 500;
 
@@ -19,8 +19,21 @@ public sealed class SettleParkedTakeBacksJob(AppDbContext db, StripeTakeBacks ta
             .Join(db.StripePayments, a => a.PaymentIntentId, p => p.PaymentIntentId, (a, p) => new { p.PaymentIntentId, p.ChargeId });
         var byCharge = db.StripeAdjustments.Where(a => a.PaymentId == null && a.ChargeId != null)
             .Join(db.StripePayments, a => a.ChargeId, p => p.ChargeId, (a, p) => new { p.PaymentIntentId, p.ChargeId });
-        var payments = await byIntent.Union(byCharge).Distinct().Take(BatchSize).ToListAsync(ct);
-        foreach (var payment in payments) await takeBacks.SettleParkedAsync(payment.PaymentIntentId, payment.ChargeId, ct);
-        return payments.Count;
+        var payments = await byIntent.Union(byCharge).OrderBy(p => p.PaymentIntentId).ThenBy(p => p.ChargeId).Take(BatchSize).ToListAsync(ct);
+        var settled = 0;
+        foreach (var payment in payments)
+        {
+            try
+            {
+                await takeBacks.SettleParkedAsync(payment.PaymentIntentId, payment.ChargeId, ct);
+                settled++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One payment that cannot settle must not hold back the others; it is tried again next run.
+                logger.LogWarning(ex, "Settling what waited for payment {PaymentIntentId}/{ChargeId} failed", payment.PaymentIntentId, payment.ChargeId);
+            }
+        }
+        return settled;
     }
 }

@@ -124,6 +124,9 @@ internal sealed class StripeAdjustmentConfiguration : IEntityTypeConfiguration<S
         builder.Property(a => a.PaymentIntentId).HasMaxLength(255);
         builder.Property(a => a.Currency).HasMaxLength(3).IsFixedLength();
         builder.Property(a => a.Status).HasMaxLength(32);
+        builder.Property(a => a.RequestKey).HasMaxLength(300);
+        builder.Property(a => a.Revision).IsConcurrencyToken();
+        builder.HasIndex(a => a.RequestKey).IsUnique().HasFilter("RequestKey IS NOT NULL");
         builder.HasOne<StripePaymentRecord>().WithMany().HasForeignKey(a => a.PaymentId).OnDelete(DeleteBehavior.Restrict);
         // A payment finds what takes money back from it by either id, whichever the object named.
         builder.HasIndex(a => a.ChargeId).HasFilter("ChargeId IS NOT NULL");

@@ -13,6 +13,7 @@ public static class AuditActions
     public const string InvoicePaymentMismatch = "INVOICE_PAYMENT_MISMATCH";
     public const string InvoiceRefunded = "INVOICE_REFUNDED";
     public const string InvoiceRefundFailed = "INVOICE_REFUND_FAILED";
+    public const string InvoiceRefundRequested = "INVOICE_REFUND_REQUESTED";
     public const string InvoiceDisputed = "INVOICE_DISPUTED";
     public const string InvoiceDisputeReinstated = "INVOICE_DISPUTE_REINSTATED";
     public const string InvoiceOverpaid = "INVOICE_OVERPAID";

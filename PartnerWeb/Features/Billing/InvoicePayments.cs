@@ -183,15 +183,26 @@ public sealed class InvoicePayments(
             writes.Payments.Add(NewPayment(claim, invoice, overpayment: false, now));
             return outcome;
         }
-        if (outcome is not (PaymentOutcome.AlreadyPaid or PaymentOutcome.Void)) return outcome;
-        var same = known.Concat(writes.Payments).FirstOrDefault(p =>
+        if (outcome is not (PaymentOutcome.AlreadyPaid or PaymentOutcome.Void or PaymentOutcome.Mismatch)) return outcome;
+        var recorded = known.Concat(writes.Payments).ToList();
+        var same = recorded.FirstOrDefault(p =>
             (claim.PaymentIntentId is not null && p.PaymentIntentId == claim.PaymentIntentId) || (claim.ChargeId is not null && p.ChargeId == claim.ChargeId));
         if (same is not null)
         {
             same.ChargeId ??= claim.ChargeId;
             return outcome;
         }
+        // Paid by Stripe through an event that named no payment (an invoice.paid without its payments): this
+        // is that payment, not a second one, and its refunds must reach the invoice.
+        if (outcome == PaymentOutcome.AlreadyPaid && invoice.PaymentMethod == PaymentMethod.Stripe
+            && !recorded.Exists(p => p.InvoiceId == invoice.Id && !p.Overpayment))
+        {
+            writes.Payments.Add(NewPayment(claim, invoice, overpayment: false, now));
+            return outcome;
+        }
+        // Money that did not pay the invoice (a second payment, or one of the wrong amount): recorded apart.
         writes.Payments.Add(NewPayment(claim, invoice, overpayment: true, now));
+        if (outcome == PaymentOutcome.Mismatch) return outcome;
         writes.Overpaid.Add((claim, invoice));
         return PaymentOutcome.Overpaid;
     }
@@ -204,19 +215,21 @@ public sealed class InvoicePayments(
     };
 
     /// <summary>
-    /// The recorded payments (tracked, so a charge id can be filled in) that claims on invoices no longer
-    /// payable, or on an invoice twice in the group, may name again. Claims that simply pay an open
-    /// invoice, nearly all of them, need no look-up.
+    /// The recorded payments (tracked, so a charge id can be filled in) that claims which do not simply pay
+    /// an open invoice may name again, and the payments that paid those claims' invoices. Claims that pay
+    /// an open invoice, nearly all of them, need no look-up.
     /// </summary>
     private async Task<List<StripePaymentRecord>> RecordedPaymentsAsync(IReadOnlyList<PaymentClaim> claims, Dictionary<Guid, Invoice> invoices, CancellationToken ct)
     {
         var repeated = claims.GroupBy(c => c.InvoiceId).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-        var named = claims.Where(c => c.StripeEvent is not null
-            && (repeated.Contains(c.InvoiceId) || (invoices.TryGetValue(c.InvoiceId, out var i) && !Payable(i)))).ToList();
+        var named = claims.Where(c => c.StripeEvent is not null && (c.PaymentIntentId ?? c.ChargeId) is not null
+            && (repeated.Contains(c.InvoiceId) || (invoices.TryGetValue(c.InvoiceId, out var i) && !(Payable(i) && Matches(c, i))))).ToList();
+        if (named.Count == 0) return [];
         var intents = named.Where(c => c.PaymentIntentId is not null).Select(c => c.PaymentIntentId!).Distinct().ToList();
         var charges = named.Where(c => c.ChargeId is not null).Select(c => c.ChargeId!).Distinct().ToList();
-        if (intents.Count + charges.Count == 0) return [];
-        return await db.StripePayments.Where(p => intents.Contains(p.PaymentIntentId!) || charges.Contains(p.ChargeId!)).ToListAsync(ct);
+        var invoiceIds = named.Select(c => c.InvoiceId).Distinct().ToList();
+        return await db.StripePayments.Where(p => intents.Contains(p.PaymentIntentId!) || charges.Contains(p.ChargeId!)
+            || (invoiceIds.Contains(p.InvoiceId) && !p.Overpayment)).ToListAsync(ct);
     }
 
     private PaymentOutcome Unknown(PaymentClaim claim)

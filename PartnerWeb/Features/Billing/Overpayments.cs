@@ -26,7 +26,7 @@ public sealed class OverpaymentService(AppDbContext db)
         var adjustments = (await db.StripeAdjustments.AsNoTracking().Where(a => paymentIds.Contains(a.PaymentId)).ToListAsync(ct)).ToLookup(a => a.PaymentId);
         return new Page<OverpaymentDto>(page.Items.Select(p =>
         {
-            var takeBack = StripeSettlement.TakeBack(p.Amount, adjustments[p.Id].Where(a => a.Currency == p.Currency));
+            var takeBack = StripeSettlement.TakeBack(p.Amount, p.Currency, adjustments[p.Id]);
             var invoice = invoices[p.InvoiceId];
             return new OverpaymentDto(p.Id, p.InvoiceId, invoice.TenantId, invoice.Number, p.PaymentIntentId, p.ChargeId,
                 p.Amount, p.Currency, takeBack.Refunded, takeBack.Disputed, p.Amount - takeBack.Total, p.CreatedAt);

@@ -93,7 +93,8 @@ public sealed class RefundEventHandler : IStripeAdjustmentEventHandler
 /// </summary>
 public sealed class ChargeEventHandler : IStripeAdjustmentEventHandler
 {
-    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.ChargeRefunded, Stripe.EventTypes.ChargeSucceeded];
+    /// <summary>Not <c>charge.succeeded</c>: every charge of the account would wait here for a payment of ours forever.</summary>
+    public IReadOnlyCollection<string> EventTypes { get; } = [Stripe.EventTypes.ChargeRefunded];
 
     public StripeAdjustment? Read(Event stripeEvent) => stripeEvent.Data.Object is Charge charge
         ? new StripeAdjustment

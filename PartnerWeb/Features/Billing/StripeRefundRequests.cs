@@ -14,18 +14,24 @@ namespace PartnerWeb.Features.Billing;
 /// then find it known and change nothing.
 /// </summary>
 public sealed class StripeRefundRequests(
-    AppDbContext db, StripeGateway stripe, StripeTakeBacks takeBacks, CurrentUser currentUser, IdGenerator ids, ILogger<StripeRefundRequests> logger)
+    AppDbContext db, StripeGateway stripe, StripeTakeBacks takeBacks, CurrentUser currentUser, ILogger<StripeRefundRequests> logger)
 {
     /// <summary>The payment that paid the invoice, when Stripe did; its refunds go through <see cref="RefundAsync"/>.</summary>
     public Task<StripePaymentRecord?> PaymentOfAsync(Guid invoiceId, CancellationToken ct) =>
         db.StripePayments.AsNoTracking().FirstOrDefaultAsync(p => p.InvoiceId == invoiceId && !p.Overpayment, ct);
 
-    /// <param name="idempotencyKey">The caller's; without one a retry of this call may refund again, as Stripe's own API would.</param>
+    /// <param name="idempotencyKey">
+    /// The caller's: a repeat answers like the first, before anything is checked again. Without one, the key
+    /// is made of what the refund is (the invoice's refunded total so far and the amount), so a double click
+    /// is one refund and a later refund of the same amount is another.
+    /// </param>
     public async Task<AppError?> RefundAsync(Invoice invoice, StripePaymentRecord payment, RefundRequest request, string? idempotencyKey, CancellationToken ct)
     {
-        if (!StateMachines.Invoice.Allows(invoice.Status, InvoiceStatus.Refunded)) return AppError.Conflict(StateMachines.Invoice.Rule(InvoiceStatus.Refunded));
         var remaining = invoice.Total - invoice.RefundedAmount;
         var amount = request.Amount ?? remaining;
+        var key = $"refund-{invoice.Id:N}-{idempotencyKey ?? $"{invoice.RefundedAmount}-{amount}"}";
+        if (idempotencyKey is not null && await db.StripeAdjustments.AnyAsync(a => a.RequestKey == key, ct)) return null;
+        if (!StateMachines.Invoice.Allows(invoice.Status, InvoiceStatus.Refunded)) return AppError.Conflict(StateMachines.Invoice.Rule(InvoiceStatus.Refunded));
         if (amount > remaining) return AppError.Conflict("The refund is larger than what is left to refund on this invoice.");
         if (!stripe.Configured) return StripeGateway.NotConfigured;
 
@@ -38,15 +44,22 @@ public sealed class StripeRefundRequests(
                 Charge = payment.PaymentIntentId is null ? payment.ChargeId : null,
                 Amount = amount,
                 Metadata = new Dictionary<string, string> { ["invoiceId"] = invoice.Id.ToString() },
-            }, $"refund-{invoice.Id:N}-{idempotencyKey ?? ids.NewId().ToString("N")}", ct);
+            }, key, ct);
+        }
+        catch (StripeException ex) when ((int)ex.HttpStatusCode is >= 400 and < 500 and not 429)
+        {
+            // Stripe will not do it (the charge is disputed, already refunded, the key was used otherwise): a conflict, not an outage.
+            logger.LogWarning("Stripe refused a refund of {Amount} for invoice {InvoiceId}: {Message}", amount, invoice.Id, ex.StripeError?.Message);
+            return AppError.Conflict($"Stripe refused the refund: {ex.StripeError?.Message ?? ex.Message}");
         }
         catch (StripeException ex)
         {
-            logger.LogError(ex, "Stripe refused a refund of {Amount} for invoice {InvoiceId}", amount, invoice.Id);
-            return new AppError(StatusCodes.Status502BadGateway, $"Stripe refused the refund: {ex.StripeError?.Message ?? "no reason given"}");
+            logger.LogError(ex, "Stripe could not refund {Amount} for invoice {InvoiceId}", amount, invoice.Id);
+            return new AppError(StatusCodes.Status502BadGateway, "Stripe could not be reached to refund; try again with the same Idempotency-Key.");
         }
 
         var seen = new RefundEventHandler().Read(refund);
+        seen.RequestKey = key;
         await takeBacks.ApplyAsync(seen, new TakeBackCause(null, request.Reason?.Trim() ?? $"refund {refund.Id} requested", currentUser.Info?.Id), ct);
         return null;
     }

@@ -27,8 +27,14 @@ public sealed class StripeTakeBacks(
     private const int MaxRounds = 4;
 
     /// <summary>Merges what an event (or Stripe's answer to our own call) says of an object and settles its payment.</summary>
-    public Task<string> ApplyAsync(StripeAdjustment seen, TakeBackCause cause, CancellationToken ct) =>
-        InRoundsAsync(work => ApplyOnceAsync(work, seen, cause, ct), ct);
+    public async Task<string> ApplyAsync(StripeAdjustment seen, TakeBackCause cause, CancellationToken ct)
+    {
+        var outcome = await InRoundsAsync(work => ApplyOnceAsync(work, seen, cause, ct), ct);
+        // The payment may have committed while this was being parked, its own look-up missing this row:
+        // one of the two look-ups always sees the other's commit.
+        if (outcome == "parked") await SettleParkedAsync(seen.PaymentIntentId, seen.ChargeId, ct);
+        return outcome;
+    }
 
     /// <summary>Settles what waited for the payment with these ids, if anything did.</summary>
     public async Task SettleParkedAsync(string? paymentIntentId, string? chargeId, CancellationToken ct)
@@ -71,9 +77,10 @@ public sealed class StripeTakeBacks(
             known.CreatedAt = known.UpdatedAt = now;
             db.StripeAdjustments.Add(known);
         }
-        else if (known.Merge(seen))
+        else
         {
-            known.UpdatedAt = now;
+            if (known.Merge(seen)) known.UpdatedAt = now;
+            known.Revision++;
         }
 
         var payment = await PaymentOfAsync(known, ct);
@@ -109,12 +116,15 @@ public sealed class StripeTakeBacks(
             .Where(a => (payment.PaymentIntentId != null && a.PaymentIntentId == payment.PaymentIntentId) || (payment.ChargeId != null && a.ChargeId == payment.ChargeId))
             .ToListAsync(ct);
         adjustments.AddRange(db.StripeAdjustments.Local.Where(a => db.Entry(a).State == EntityState.Added && !adjustments.Contains(a)));
-        foreach (var a in adjustments) a.PaymentId ??= payment.Id;
+        foreach (var a in adjustments.Where(a => a.PaymentId is null)) (a.PaymentId, a.Revision) = (payment.Id, a.Revision + 1);
         // What is given back of an overpayment is read from these rows (GET /api/billing/overpayments); the invoice is not its.
         if (payment.Overpayment) return "overpayment";
-        var foreign = adjustments.Where(a => !string.Equals(a.Currency, payment.Currency, StringComparison.OrdinalIgnoreCase)).ToList();
-        foreach (var a in foreign) logger.LogWarning("Stripe {ObjectId} in {Currency} left out of payment {PaymentId} in {PaymentCurrency}", a.ObjectId, a.Currency, payment.Id, payment.Currency);
-        var takeBack = StripeSettlement.TakeBack(payment.Amount, adjustments.Except(foreign));
+        foreach (var a in adjustments.Where(a => !StripeSettlement.SameCurrency(a, payment.Currency)))
+            logger.LogWarning("Stripe {ObjectId} in {Currency} left out of payment {PaymentId} in {PaymentCurrency}", a.ObjectId, a.Currency, payment.Id, payment.Currency);
+        var takeBack = StripeSettlement.TakeBack(payment.Amount, payment.Currency, adjustments);
+        var invoice = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == payment.InvoiceId, ct);
+        if (cause.ActorUserId is { } actor)
+            audit.Record(AuditActions.InvoiceRefundRequested, nameof(Invoice), invoice.Id, invoice.TenantId, new { reason = cause.Reason, actor, paymentIntentId = payment.PaymentIntentId });
 
         var booked = await db.InvoiceRefunds.Where(r => r.StripePaymentId == payment.Id)
             .GroupBy(r => r.Source).Select(g => new { Source = g.Key, Amount = g.Sum(r => r.Amount) }).ToListAsync(ct);
@@ -128,7 +138,6 @@ public sealed class StripeTakeBacks(
         moves = moves.Where(m => m.Delta != 0).OrderBy(m => m.Delta).ToList();
         if (moves.Count == 0) return "unchanged";
 
-        var invoice = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == payment.InvoiceId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var refunded = invoice.RefundedAmount;
         List<InvoiceRefund> rows = [];

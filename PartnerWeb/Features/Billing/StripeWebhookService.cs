@@ -101,14 +101,31 @@ public sealed class StripeWebhookService(
             new StripeEventRef(stripeEvent.Id, stripeEvent.Type), payment.PaymentIntentId, payment.ChargeId));
         // A refund or dispute that came before its payment waited for it. (Should this instance stop
         // here, the reconcile job settles it.)
-        if (outcome is PaymentOutcome.Paid or PaymentOutcome.AlreadyPaid or PaymentOutcome.Overpaid && (payment.PaymentIntentId ?? payment.ChargeId) is not null)
-            await services.GetRequiredService<StripeTakeBacks>().SettleParkedAsync(payment.PaymentIntentId, payment.ChargeId, ct);
+        if (outcome is PaymentOutcome.Paid or PaymentOutcome.AlreadyPaid or PaymentOutcome.Overpaid or PaymentOutcome.Mismatch
+            && (payment.PaymentIntentId ?? payment.ChargeId) is not null)
+            await SettleParkedAsync(payment, ct);
         return new WebhookReceipt(true, outcome switch
         {
             PaymentOutcome.DuplicateEvent => "duplicate",
             PaymentOutcome.NotFound => "ignored",
             _ => outcome.ToString().ToLowerInvariant(),
         });
+    }
+
+    /// <summary>
+    /// The payment is committed, so its answer stands whatever happens here: a failure is left to the
+    /// reconcile job (a redelivery would be a duplicate and settle nothing).
+    /// </summary>
+    private async Task SettleParkedAsync(StripePayment payment, CancellationToken ct)
+    {
+        try
+        {
+            await services.GetRequiredService<StripeTakeBacks>().SettleParkedAsync(payment.PaymentIntentId, payment.ChargeId, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Settling what waited for payment {PaymentIntentId}/{ChargeId} failed; the settle-parked job will", payment.PaymentIntentId, payment.ChargeId);
+        }
     }
 
     private static bool IsThin(string json, out string? id, out string? type)

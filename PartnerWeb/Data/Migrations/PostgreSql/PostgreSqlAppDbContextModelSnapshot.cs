@@ -865,6 +865,14 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.Property<string>("Status")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -881,6 +889,10 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
 
                     b.HasIndex("PaymentIntentId")
                         .HasFilter("\"PaymentIntentId\" IS NOT NULL");
+
+                    b.HasIndex("RequestKey")
+                        .IsUnique()
+                        .HasFilter("\"RequestKey\" IS NOT NULL");
 
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("IX_StripeAdjustments_Parked")

@@ -867,6 +867,14 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
                     b.Property<string>("Status")
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
@@ -883,6 +891,10 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasIndex("PaymentIntentId")
                         .HasFilter("PaymentIntentId IS NOT NULL");
+
+                    b.HasIndex("RequestKey")
+                        .IsUnique()
+                        .HasFilter("RequestKey IS NOT NULL");
 
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("IX_StripeAdjustments_Parked")

@@ -858,6 +858,14 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -874,6 +882,10 @@ namespace PartnerWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("PaymentIntentId")
                         .HasFilter("PaymentIntentId IS NOT NULL");
+
+                    b.HasIndex("RequestKey")
+                        .IsUnique()
+                        .HasFilter("RequestKey IS NOT NULL");
 
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("IX_StripeAdjustments_Parked")
