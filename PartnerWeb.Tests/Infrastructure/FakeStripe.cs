@@ -43,9 +43,40 @@ public sealed class FakeStripe : IAsyncDisposable
         var fake = new FakeStripe(app);
         app.MapPost("/v1/checkout/sessions", request => fake.AnswerAsync(request, CheckoutSession));
         app.MapPost("/v1/refunds", request => fake.AnswerAsync(request, fake.Refund));
+        app.MapPost("/v1/transfers", request => fake.AnswerAsync(request, fake.Transfer));
+        app.MapGet("/v1/transfers", fake.TransfersOfGroup);
         await app.StartAsync();
         return fake;
     }
+
+    /// <summary>Transfers to these accounts are refused, as Stripe refuses one to an account that cannot take it.</summary>
+    public ConcurrentDictionary<string, bool> FailingDestinations { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every transfer made, as Stripe keeps them (listed by <c>transfer_group</c>).</summary>
+    public ConcurrentQueue<JsonObject> Transfers { get; } = new();
+
+    private string Transfer(Dictionary<string, string> form)
+    {
+        var destination = form["destination"];
+        if (FailingDestinations.ContainsKey(destination))
+            throw new StripeRefusal($"The destination account {destination} cannot receive transfers right now.");
+        var metadata = new JsonObject();
+        foreach (var (name, value) in form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal)))
+            metadata[name["metadata[".Length..^1]] = value;
+        var transfer = StripeObjects.Transfer("tr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), long.Parse(form["amount"]), form["currency"],
+            destination, form.GetValueOrDefault("transfer_group"), metadata);
+        Transfers.Enqueue(transfer);
+        return transfer.ToJsonString();
+    }
+
+    private IResult TransfersOfGroup(string? transfer_group)
+    {
+        var data = new JsonArray(Transfers.Where(t => (string?)t["transfer_group"] == transfer_group).Select(t => (JsonNode)t.DeepClone()).ToArray());
+        return Results.Content(new JsonObject { ["object"] = "list", ["data"] = data, ["has_more"] = false, ["url"] = "/v1/transfers" }.ToJsonString(), "application/json");
+    }
+
+    /// <summary>Stripe's answer to a request it refuses: 400 with an error object (kept for the key, as Stripe keeps it).</summary>
+    private sealed class StripeRefusal(string message) : Exception(message);
 
     /// <summary>The charge a refund is made of, by payment intent; a test names it before the app asks.</summary>
     public ConcurrentDictionary<string, string> ChargesByIntent { get; } = new(StringComparer.Ordinal);
@@ -58,14 +89,51 @@ public sealed class FakeStripe : IAsyncDisposable
         Calls.Enqueue(new Call(request.Path, key, form));
         if (Refuses)
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("""{"error":{"type":"invalid_request_error","message":"This account cannot currently make charges."}}""");
+            await RefuseAsync(context, "This account cannot currently make charges.");
             return;
         }
-        var json = string.IsNullOrEmpty(key) ? answer(form) : _answers.GetOrAdd(key, _ => new Lazy<string>(() => answer(form))).Value;
+        string json;
+        try
+        {
+            json = string.IsNullOrEmpty(key) ? answer(form) : _answers.GetOrAdd(key, _ => new Lazy<string>(() => Answer(answer, form))).Value;
+        }
+        catch (StripeRefusal refusal)
+        {
+            await RefuseAsync(context, refusal.Message);
+            return;
+        }
+        if (json.StartsWith(RefusedPrefix, StringComparison.Ordinal))
+        {
+            await RefuseAsync(context, json[RefusedPrefix.Length..]);
+            return;
+        }
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(json);
+    }
+
+    private const string RefusedPrefix = "refused:";
+
+    /// <summary>A refusal is kept for its key like an answer: Stripe answers a reused key with its first result, errors included.</summary>
+    private static string Answer(Func<Dictionary<string, string>, string> answer, Dictionary<string, string> form)
+    {
+        try
+        {
+            return answer(form);
+        }
+        catch (StripeRefusal refusal)
+        {
+            return RefusedPrefix + refusal.Message;
+        }
+    }
+
+    private static async Task RefuseAsync(HttpContext context, string message)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(new JsonObject
+        {
+            ["error"] = new JsonObject { ["type"] = "invalid_request_error", ["message"] = message },
+        }.ToJsonString());
     }
 
     /// <summary>A card refund of what was asked, succeeded at once as card refunds usually are.</summary>

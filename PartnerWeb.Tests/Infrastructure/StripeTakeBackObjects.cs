@@ -94,5 +94,44 @@ public static partial class StripeObjects
         return movement;
     }
 
+    private const string TransferFixture = """
+        {"amount": 1100, "amount_reversed": 0, "balance_transaction": "txn_1PgaxNB7WZ01zgkWEV3TLf40", "created": 1234567890, "currency": "usd", "description": null, "destination": "acct_1PgafTB7WZ01zgkW", "destination_payment": "py_QXhWZR8SdWquhf", "id": "tr_1Pgc7BB7WZ01zgkWVJfE40RX", "livemode": false, "metadata": {}, "object": "transfer", "reversals": {"data": [], "has_more": false, "object": "list", "url": "/v1/transfers/tr_1Pgc7BB7WZ01zgkWVJfE40RX/reversals"}, "reversed": false, "source_transaction": null, "source_type": "card", "transfer_group": null}
+        """;
+
+    private const string TransferReversalFixture = """
+        {"amount": 1100, "balance_transaction": null, "created": 1234567890, "currency": "usd", "destination_payment_refund": null, "id": "trr_1Pgc7BB7WZ01zgkWsU61ufNC", "metadata": {}, "object": "transfer_reversal", "source_refund": null, "transfer": "tr_1Pgc7BB7WZ01zgkWVJfE40RX"}
+        """;
+
+    public static JsonObject Transfer(string id, long amount, string currency, string destination, string? transferGroup, JsonObject metadata)
+    {
+        var transfer = From(TransferFixture);
+        transfer["id"] = id;
+        transfer["amount"] = amount;
+        transfer["currency"] = currency;
+        transfer["destination"] = destination;
+        transfer["destination_payment"] = "py_" + id[3..];
+        transfer["transfer_group"] = transferGroup;
+        transfer["metadata"] = metadata;
+        transfer["created"] = Now;
+        transfer["reversals"]!["url"] = $"/v1/transfers/{id}/reversals";
+        return transfer;
+    }
+
+    /// <summary>The transfer after <paramref name="amount"/> of it was reversed, its reversal listed as Stripe lists it.</summary>
+    public static JsonObject Reversed(JsonObject transfer, long amount)
+    {
+        var reversed = transfer.DeepClone().AsObject();
+        var reversal = From(TransferReversalFixture);
+        reversal["id"] = "trr_" + ((string)transfer["id"]!)[3..];
+        reversal["amount"] = amount;
+        reversal["currency"] = transfer["currency"]!.DeepClone();
+        reversal["transfer"] = transfer["id"]!.DeepClone();
+        reversal["created"] = Now;
+        ((JsonArray)reversed["reversals"]!["data"]!).Add(reversal);
+        reversed["amount_reversed"] = amount;
+        reversed["reversed"] = amount == (long)transfer["amount"]!;
+        return reversed;
+    }
+
     private static JsonObject From(string fixture) => JsonNode.Parse(fixture)!.AsObject();
 }

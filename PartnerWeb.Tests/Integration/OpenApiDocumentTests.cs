@@ -25,7 +25,7 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
     private static readonly string[] MoneyFields =
     [
         "price", "total", "amount", "unitAmount", "grossAmount", "commissionAmount", "partnerNet", "invoiceTotal",
-        "amount_paid", "amount_total", "amount_received", "refundedAmount", "disputedAmount", "outstandingAmount", "balance", "payableNow", "minimumPayout", "missingForPayout",
+        "amount_paid", "amount_total", "amount_received", "refundedAmount", "disputedAmount", "outstandingAmount", "reversedAmount", "balance", "payableNow", "minimumPayout", "missingForPayout",
     ];
 
     /// <summary>int64 fields that are not money. A new long field must be money or be added here on purpose.</summary>

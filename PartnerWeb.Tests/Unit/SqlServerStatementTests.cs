@@ -88,6 +88,10 @@ public sealed class SqlServerStatementTests
         ["attaching entries to a payout"] = db => PayoutService.AttachAsync(db, Id, "USD", Now, Other, default),
         ["approving a payout"] = db => PayoutService.MoveAsync(db, Id, PayoutStatus.Approved, Now, null, default),
         ["marking a payout paid"] = db => PayoutService.MoveAsync(db, Id, PayoutStatus.Paid, Now, "wire-1", default),
+        ["sending a payout with Stripe"] = db => PayoutSending.StartAsync(db, Id, Now, default),
+        ["a payout paid by its transfer"] = db => SendPayoutJob.FinishAsync(db, Id, PayoutStatus.Paid, Now, "tr_1", null, default),
+        ["a payout failed by Stripe"] = db => SendPayoutJob.FinishAsync(db, Id, PayoutStatus.Failed, Now, null, "refused", default),
+        ["reversing a payout (compare-and-swap)"] = db => PayoutReversals.ReverseAsync(db, Id, 0, 700, Now, default),
     };
 
     public static TheoryData<string> ConditionalUpdateNames => new(ConditionalUpdates.Keys);
@@ -121,10 +125,13 @@ public sealed class SqlServerStatementTests
             ["Features/Billing/InvoiceService.cs"] = 1,
             ["Features/Partners/ListingService.cs"] = 1,
             ["Features/Partners/PartnerAccountService.cs"] = 1,
+            ["Features/Partners/PayoutReversals.cs"] = 1,
+            ["Features/Partners/PayoutSending.cs"] = 1,
             ["Features/Partners/PayoutService.cs"] = 3,
             ["Jobs/AccrualFailures.cs"] = 2,
             ["Jobs/AccrualJob.cs"] = 1,
             ["Jobs/PurgeRateLimitWindowsJob.cs"] = 1,
+            ["Jobs/SendPayoutJob.cs"] = 1,
         };
         var app = Path.Combine(Reliability.AppProcess.RepoRoot, "PartnerWeb");
         var bulk = new System.Text.RegularExpressions.Regex(@"Execute(Update|Delete)Async\(|ExecuteSql|SqlQuery|FromSql");

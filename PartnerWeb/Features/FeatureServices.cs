@@ -28,6 +28,8 @@ public static class FeatureServices
         services.AddScoped<StripeTakeBacks>();
         services.AddScoped<StripeRefundRequests>();
         services.AddScoped<OverpaymentService>();
+        services.AddScoped<Partners.PayoutSending>();
+        services.AddScoped<Partners.PayoutReversals>();
         services.AddSingleton<IStripeAdjustmentEventHandler, RefundEventHandler>();
         services.AddSingleton<IStripeAdjustmentEventHandler, ChargeEventHandler>();
         services.AddSingleton<IStripeAdjustmentEventHandler, DisputeEventHandler>();

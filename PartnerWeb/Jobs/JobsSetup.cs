@@ -54,6 +54,8 @@ public static class JobsSetup
         services.AddScoped<AccrualFailures>();
         services.AddScoped<ReconcileAccrualsJob>();
         services.AddScoped<SettleParkedTakeBacksJob>();
+        services.AddScoped<SendPayoutJob>();
+        services.AddScoped<ResumePayoutSendsJob>();
         services.AddScoped<GeneratePayoutsJob>();
         services.AddScoped<PurgeRateLimitWindowsJob>();
         services.AddHostedService<JobServerHost>();

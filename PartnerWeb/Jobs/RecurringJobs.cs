@@ -11,6 +11,7 @@ public static class RecurringJobs
     public const string GeneratePayouts = "generate-payouts";
     public const string PurgeRateLimitWindows = "purge-rate-limit-windows";
     public const string SettleParkedTakeBacks = "settle-parked-take-backs";
+    public const string ResumePayoutSends = "resume-payout-sends";
 
     /// <summary>Windows last a minute by default; ended ones are a few minutes' rows at most.</summary>
     private const string PurgeRateLimitWindowsCron = "*/5 * * * *";
@@ -39,8 +40,9 @@ public static class RecurringJobs
         }
 
         // Queued jobs do not survive a restart of in-memory storage; catch up once now.
-        services.GetRequiredService<IBackgroundJobClient>()
-            .Enqueue<ReconcileAccrualsJob>(job => job.RunAtStartupAsync(CancellationToken.None));
+        var jobs = services.GetRequiredService<IBackgroundJobClient>();
+        jobs.Enqueue<ReconcileAccrualsJob>(job => job.RunAtStartupAsync(CancellationToken.None));
+        jobs.Enqueue<ResumePayoutSendsJob>(job => job.RunAtStartupAsync(CancellationToken.None));
     }
 
     private static void AddOrUpdateAll(IServiceProvider services)
@@ -51,6 +53,7 @@ public static class RecurringJobs
         var payoutCron = services.GetRequiredService<IOptions<Features.Partners.PartnerOptions>>().Value.PayoutCron;
         recurring.AddOrUpdate<GeneratePayoutsJob>(GeneratePayouts, job => job.RunAsync(CancellationToken.None), payoutCron);
         recurring.AddOrUpdate<SettleParkedTakeBacksJob>(SettleParkedTakeBacks, job => job.RunAsync(CancellationToken.None), options.ReconcileCron);
+        recurring.AddOrUpdate<ResumePayoutSendsJob>(ResumePayoutSends, job => job.RunAsync(CancellationToken.None), options.ReconcileCron);
         recurring.AddOrUpdate<PurgeRateLimitWindowsJob>(PurgeRateLimitWindows, job => job.RunAsync(CancellationToken.None), PurgeRateLimitWindowsCron);
     }
 }

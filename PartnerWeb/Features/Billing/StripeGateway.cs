@@ -42,5 +42,12 @@ public sealed class StripeGateway(IOptions<StripeOptions> options)
     public Task<Refund> CreateRefundAsync(RefundCreateOptions refund, string idempotencyKey, CancellationToken ct) =>
         new RefundService(Client).CreateAsync(refund, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
 
+    public Task<Transfer> CreateTransferAsync(TransferCreateOptions transfer, string idempotencyKey, CancellationToken ct) =>
+        new TransferService(Client).CreateAsync(transfer, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
+
+    /// <summary>The transfers of a group: a payout's, whatever attempt made them.</summary>
+    public async Task<IReadOnlyList<Transfer>> TransfersOfGroupAsync(string transferGroup, CancellationToken ct) =>
+        (await new TransferService(Client).ListAsync(new TransferListOptions { TransferGroup = transferGroup, Limit = 10 }, null, ct)).Data;
+
     private StripeClient Client => _client.Value ?? throw new InvalidOperationException("Stripe is not configured (Stripe:SecretKey).");
 }

@@ -76,6 +76,13 @@ public sealed class StripeWebhookService(
         if (adjustmentHandlers.FirstOrDefault(h => h.EventTypes.Contains(stripeEvent.Type)) is { } adjustmentHandler)
             return await TakeBackAsync(stripeEvent, adjustmentHandler, ct);
 
+        if (stripeEvent.Type == EventTypes.TransferReversed && stripeEvent.Data.Object is Transfer transfer)
+        {
+            var reversal = await services.GetRequiredService<Partners.PayoutReversals>()
+                .ApplyAsync(transfer, new StripeEventRef(stripeEvent.Id, stripeEvent.Type), ct);
+            return reversal.IsSuccess ? new WebhookReceipt(true, reversal.Value!) : reversal.Error!;
+        }
+
         if (stripeEvent.Type is EventTypes.CheckoutSessionExpired or EventTypes.CheckoutSessionAsyncPaymentFailed
             && stripeEvent.Data.Object is Stripe.Checkout.Session ended)
         {

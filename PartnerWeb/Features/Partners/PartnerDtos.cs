@@ -161,11 +161,13 @@ public sealed record EarningsPage(
 
 public sealed record PayoutDto(
     Guid Id, Guid PartnerId, string Currency, long Amount, PayoutStatus Status, string? PayoutMethod,
-    JsonElement PayoutDetails, string? Reference, DateTime? ApprovedAt, DateTime? PaidAt, DateTime CreatedAt)
+    JsonElement PayoutDetails, string? Reference, int SendAttempts, string? FailureMessage, long ReversedAmount,
+    DateTime? ApprovedAt, DateTime? SentAt, DateTime? PaidAt, DateTime? ReversedAt, DateTime CreatedAt)
 {
     public static PayoutDto From(PartnerPayout p) => new(
         p.Id, p.PartnerId, p.Currency, p.Amount, p.Status, p.PayoutMethod,
-        JsonDocument.Parse(p.PayoutDetails).RootElement.Clone(), p.Reference, p.ApprovedAt, p.PaidAt, p.CreatedAt);
+        JsonDocument.Parse(p.PayoutDetails).RootElement.Clone(), p.Reference, p.SendAttempts, p.FailureMessage, p.ReversedAmount,
+        p.ApprovedAt, p.SentAt, p.PaidAt, p.ReversedAt, p.CreatedAt);
 }
 
 public sealed record GeneratedPayouts(IReadOnlyList<PayoutDto> Payouts);

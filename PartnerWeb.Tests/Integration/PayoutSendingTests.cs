@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerWeb.Domain;
+using PartnerWeb.Features.Audit;
+using PartnerWeb.Tests.Infrastructure;
+
+namespace PartnerWeb.Tests.Integration;
+
+/// <summary>
+/// Issue 16, items 3 to 5: an approved payout is sent through Stripe Connect as one transfer, however many
+/// sends, retries and restarts it meets; a refusal fails it for a later send; a reversal owes it again.
+/// </summary>
+public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<TakeBackFixture>
+{
+    private PartnerWebFactory App => fixture.App;
+
+    /// <summary>A partner of its own (Acme's tenant is the fixture's), with a Stripe account whose payouts are enabled.</summary>
+    private async Task<(Guid PartnerId, string AccountId)> SendablePartnerAsync(bool payoutsEnabled = true)
+    {
+        using var umbrella = await App.ClientAsAsync(Demo.UmbrellaOwner);
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var email = $"owner-{suffix}@seller.example";
+        await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = $"Seller {suffix}", ownerEmail = email, ownerPassword = "Seller!2345" }))
+            .AssertJsonAsync(HttpStatusCode.Created);
+        var seller = App.CreateApiClient();
+        var token = await (await seller.PostAsJsonAsync("/api/auth/token", new { email, password = "Seller!2345" })).AssertJsonAsync(HttpStatusCode.OK);
+        seller.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
+        var partner = await (await seller.PostAsJsonAsync("/api/partners/apply", PartnerFlows.Application($"Seller {suffix}"))).AssertJsonAsync(HttpStatusCode.Created);
+        var partnerId = partner.GetProperty("id").GetGuid();
+        using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
+        await (await admin.PostAsync($"/api/partners/{partnerId}/approve", null)).AssertJsonAsync(HttpStatusCode.OK);
+        var itemId = await PartnerFlows.PublishAsync(seller, $"Seller {suffix} add-on", 10000);
+        await PartnerFlows.CreateListingAsync(admin, partnerId, itemId, "percent", 30m);
+        await PartnerFlows.SellAsync(App, itemId, partnerId);
+
+        var accountId = $"acct_{suffix}";
+        await Flows.QueryAsync(App, async db =>
+        {
+            db.PartnerStripeAccounts.Add(new PartnerStripeAccount
+            {
+                PartnerId = partnerId, AccountId = accountId, PayoutsEnabled = payoutsEnabled, ChargesEnabled = payoutsEnabled, DetailsSubmitted = true,
+                CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+        return (partnerId, accountId);
+    }
+
+    /// <summary>Generates and approves the partner's payout: 7000 net of its 10000 sale at 30% commission.</summary>
+    private async Task<Guid> ApprovedPayoutAsync(HttpClient admin, Guid partnerId)
+    {
+        var generated = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created);
+        var payoutId = generated.GetProperty("payouts")[0].GetProperty("id").GetGuid();
+        await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/approve", null)).AssertJsonAsync(HttpStatusCode.OK);
+        return payoutId;
+    }
+
+    private Task<PartnerPayout> PayoutAsync(Guid payoutId) =>
+        Flows.QueryAsync(App, db => db.PartnerPayouts.AsNoTracking().SingleAsync(p => p.Id == payoutId));
+
+    private async Task<PartnerPayout> SettledAsync(Guid payoutId)
+    {
+        await Flows.EventuallyAsync(async () => (await PayoutAsync(payoutId)).Status != PayoutStatus.Processing, "the transfer job");
+        return await PayoutAsync(payoutId);
+    }
+
+    private List<FakeStripe.Call> TransferCalls(string accountId) =>
+        fixture.Stripe.Calls.Where(c => c.Path == "/v1/transfers" && c.Form.GetValueOrDefault("destination") == accountId).ToList();
+
+    [Fact]
+    public async Task Five_sends_at_once_make_one_transfer_and_the_payout_is_paid_by_it()
+    {
+        var (partnerId, accountId) = await SendablePartnerAsync();
+        using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
+        var payoutId = await ApprovedPayoutAsync(admin, partnerId);
+
+        var sends = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null))));
+        foreach (var send in sends)
+            Assert.Equal("processing", (await send.AssertJsonAsync(HttpStatusCode.Accepted)).GetProperty("status").GetString());
+
+        var paid = await SettledAsync(payoutId);
+        var call = Assert.Single(TransferCalls(accountId));
+        Assert.Equal($"payout-{payoutId}", call.IdempotencyKey);
+        Assert.Equal(("7000", "usd", payoutId.ToString(), payoutId.ToString()),
+            (call.Form["amount"], call.Form["currency"], call.Form["transfer_group"], call.Form["metadata[payoutId]"]));
+        var transfer = Assert.Single(fixture.Stripe.Transfers, t => (string?)t["destination"] == accountId);
+        Assert.Equal((PayoutStatus.Paid, (string?)transfer["id"]!.GetValue<string>(), 1), (paid.Status, paid.Reference, paid.SendAttempts));
+        Assert.NotNull(paid.PaidAt);
+        Assert.Equal((1, 1), await Flows.QueryAsync(App, async db => (
+            await db.AuditEvents.CountAsync(a => a.EntityId == payoutId && a.Action == AuditActions.PartnerPayoutSending),
+            await db.AuditEvents.CountAsync(a => a.EntityId == payoutId && a.Action == AuditActions.PartnerPayoutSent))));
+
+        // Paid is final for sending.
+        await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_refused_destination_fails_the_payout_and_a_later_send_with_a_new_key_pays_it()
+    {
+        var (partnerId, accountId) = await SendablePartnerAsync();
+        using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
+        var payoutId = await ApprovedPayoutAsync(admin, partnerId);
+        fixture.Stripe.FailingDestinations[accountId] = true;
+
+        await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertJsonAsync(HttpStatusCode.Accepted);
+        var failed = await SettledAsync(payoutId);
+        Assert.Equal(PayoutStatus.Failed, failed.Status);
+        Assert.Contains("cannot receive transfers", failed.FailureMessage);
+        Assert.Equal(7000, await Flows.QueryAsync(App, db => db.PartnerEarnings.Where(e => e.PayoutId == payoutId).SumAsync(e => e.PartnerNet)));
+
+        fixture.Stripe.FailingDestinations.TryRemove(accountId, out _);
+        await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertJsonAsync(HttpStatusCode.Accepted);
+        var paid = await SettledAsync(payoutId);
+        Assert.Equal((PayoutStatus.Paid, 2, (string?)null), (paid.Status, paid.SendAttempts, paid.FailureMessage));
+        Assert.Equal([$"payout-{payoutId}", $"payout-{payoutId}-2"], TransferCalls(accountId).Select(c => c.IdempotencyKey).ToList());
+        Assert.Single(fixture.Stripe.Transfers, t => (string?)t["destination"] == accountId);
+        Assert.Equal(1, await Flows.QueryAsync(App, db => db.AuditEvents.CountAsync(a => a.EntityId == payoutId && a.Action == AuditActions.PartnerPayoutFailed)));
+    }
+
+    [Fact]
+    public async Task A_payout_left_processing_after_its_transfer_was_made_is_paid_by_that_transfer_not_a_second()
+    {
+        var (partnerId, accountId) = await SendablePartnerAsync();
+        using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
+        var payoutId = await ApprovedPayoutAsync(admin, partnerId);
+        // As if the instance died after Stripe made the transfer and before it committed: processing, with a transfer in its group.
+        var made = StripeObjects.Transfer($"tr_{Guid.NewGuid():N}"[..27], 7000, "usd", accountId, payoutId.ToString(), new() { ["payoutId"] = payoutId.ToString() });
+        fixture.Stripe.Transfers.Enqueue(made);
+        await Flows.QueryAsync(App, db => db.PartnerPayouts.Where(p => p.Id == payoutId).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.Status, PayoutStatus.Processing).SetProperty(p => p.SendAttempts, 1).SetProperty(p => p.SentAt, DateTime.UtcNow.AddHours(-1))));
+
+        using (var scope = App.Services.CreateScope())
+            Assert.True(await scope.ServiceProvider.GetRequiredService<Jobs.ResumePayoutSendsJob>().RunAtStartupAsync(default) >= 1);
+
+        var paid = await SettledAsync(payoutId);
+        Assert.Equal((PayoutStatus.Paid, (string?)made["id"]!.GetValue<string>()), (paid.Status, paid.Reference));
+        Assert.Empty(TransferCalls(accountId));
+    }
+
+    [Fact]
+    public async Task Payouts_that_cannot_be_sent_say_why_and_change_nothing()
+    {
+        var (partnerId, _) = await SendablePartnerAsync(payoutsEnabled: false);
+        using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
+        var generated = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created);
+        var payoutId = generated.GetProperty("payouts")[0].GetProperty("id").GetGuid();
+
+        var notReady = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.StartsWith("The partner's Stripe account cannot receive payouts yet", notReady.GetProperty("title").GetString());
+        await Flows.QueryAsync(App, db => db.PartnerStripeAccounts.Where(a => a.PartnerId == partnerId).ExecuteUpdateAsync(s => s.SetProperty(a => a.PayoutsEnabled, true)));
+        // Owed, not approved.
+        await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{Guid.NewGuid()}/send", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        using var acme = await App.ClientAsAsync(Demo.AcmeOwner);
+        await (await acme.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertProblemAsync(HttpStatusCode.Forbidden);
+
+        var payout = await PayoutAsync(payoutId);
+        Assert.Equal((PayoutStatus.Owed, 0), (payout.Status, payout.SendAttempts));
+
+        // "Send all approved" takes it once approved.
+        await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/approve", null)).AssertJsonAsync(HttpStatusCode.OK);
+        var sent = await (await admin.PostAsync("/api/partners/payouts/send-approved", null)).AssertJsonAsync(HttpStatusCode.Accepted);
+        Assert.Contains(sent.GetProperty("queued").EnumerateArray(), p => p.GetProperty("id").GetGuid() == payoutId);
+        Assert.Equal(PayoutStatus.Paid, (await SettledAsync(payoutId)).Status);
+    }
+
+    [Fact]
+    public async Task A_reversed_transfer_owes_the_amount_again_and_the_next_payout_pays_it()
+    {
+        var (partnerId, accountId) = await SendablePartnerAsync();
+        using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
+        var payoutId = await ApprovedPayoutAsync(admin, partnerId);
+        await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertJsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal(PayoutStatus.Paid, (await SettledAsync(payoutId)).Status);
+
+        var transfer = fixture.Stripe.Transfers.Single(t => (string?)t["destination"] == accountId);
+        var reversed = StripeObjects.Event($"evt_trr_{payoutId:N}", "transfer.reversed", StripeObjects.Reversed(transfer, 7000));
+        Assert.Equal("payout_reversed", await StripeSale.DeliverAsync(admin, reversed));
+        Assert.Equal("duplicate", await StripeSale.DeliverAsync(admin, reversed));
+
+        var payout = await PayoutAsync(payoutId);
+        Assert.Equal((PayoutStatus.Reversed, 7000L), (payout.Status, payout.ReversedAmount));
+        var returned = await Flows.QueryAsync(App, db => db.PartnerEarnings.AsNoTracking().SingleAsync(e => e.ReturnsPayoutId == payoutId));
+        Assert.Equal((EntryKind.PayoutReturn, 7000L, (Guid?)null, (Guid?)null), (returned.Kind, returned.PartnerNet, returned.InvoiceId, returned.PayoutId));
+        Assert.Equal(1, await Flows.QueryAsync(App, db => db.AuditEvents.CountAsync(a => a.EntityId == payoutId && a.Action == AuditActions.PartnerPayoutReversed)));
+
+        var next = (await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created)).GetProperty("payouts")[0];
+        Assert.Equal(7000, next.GetProperty("amount").GetInt64());
+    }
+}
