@@ -49,6 +49,17 @@ public sealed class FakeStripe : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>
+    /// While set, a call to this path is carried out and then its answer held back until <see cref="Release"/>:
+    /// Stripe did it, the caller never hears so (a kill in between is the crash this simulates).
+    /// </summary>
+    public string? HoldAnswersTo { get; set; }
+
+    /// <summary>Completed once a held call was carried out.</summary>
+    public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Transfers to these accounts are refused, as Stripe refuses one to an account that cannot take it.</summary>
     public ConcurrentDictionary<string, bool> FailingDestinations { get; } = new(StringComparer.Ordinal);
 
@@ -106,6 +117,11 @@ public sealed class FakeStripe : IAsyncDisposable
         {
             await RefuseAsync(context, json[RefusedPrefix.Length..]);
             return;
+        }
+        if (HoldAnswersTo == request.Path)
+        {
+            Held.TrySetResult();
+            await Release.Task;
         }
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(json);

@@ -300,6 +300,15 @@ public sealed class SqliteFile(string path)
         return Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A write beside the running app (what no API of the test's set-up offers); WAL lets both proceed.</summary>
+    public int Execute(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
     public List<T> Rows<T>(string sql, Func<SqliteDataReader, T> read)
     {
         using var connection = Open();
