@@ -44,6 +44,7 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
         // The matrix app has no Stripe key: an admin's send is refused 503 and writes nothing; sending all queues none.
         new("POST /{p}/payouts/{approved}/send",                  401,  403,  403,  403,  403,  403,  503),
         new("POST /payouts/send-approved",                        401,  403,  403,  403,  403,  403,  202),
+        new("PUT /{p}/payout-preferences",                        401,  403,  403,  200,  404,  404,  200),
         new("GET /{p}/payouts",                                   401,  403,  403,  200,  404,  404,  200),
         new("GET /{p}/earnings.csv",                              401,  403,  403,  200,  404,  404,  200),
         new("GET /{p}/payouts/{owed}/statement.csv",              401,  403,  403,  200,  404,  404,  200),
@@ -66,13 +67,13 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
     [Fact]
     public void The_matrix_has_a_row_for_every_route_of_the_partner_controllers_and_no_other()
     {
-        var routes = new[] { typeof(PartnerWeb.Features.Partners.PartnersApiController), typeof(PartnerWeb.Features.Partners.PayoutSendingApiController) }
+        var routes = new[] { typeof(PartnerWeb.Features.Partners.PartnersApiController), typeof(PartnerWeb.Features.Partners.PartnerPayoutsApiController) }
             .SelectMany(controller => controller.GetMethods())
             .SelectMany(m => m.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute), false))
             .Cast<Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute>()
             .Select(a => Route(a.HttpMethods.Single(), a.Template)).Order().ToList();
         var rows = Matrix.Select(r => r.Endpoint.Split(' ')).Select(p => Route(p[0], p[1])).Distinct().Order().ToList();
-        Assert.Equal(20, routes.Count);
+        Assert.Equal(21, routes.Count);
         Assert.Equal(routes, rows);
 
         // "{id:guid}", "{partnerId:guid}", "{p}", "{owed}" all become "{}"; the list route is "/".
@@ -160,6 +161,7 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
         "/{p}/listings/{l}" when withCommission => new { commissionType = "percent", commissionValue = 25 },
         "/{p}/listings/{l}" => new { status = "paused" },
         _ when template.EndsWith("/mark-paid") => new { reference = "matrix-ref" },
+        "/{p}/payout-preferences" => new { method = "stripe_connect" },
         _ => null,
     };
 
@@ -209,6 +211,10 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
             case "/{p}/payouts/{approved}/mark-paid":
                 Assert.Equal((target.Payout, "paid"), (Id(json), Text(json, "status")));
                 Assert.NotEqual(JsonValueKind.Null, json.GetProperty("paidAt").ValueKind);
+                break;
+            case "/{p}/payout-preferences":
+                Assert.Equal(state.AcmePartner, Id(json));
+                Assert.Equal("stripe_connect", json.GetProperty("payoutPreferences").GetProperty("method").GetString());
                 break;
             case "/payouts/send-approved":
                 Assert.Empty(json.GetProperty("queued").EnumerateArray());

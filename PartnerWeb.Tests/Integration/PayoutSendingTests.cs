@@ -27,7 +27,10 @@ public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<
         var seller = App.CreateApiClient();
         var token = await (await seller.PostAsJsonAsync("/api/auth/token", new { email, password = "Seller!2345" })).AssertJsonAsync(HttpStatusCode.OK);
         seller.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
-        var partner = await (await seller.PostAsJsonAsync("/api/partners/apply", PartnerFlows.Application($"Seller {suffix}"))).AssertJsonAsync(HttpStatusCode.Created);
+        var partner = await (await seller.PostAsJsonAsync("/api/partners/apply", new
+        {
+            displayName = $"Seller {suffix}", contactEmail = $"partners@{suffix}.example", country = "US", payoutPreferences = new { method = "stripe_connect" },
+        })).AssertJsonAsync(HttpStatusCode.Created);
         var partnerId = partner.GetProperty("id").GetGuid();
         using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
         await (await admin.PostAsync($"/api/partners/{partnerId}/approve", null)).AssertJsonAsync(HttpStatusCode.OK);
@@ -156,11 +159,18 @@ public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<
         using var acme = await App.ClientAsAsync(Demo.AcmeOwner);
         await (await acme.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertProblemAsync(HttpStatusCode.Forbidden);
 
-        var payout = await PayoutAsync(payoutId);
-        Assert.Equal((PayoutStatus.Owed, 0), (payout.Status, payout.SendAttempts));
-
-        // "Send all approved" takes it once approved.
+        // A partner paid by hand is not sent with Stripe, whatever its account says.
+        await (await admin.PutAsJsonAsync($"/api/partners/{partnerId}/payout-preferences", new { method = "bank_transfer", iban = "DE89370400440532013000" }))
+            .AssertJsonAsync(HttpStatusCode.OK);
         await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/approve", null)).AssertJsonAsync(HttpStatusCode.OK);
+        var manual = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.StartsWith("The partner is paid by hand (bank_transfer)", manual.GetProperty("title").GetString());
+        await (await admin.PutAsJsonAsync($"/api/partners/{partnerId}/payout-preferences", new { method = "stripe_connect" })).AssertJsonAsync(HttpStatusCode.OK);
+
+        var payout = await PayoutAsync(payoutId);
+        Assert.Equal((PayoutStatus.Approved, 0), (payout.Status, payout.SendAttempts));
+
+        // "Send all approved" takes it.
         var sent = await (await admin.PostAsync("/api/partners/payouts/send-approved", null)).AssertJsonAsync(HttpStatusCode.Accepted);
         Assert.Contains(sent.GetProperty("queued").EnumerateArray(), p => p.GetProperty("id").GetGuid() == payoutId);
         Assert.Equal(PayoutStatus.Paid, (await SettledAsync(payoutId)).Status);

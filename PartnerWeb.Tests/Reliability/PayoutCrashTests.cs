@@ -59,6 +59,7 @@ public sealed class PayoutCrashTests : IAsyncLifetime
         var payoutId = (await (await admin.PostAsync($"/api/partners/{shop.PartnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created))
             .GetProperty("payouts")[0].GetProperty("id").GetGuid();
         await (await admin.PostAsync($"/api/partners/{shop.PartnerId}/payouts/{payoutId}/approve", null)).AssertJsonAsync(HttpStatusCode.OK);
+        await (await admin.PutAsJsonAsync($"/api/partners/{shop.PartnerId}/payout-preferences", new { method = "stripe_connect" })).AssertJsonAsync(HttpStatusCode.OK);
         const string account = "acct_payoutcrash";
         new SqliteFile(DatabasePath).Execute(
             $"INSERT INTO PartnerStripeAccounts (PartnerId, AccountId, PayoutsEnabled, ChargesEnabled, DetailsSubmitted, CreatedAt, UpdatedAt) " +

@@ -21,8 +21,10 @@ public sealed class PartnerAccount : IKeyset
     /// <summary>ISO 3166-1 alpha-2, upper-case.</summary>
     public required string Country { get; init; }
 
-    /// <summary>JSON object with at least a <c>method</c>.</summary>
-    public required string PayoutPreferences { get; init; }
+    /// <summary>JSON object with at least a <c>method</c>: <c>stripe_connect</c>, or a manual one (a bank transfer made by hand).</summary>
+    public required string PayoutPreferences { get; set; }
+
+    public const string StripeConnectMethod = "stripe_connect";
 
     public DateTime CreatedAt { get; init; }
 }

@@ -62,6 +62,28 @@ public sealed class PartnerAccountService(AppDbContext db, PartnerAccess access,
             : null;
     }
 
+    /// <summary>The partner (or a platform admin) chooses how it is paid: <c>stripe_connect</c> or a manual method.</summary>
+    public async Task<Result<PartnerDto>> UpdatePayoutPreferencesAsync(Guid partnerId, JsonElement preferences, CancellationToken ct)
+    {
+        if (await access.FindAsync(partnerId, ct) is null) return AppError.NotFound("Partner account");
+        if (ValidatePreferences(preferences) is { } error) return AppError.Validation("payoutPreferences", error);
+        return await UnitOfWork.RunAsync(db, async (work, ct) =>
+        {
+            var partner = await db.PartnerAccounts.SingleAsync(p => p.Id == partnerId, ct);
+            partner.PayoutPreferences = preferences.GetRawText();
+            audit.Record(AuditActions.PartnerPayoutPreferencesUpdated, nameof(PartnerAccount), partner.Id, partner.TenantId,
+                new { method = preferences.GetProperty("method").GetString() });
+            return PartnerDto.From(partner);
+        }, ct);
+    }
+
+    /// <summary>The method of the partner's payout preferences (validated on the way in).</summary>
+    public static string? MethodOf(string preferences)
+    {
+        using var json = JsonDocument.Parse(preferences);
+        return json.RootElement.TryGetProperty("method", out var method) ? method.GetString() : null;
+    }
+
     public async Task<Result<PartnerDto>> MineAsync(CancellationToken ct) =>
         await access.MineAsync(ct) is { } partner ? PartnerDto.From(partner) : AppError.NotFound("Partner account");
 

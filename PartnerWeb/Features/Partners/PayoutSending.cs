@@ -59,6 +59,9 @@ public sealed class PayoutSending(
         if (options.Value.RequireSecondApprover && payout.GeneratedByUserId is { } generator && generator == currentUser.Info?.Id)
             return AppError.Forbidden("A second admin must send a payout; you generated this one.");
         if (!stripe.Configured) return StripeGateway.NotConfigured;
+        var preferences = await db.PartnerAccounts.Where(a => a.Id == payout.PartnerId).Select(a => a.PayoutPreferences).SingleAsync(ct);
+        if (PartnerAccountService.MethodOf(preferences) is var method && method != PartnerAccount.StripeConnectMethod)
+            return AppError.Conflict($"The partner is paid by hand ({method}): mark the payout paid, or the partner chooses {PartnerAccount.StripeConnectMethod} in its payout preferences.");
         var account = await db.PartnerStripeAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.PartnerId == payout.PartnerId, ct);
         if (account is null) return AppError.Conflict("The partner has not set up payouts with Stripe.");
         if (!account.PayoutsEnabled)
@@ -104,11 +107,18 @@ public sealed class PayoutSending(
 }
 
 [Route("api/partners")]
-[Authorize(Policies.PlatformAdmin)]
+[Authorize(Policies.TenantAdmin)]
 [Tags("Partners")]
-public sealed class PayoutSendingApiController(PayoutSending sending) : ApiControllerBase
+public sealed class PartnerPayoutsApiController(PayoutSending sending, PartnerAccountService accounts) : ApiControllerBase
 {
+    [HttpPut("{partnerId:guid}/payout-preferences")]
+    [EndpointSummary("How the partner is paid: {\"method\":\"stripe_connect\"} or a manual method with its details (the partner itself or a platform admin)")]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
+    public async Task<ActionResult<PartnerDto>> UpdatePayoutPreferences(Guid partnerId, [FromBody] System.Text.Json.JsonElement preferences, CancellationToken ct) =>
+        From(await accounts.UpdatePayoutPreferencesAsync(partnerId, preferences, ct), Ok);
+
     [HttpPost("{partnerId:guid}/payouts/{payoutId:guid}/send")]
+    [Authorize(Policies.PlatformAdmin)]
     [EndpointSummary("Send an approved (or failed) payout with Stripe Connect: 202 with the payout processing; the transfer is made by a job")]
     [ProducesResponseType<PayoutDto>(StatusCodes.Status202Accepted)]
     [ProblemResponse(StatusCodes.Status409Conflict)]
@@ -117,6 +127,7 @@ public sealed class PayoutSendingApiController(PayoutSending sending) : ApiContr
         From(await sending.SendAsync(partnerId, payoutId, ct), payout => Accepted(payout));
 
     [HttpPost("payouts/send-approved")]
+    [Authorize(Policies.PlatformAdmin)]
     [EndpointSummary("Send every approved payout that can be sent with Stripe Connect; the others are listed with the reason")]
     [ProducesResponseType<SentPayouts>(StatusCodes.Status202Accepted)]
     public async Task<ActionResult<SentPayouts>> SendApproved(CancellationToken ct) =>

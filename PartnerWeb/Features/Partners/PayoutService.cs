@@ -55,7 +55,7 @@ public sealed class PayoutService(
                 PartnerId = partner.Id,
                 Currency = currency,
                 Status = PayoutStatus.Owed,
-                PayoutMethod = PayoutMethodOf(partner.PayoutPreferences),
+                PayoutMethod = PartnerAccountService.MethodOf(partner.PayoutPreferences),
                 PayoutDetails = partner.PayoutPreferences,
                 GeneratedByUserId = currentUser.Info?.Id,
                 CreatedAt = now,
@@ -111,12 +111,6 @@ public sealed class PayoutService(
     {
         var status = await db.PartnerAccounts.Where(p => p.Id == partnerId).Select(p => p.Status).SingleAsync(ct);
         return PaysOut(status) ? null : PayoutsWait(status);
-    }
-
-    private static string? PayoutMethodOf(string preferences)
-    {
-        using var json = System.Text.Json.JsonDocument.Parse(preferences);
-        return json.RootElement.TryGetProperty("method", out var method) ? method.GetString() : null;
     }
 
     public Task<Result<PayoutDto>> ApproveAsync(Guid partnerId, Guid payoutId, CancellationToken ct) =>
