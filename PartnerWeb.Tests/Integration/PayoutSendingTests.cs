@@ -80,8 +80,14 @@ public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<
         var payoutId = await ApprovedPayoutAsync(admin, partnerId);
 
         var sends = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null))));
+        // Each answer is the payout on its way, or, for a send that came after the quick job, a conflict saying it is paid.
+        var answers = new List<string>();
         foreach (var send in sends)
-            Assert.Equal("processing", (await send.AssertJsonAsync(HttpStatusCode.Accepted)).GetProperty("status").GetString());
+            answers.Add(send.StatusCode == HttpStatusCode.Accepted
+                ? (await send.AssertJsonAsync(HttpStatusCode.Accepted)).GetProperty("status").GetString()!
+                : (await send.AssertProblemAsync(HttpStatusCode.Conflict)).GetProperty("title").GetString()!);
+        Assert.Contains("processing", answers);
+        Assert.All(answers, a => Assert.True(a == "processing" || a.EndsWith("This one is paid.", StringComparison.Ordinal), a));
 
         var paid = await SettledAsync(payoutId);
         var call = Assert.Single(TransferCalls(accountId));
@@ -133,6 +139,11 @@ public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<
         fixture.Stripe.Transfers.Enqueue(made);
         await Flows.QueryAsync(App, db => db.PartnerPayouts.Where(p => p.Id == payoutId).ExecuteUpdateAsync(s => s
             .SetProperty(p => p.Status, PayoutStatus.Processing).SetProperty(p => p.SendAttempts, 1).SetProperty(p => p.SentAt, DateTime.UtcNow.AddHours(-1))));
+
+        // Not paid by hand meanwhile: that could pay it twice.
+        var byHand = await (await admin.PostAsJsonAsync($"/api/partners/{partnerId}/payouts/{payoutId}/mark-paid", new { reference = "wire" }))
+            .AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("The payout is being sent with Stripe; its transfer settles it.", byHand.GetProperty("title").GetString());
 
         using (var scope = App.Services.CreateScope())
             Assert.True(await scope.ServiceProvider.GetRequiredService<Jobs.ResumePayoutSendsJob>().RunAtStartupAsync(default) >= 1);
@@ -198,5 +209,37 @@ public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<
 
         var next = (await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created)).GetProperty("payouts")[0];
         Assert.Equal(7000, next.GetProperty("amount").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_admin_partner_page_sends_with_Stripe_and_the_partner_sees_the_transfer()
+    {
+        var (partnerId, _) = await SendablePartnerAsync();
+        using var api = await App.ClientAsAsync(Demo.PlatformAdmin);
+        var payoutId = await ApprovedPayoutAsync(api, partnerId);
+        using var browser = App.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        await CookieLogin.SignInAsync(browser, Demo.PlatformAdmin, PartnerWebFactory.Password);
+        var page = await (await browser.GetAsync($"/dashboard/admin/partners/{partnerId}")).Content.ReadAsStringAsync();
+        Assert.Contains($"/payouts/{payoutId}/send", page);
+        Assert.Contains("Send with Stripe", page);
+
+        var token = await CookieLogin.AntiforgeryTokenAsync(browser, $"/dashboard/admin/partners/{partnerId}");
+        var send = new HttpRequestMessage(HttpMethod.Post, $"/dashboard/admin/partners/{partnerId}/payouts/{payoutId}/send")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }),
+        };
+        send.Headers.Add("HX-Request", "true");
+        var answer = await browser.SendAsync(send);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var fragment = await answer.Content.ReadAsStringAsync();
+        // The payouts fragment again, the payout on its way (or already paid: the job is quick), with no button to send it twice.
+        Assert.StartsWith("<section class=\"card\" id=\"payouts\">", fragment.TrimStart());
+        Assert.Contains($"id=\"payout-{payoutId}\"", fragment);
+        Assert.DoesNotContain($"/payouts/{payoutId}/send", fragment);
+        var paid = await SettledAsync(payoutId);
+
+        var after = await (await browser.GetAsync($"/dashboard/admin/partners/{partnerId}")).Content.ReadAsStringAsync();
+        Assert.Contains(paid.Reference!, after);
+        Assert.DoesNotContain($"/payouts/{payoutId}/send", after);
     }
 }

@@ -12,7 +12,7 @@ namespace PartnerWeb.Features.Dashboards;
 [Route("dashboard/admin/partners")]
 [OneDbConnection]
 public sealed class AdminPartnersController(
-    PartnerAccountService accounts, ListingService listings, PayoutService payouts, DashboardSections sections, StatementService statements) : Controller
+    PartnerAccountService accounts, ListingService listings, PayoutService payouts, PayoutSending sending, DashboardSections sections, StatementService statements) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(string? status, string? q, string? cursor, CancellationToken ct)
@@ -80,6 +80,10 @@ public sealed class AdminPartnersController(
     [HttpPost("{id:guid}/payouts/{payoutId:guid}/approve")]
     public async Task<IActionResult> ApprovePayout(Guid id, Guid payoutId, CancellationToken ct) =>
         await PayoutsAsync(id, (await payouts.ApproveAsync(id, payoutId, ct)).Error, ct);
+
+    [HttpPost("{id:guid}/payouts/{payoutId:guid}/send")]
+    public async Task<IActionResult> SendPayout(Guid id, Guid payoutId, CancellationToken ct) =>
+        await PayoutsAsync(id, (await sending.SendAsync(id, payoutId, ct)).Error, ct);
 
     [HttpPost("{id:guid}/payouts/{payoutId:guid}/mark-paid")]
     public async Task<IActionResult> MarkPayoutPaid(Guid id, Guid payoutId, string? reference, CancellationToken ct) =>

@@ -136,6 +136,8 @@ public sealed class PayoutService(
                 && generator == currentUser.Info?.Id)
                 return work.Discard(AppError.Forbidden("A second admin must approve a payout; you generated this one."));
 
+            if (to == PayoutStatus.Paid && payout.Status == PayoutStatus.Processing)
+                return work.Discard(AppError.Conflict("The payout is being sent with Stripe; its transfer settles it."));
             if (await MoveAsync(db, payoutId, to, clock.GetUtcNow().UtcDateTime, reference, ct) == 0)
                 return work.Discard(await PayoutsWaitAsync(partnerId, ct) ?? AppError.Conflict(StateMachines.Payout.Refusal(payout.Status, to)));
 
@@ -153,7 +155,8 @@ public sealed class PayoutService(
     /// </summary>
     internal static Task<int> MoveAsync(AppDbContext db, Guid payoutId, PayoutStatus to, DateTime now, string? reference, CancellationToken ct)
     {
-        var (from, paying) = (StateMachines.Payout.From(to), StateMachines.PartnerStatusesThatPayOut);
+        // Paid by hand only from approved: a processing payout is its transfer job's to settle, or it could be paid twice.
+        var (from, paying) = (to == PayoutStatus.Paid ? [PayoutStatus.Approved] : StateMachines.Payout.From(to), StateMachines.PartnerStatusesThatPayOut);
         var moving = db.PartnerPayouts.Where(p => p.Id == payoutId && from.Contains(p.Status)
             && db.PartnerAccounts.Any(a => a.Id == p.PartnerId && paying.Contains(a.Status)));
         return to == PayoutStatus.Approved
