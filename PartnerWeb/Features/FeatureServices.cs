@@ -31,6 +31,7 @@ public static class FeatureServices
         services.AddSingleton<IStripeAdjustmentEventHandler, RefundEventHandler>();
         services.AddSingleton<IStripeAdjustmentEventHandler, ChargeEventHandler>();
         services.AddSingleton<IStripeAdjustmentEventHandler, DisputeEventHandler>();
+        services.AddSingleton<StripeEventReader>();
         services.AddScoped<StripeWebhookService>();
         services.AddSingleton<IStripePaymentEventHandler, InvoicePaidHandler>();
         services.AddSingleton<IStripePaymentEventHandler, CheckoutSessionCompletedHandler>();
