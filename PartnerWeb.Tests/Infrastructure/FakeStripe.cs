@@ -43,6 +43,8 @@ public sealed class FakeStripe : IAsyncDisposable
         var fake = new FakeStripe(app);
         app.MapPost("/v1/checkout/sessions", request => fake.AnswerAsync(request, CheckoutSession));
         app.MapPost("/v1/refunds", request => fake.AnswerAsync(request, fake.Refund));
+        app.MapPost("/v1/accounts", request => fake.AnswerAsync(request, StripeObjects.AccountFor));
+        app.MapPost("/v1/account_links", request => fake.AnswerAsync(request, StripeObjects.AccountLinkFor));
         await app.StartAsync();
         return fake;
     }

@@ -30,6 +30,8 @@ public static class AuditActions
     public const string PartnerPayoutGenerated = "PARTNER_PAYOUT_GENERATED";
     public const string PartnerPayoutApproved = "PARTNER_PAYOUT_APPROVED";
     public const string PartnerPayoutPaid = "PARTNER_PAYOUT_PAID";
+    public const string PartnerStripeAccountCreated = "PARTNER_STRIPE_ACCOUNT_CREATED";
+    public const string PartnerStripeAccountUpdated = "PARTNER_STRIPE_ACCOUNT_UPDATED";
     public const string AccrualTaskDead = "ACCRUAL_TASK_DEAD";
     public const string AccrualTaskRetried = "ACCRUAL_TASK_RETRIED";
 }

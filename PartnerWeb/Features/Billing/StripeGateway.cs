@@ -8,6 +8,9 @@ public sealed class StripeOptions
 {
     public string? WebhookSecret { get; set; }
 
+    /// <summary>The secret of the Connect endpoint: Stripe signs connected accounts' events with another secret than the platform's.</summary>
+    public string? ConnectWebhookSecret { get; set; }
+
     /// <summary>Seconds a signature's timestamp may be off; Stripe's own default.</summary>
     public long ToleranceSeconds { get; set; } = 300;
 
@@ -41,6 +44,12 @@ public sealed class StripeGateway(IOptions<StripeOptions> options)
 
     public Task<Refund> CreateRefundAsync(RefundCreateOptions refund, string idempotencyKey, CancellationToken ct) =>
         new RefundService(Client).CreateAsync(refund, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
+
+    public Task<Account> CreateAccountAsync(AccountCreateOptions account, string idempotencyKey, CancellationToken ct) =>
+        new AccountService(Client).CreateAsync(account, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
+
+    public Task<AccountLink> CreateAccountLinkAsync(AccountLinkCreateOptions link, string idempotencyKey, CancellationToken ct) =>
+        new AccountLinkService(Client).CreateAsync(link, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
 
     private StripeClient Client => _client.Value ?? throw new InvalidOperationException("Stripe is not configured (Stripe:SecretKey).");
 }
