@@ -88,6 +88,8 @@ public sealed class SqlServerStatementTests
         ["attaching entries to a payout"] = db => PayoutService.AttachAsync(db, Id, "USD", Now, Other, default),
         ["approving a payout"] = db => PayoutService.MoveAsync(db, Id, PayoutStatus.Approved, Now, null, default),
         ["marking a payout paid"] = db => PayoutService.MoveAsync(db, Id, PayoutStatus.Paid, Now, "wire-1", default),
+        ["recording a connected account's update unless a later one is held"] = db => StripeAccountUpdates.RecordAsync(db, Id,
+            new StripeAccountSnapshot("acct_1PartnerWebTest", true, false, true, ["external_account"], "requirements.past_due", Now), default),
     };
 
     public static TheoryData<string> ConditionalUpdateNames => new(ConditionalUpdates.Keys);
@@ -122,6 +124,7 @@ public sealed class SqlServerStatementTests
             ["Features/Partners/ListingService.cs"] = 1,
             ["Features/Partners/PartnerAccountService.cs"] = 1,
             ["Features/Partners/PayoutService.cs"] = 3,
+            ["Features/Partners/StripeAccountUpdates.cs"] = 1,
             ["Jobs/AccrualFailures.cs"] = 2,
             ["Jobs/AccrualJob.cs"] = 1,
             ["Jobs/PurgeRateLimitWindowsJob.cs"] = 1,

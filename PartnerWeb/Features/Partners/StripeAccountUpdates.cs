@@ -33,21 +33,14 @@ public sealed class StripeAccountUpdates(AppDbContext db, AuditLog audit, TimePr
                     return work.Discard("ignored");
                 }
 
-                var outcome = seen.Matches(row) ? "unchanged" : "updated";
-                var (due, reason) = (seen.RequirementsDue, seen.StoredDisabledReason);
-                var moved = await db.PartnerStripeAccounts.Where(a => a.PartnerId == row.PartnerId && a.UpdatedAt <= seen.At)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(a => a.PayoutsEnabled, seen.PayoutsEnabled).SetProperty(a => a.ChargesEnabled, seen.ChargesEnabled)
-                        .SetProperty(a => a.DetailsSubmitted, seen.DetailsSubmitted).SetProperty(a => a.RequirementsDue, due)
-                        .SetProperty(a => a.DisabledReason, reason).SetProperty(a => a.UpdatedAt, seen.At), ct);
-                if (moved == 0) outcome = "stale";
+                var outcome = await RecordAsync(db, row.PartnerId, seen, ct) == 0 ? "stale" : seen.Matches(row) ? "unchanged" : "updated";
                 if (outcome == "updated")
                 {
                     var tenantId = await db.PartnerAccounts.Where(p => p.Id == row.PartnerId).Select(p => p.TenantId).SingleAsync(ct);
                     audit.Record(AuditActions.PartnerStripeAccountUpdated, nameof(PartnerAccount), row.PartnerId, tenantId, new
                     {
                         row.AccountId, eventId = stripeEvent.Id, from = StripeAccounts.StateOf(row).Name(), to = seen.State.Name(),
-                        seen.PayoutsEnabled, seen.ChargesEnabled, seen.DetailsSubmitted, requirementsDue = seen.CurrentlyDue, disabledReason = reason,
+                        seen.PayoutsEnabled, seen.ChargesEnabled, seen.DetailsSubmitted, requirementsDue = seen.CurrentlyDue, disabledReason = seen.StoredDisabledReason,
                     });
                 }
                 db.ProcessedStripeEvents.Add(StripeEventLedger.Row(stripeEvent, null, outcome, clock.GetUtcNow().UtcDateTime));
@@ -60,5 +53,16 @@ public sealed class StripeAccountUpdates(AppDbContext db, AuditLog audit, TimePr
             if (await db.ProcessedStripeEvents.AsNoTracking().AnyAsync(p => p.EventId == stripeEvent.Id, ct)) return "duplicate";
             throw;
         }
+    }
+
+    /// <summary>Writes what the account says unless the row holds a later state already; 0 when it does.</summary>
+    internal static Task<int> RecordAsync(AppDbContext db, Guid partnerId, StripeAccountSnapshot seen, CancellationToken ct)
+    {
+        var (due, reason) = (seen.RequirementsDue, seen.StoredDisabledReason);
+        return db.PartnerStripeAccounts.Where(a => a.PartnerId == partnerId && a.UpdatedAt <= seen.At)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.PayoutsEnabled, seen.PayoutsEnabled).SetProperty(a => a.ChargesEnabled, seen.ChargesEnabled)
+                .SetProperty(a => a.DetailsSubmitted, seen.DetailsSubmitted).SetProperty(a => a.RequirementsDue, due)
+                .SetProperty(a => a.DisabledReason, reason).SetProperty(a => a.UpdatedAt, seen.At), ct);
     }
 }
