@@ -3,7 +3,7 @@
 # scripts/smoke.sh checks (its lines are included and counted), then smoke-level checks of every
 # partner endpoint group (spec §8, §9): apply, me, list with status filter, approve/suspend, listings
 # create/patch/list, earnings with totals, payouts generate/approve/mark-paid/list, /my/earnings,
-# /my/payouts, and staff tokens → 403.
+# /my/payouts, the Stripe payout state and onboarding refusals, and staff tokens → 403.
 # One PASS/FAIL line per check; ends with "N passed, N failed"; exits non-zero when any check fails.
 #
 # Re-runnable against the same server: every run creates its own tenant (a child tenant of the demo
@@ -91,6 +91,16 @@ call GET "/api/partners/$PID" "$OWNER"
 check "partners get: partner self reads its account" 200 "$STATUS"
 call GET "/api/partners/$PID" "$GLOBEX"
 check "partners get: another tenant's partner is 404" 404 "$STATUS"
+
+# --- payouts with Stripe (issue 16): what holds whether or not this server has a Stripe key
+call GET "/api/partners/$PID/stripe" "$OWNER"
+check "partners stripe: no connected account yet" "200 none" "$STATUS $(jq -r .state <<<"$BODY")"
+call POST "/api/partners/$PID/stripe/onboarding" "$OWNER"
+check "partners stripe onboarding: a pending partner must wait (409)" 409 "$STATUS"
+call GET "/api/partners/$PID/stripe" "$GLOBEX"
+check "partners stripe: another tenant's partner is 404" 404 "$STATUS"
+call POST "/api/partners/$PID/stripe/onboarding" "$STAFF"
+check "partners stripe onboarding: platform staff is 403" 403 "$STATUS"
 
 # --- list with status filter
 Q=$(jq -rn --arg q "$P_NAME" '$q|@uri')

@@ -78,6 +78,13 @@ public class BrowserFixture : IAsyncLifetime
         return Path.Combine(folder, name);
     }
 
+    /// <summary>Nothing wider than the window: a phone-sized page must not scroll sideways.</summary>
+    public static async Task AssertFitsTheWidthAsync(IPage page)
+    {
+        var (content, viewport) = (await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("window.innerWidth"));
+        Assert.True(content <= viewport, $"{page.Url} is {content} px wide in a {viewport} px window");
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -45,6 +45,8 @@ public sealed class FakeStripe : IAsyncDisposable
         app.MapPost("/v1/refunds", request => fake.AnswerAsync(request, fake.Refund));
         app.MapPost("/v1/transfers", request => fake.AnswerAsync(request, fake.Transfer));
         app.MapGet("/v1/transfers", fake.TransfersOfGroup);
+        app.MapPost("/v1/accounts", request => fake.AnswerAsync(request, StripeObjects.AccountFor));
+        app.MapPost("/v1/account_links", request => fake.AnswerAsync(request, StripeObjects.AccountLinkFor));
         await app.StartAsync();
         return fake;
     }

@@ -42,9 +42,11 @@ public static class Flows
         return client;
     }
 
-    public static async Task<HttpResponseMessage> PostWebhookAsync(HttpClient client, string payload, string? signature)
+    public const string ConnectWebhook = "/api/billing/stripe/connect-webhook";
+
+    public static async Task<HttpResponseMessage> PostWebhookAsync(HttpClient client, string payload, string? signature, string path = "/api/billing/stripe/webhook")
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/billing/stripe/webhook")
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new StringContent(payload, Encoding.UTF8, "application/json"),
         };
@@ -54,6 +56,10 @@ public static class Flows
 
     public static Task<HttpResponseMessage> PostSignedWebhookAsync(HttpClient client, string payload) =>
         PostWebhookAsync(client, payload, StripeSigner.Header(payload, PartnerWebFactory.WebhookSecret, DateTimeOffset.UtcNow));
+
+    /// <summary>A connected account's event, signed with the Connect endpoint's own secret.</summary>
+    public static Task<HttpResponseMessage> PostSignedConnectWebhookAsync(HttpClient client, string payload) =>
+        PostWebhookAsync(client, payload, StripeSigner.Header(payload, PartnerWebFactory.ConnectWebhookSecret, DateTimeOffset.UtcNow), ConnectWebhook);
 
     public static async Task<string> InvoiceStatusAsync(HttpClient client, Guid invoiceId) =>
         (await (await client.GetAsync($"/api/billing/invoices/{invoiceId}")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString()!;

@@ -16,6 +16,7 @@ public class PartnerWebFactory : WebApplicationFactory<Program>
 {
     public const string Password = "Demo!2345";
     public const string WebhookSecret = "whsec_test_partnerweb_secret";
+    public const string ConnectWebhookSecret = "whsec_test_partnerweb_connect_secret";
 
     public PartnerWebFactory() : this(null) { }
 
@@ -47,6 +48,7 @@ public class PartnerWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Seed:DemoPassword", Password);
         builder.UseSetting("Stripe:WebhookSecret", WebhookSecret);
+        builder.UseSetting("Stripe:ConnectWebhookSecret", ConnectWebhookSecret);
         // Tests sign in far more often than people; the limit itself is tested with its own settings.
         builder.UseSetting("RateLimiting:Login:PermitLimit", "10000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);

@@ -8,10 +8,10 @@ namespace PartnerWeb.Tests.Integration;
 /// <summary>The customer's pages for the same browser the login form signed in, and the form posts it makes.</summary>
 internal static class BillingPages
 {
-    public static async Task<HttpClient> BrowserAsAsync(PartnerWebFactory app, string email)
+    public static async Task<HttpClient> BrowserAsAsync(PartnerWebFactory app, string email, string password = PartnerWebFactory.Password)
     {
         var client = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
-        await CookieLogin.SignInAsync(client, email, PartnerWebFactory.Password);
+        await CookieLogin.SignInAsync(client, email, password);
         return client;
     }
 

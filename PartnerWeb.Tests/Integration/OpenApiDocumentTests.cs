@@ -106,6 +106,9 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
         Assert.Contains("POST /api/partners/{partnerId}/payouts/{payoutId}/mark-paid", documented);
         Assert.Contains("GET /api/partners/my/earnings", documented);
         Assert.Contains("POST /api/billing/stripe/webhook", documented);
+        Assert.Contains("POST /api/billing/stripe/connect-webhook", documented);
+        Assert.Contains("POST /api/partners/{partnerId}/stripe/onboarding", documented);
+        Assert.Contains("GET /api/partners/{partnerId}/stripe", documented);
     }
 
     [Fact]
@@ -130,6 +133,7 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
     [InlineData("post", "/api/auth/token", new[] { 200, 400, 401, 413, 429, 503 })]
     [InlineData("get", "/api/auth/me", new[] { 200, 401 })]
     [InlineData("post", "/api/billing/stripe/webhook", new[] { 200, 400, 413, 503 })]
+    [InlineData("post", "/api/billing/stripe/connect-webhook", new[] { 200, 400, 413, 503 })]
     [InlineData("get", "/api/billing/invoices/{id}", new[] { 200, 401, 404 })]
     [InlineData("post", "/api/billing/invoices/{id}/mark-paid", new[] { 200, 400, 401, 403, 404, 409, 413 })]
     [InlineData("post", "/api/marketplace/items", new[] { 201, 400, 401, 403, 413 })]
@@ -138,6 +142,8 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
     [InlineData("get", "/api/partners", new[] { 200, 400, 401, 403 })]
     [InlineData("post", "/api/partners/{partnerId}/payouts/generate", new[] { 200, 201, 401, 403, 404, 409, 429 })]
     [InlineData("patch", "/api/partners/{partnerId}/listings/{listingId}", new[] { 200, 400, 401, 403, 404, 413 })]
+    [InlineData("post", "/api/partners/{partnerId}/stripe/onboarding", new[] { 200, 401, 403, 404, 409, 429, 502, 503 })]
+    [InlineData("get", "/api/partners/{partnerId}/stripe", new[] { 200, 401, 403, 404 })]
     [InlineData("post", "/api/resellers", new[] { 201, 400, 401, 403, 404, 409, 413 })]
     public async Task Operations_document_the_answers_the_spec_gives(string method, string path, int[] statuses)
     {
@@ -168,8 +174,8 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
                     Assert.True(json.TryGetProperty("schema", out _), $"{where}: no schema");
                     continue;
                 }
-                // A 400 is a validation problem, except the webhook's (a refused signature).
-                var expected = response.Name == "400" && path != "/api/billing/stripe/webhook"
+                // A 400 is a validation problem, except the webhooks' (a refused signature).
+                var expected = response.Name == "400" && path is not ("/api/billing/stripe/webhook" or "/api/billing/stripe/connect-webhook")
                     ? "#/components/schemas/ValidationProblemDetails"
                     : "#/components/schemas/ProblemDetails";
                 var schema = content.GetProperty("application/problem+json").GetProperty("schema");
@@ -181,7 +187,7 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
     }
 
     [Fact]
-    public async Task The_bearer_scheme_guards_every_operation_but_the_token_and_the_webhook()
+    public async Task The_bearer_scheme_guards_every_operation_but_the_token_and_the_webhooks()
     {
         var document = await DocumentAsync();
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
@@ -206,7 +212,7 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
                 Assert.True(schemes.SequenceEqual(["Bearer"]), $"{endpoint.Method} {endpoint.Path} is secured but its security is [{string.Join(",", schemes)}]");
             }
         }
-        Assert.Equal(["POST /api/auth/token", "POST /api/billing/stripe/webhook"], anonymous.Order());
+        Assert.Equal(["POST /api/auth/token", "POST /api/billing/stripe/connect-webhook", "POST /api/billing/stripe/webhook"], anonymous.Order());
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]

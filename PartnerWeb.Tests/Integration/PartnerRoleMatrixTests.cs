@@ -48,6 +48,9 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
         new("GET /{p}/payouts",                                   401,  403,  403,  200,  404,  404,  200),
         new("GET /{p}/earnings.csv",                              401,  403,  403,  200,  404,  404,  200),
         new("GET /{p}/payouts/{owed}/statement.csv",              401,  403,  403,  200,  404,  404,  200),
+        // This app has no Stripe:SecretKey, so an allowed onboarding is 503 (StripeConnectTests run it against a fake Stripe).
+        new("POST /{p}/stripe/onboarding",                        401,  403,  403,  503,  404,  404,  503),
+        new("GET /{p}/stripe",                                    401,  403,  403,  200,  404,  404,  200),
     ];
 
     private sealed record Row(string Endpoint, int Anonymous, int TenantStaff, int PlatformStaff, int Self, int OtherPartner, int Customer, int PlatformAdmin)
@@ -65,16 +68,25 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
     }
 
     [Fact]
-    public void The_matrix_has_a_row_for_every_route_of_the_partner_controllers_and_no_other()
+    public void The_matrix_has_a_row_for_every_route_of_the_partners_controllers_and_no_other()
     {
-        var routes = new[] { typeof(PartnerWeb.Features.Partners.PartnersApiController), typeof(PartnerWeb.Features.Partners.PartnerPayoutsApiController) }
-            .SelectMany(controller => controller.GetMethods())
-            .SelectMany(m => m.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute), false))
-            .Cast<Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute>()
-            .Select(a => Route(a.HttpMethods.Single(), a.Template)).Order().ToList();
+        // Routes relative to /api/partners, whichever controller under it declares them.
+        var routes = new[] { typeof(PartnerWeb.Features.Partners.PartnersApiController), typeof(PartnerWeb.Features.Partners.PartnerStripeApiController),
+            typeof(PartnerWeb.Features.Partners.PartnerPayoutsApiController) }
+            .SelectMany(controller => controller.GetMethods()
+                .SelectMany(m => m.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute), false))
+                .Cast<Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute>()
+                .Select(a => Route(a.HttpMethods.Single(), Under(controller, a.Template)))).Order().ToList();
         var rows = Matrix.Select(r => r.Endpoint.Split(' ')).Select(p => Route(p[0], p[1])).Distinct().Order().ToList();
-        Assert.Equal(21, routes.Count);
+        Assert.Equal(23, routes.Count);
         Assert.Equal(routes, rows);
+
+        static string Under(Type controller, string? template)
+        {
+            var prefix = ((Microsoft.AspNetCore.Mvc.RouteAttribute)Attribute.GetCustomAttribute(controller, typeof(Microsoft.AspNetCore.Mvc.RouteAttribute))!).Template;
+            Assert.StartsWith("api/partners", prefix);
+            return $"{prefix["api/partners".Length..]}/{template}";
+        }
 
         // "{id:guid}", "{partnerId:guid}", "{p}", "{owed}" all become "{}"; the list route is "/".
         static string Route(string method, string? template) =>
@@ -220,6 +232,10 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
                 Assert.Empty(json.GetProperty("queued").EnumerateArray());
                 Assert.All(json.GetProperty("notSent").EnumerateArray(), n => Assert.Equal("Stripe is not configured on this server.", Text(n, "reason")));
                 break;
+            case "/{p}/stripe":
+                Assert.Equal(("none", JsonValueKind.Null), (Text(json, "state"), json.GetProperty("accountId").ValueKind));
+                Assert.Empty(json.GetProperty("requirementsDue").EnumerateArray());
+                break;
             case "/{p}/payouts": Assert.NotEmpty(Items()); Assert.All(Items(), p => Assert.Equal(state.AcmePartner, p.GetProperty("partnerId").GetGuid())); break;
             default: Assert.Fail($"{row} has no success check"); break;
         }
@@ -272,6 +288,7 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
             .Select(l => new { l.Id, l.Status, l.CommissionType, l.CommissionPercent, l.CommissionFixedAmount }).ToListAsync(),
         earnings = await db.PartnerEarnings.OrderBy(e => e.Id).Select(e => new { e.Id, e.PayoutId }).ToListAsync(),
         payouts = await db.PartnerPayouts.OrderBy(p => p.Id).Select(p => new { p.Id, p.Status, p.Reference }).ToListAsync(),
+        stripeAccounts = await db.PartnerStripeAccounts.CountAsync(),
         partnerAuditEvents = await db.AuditEvents.CountAsync(a => a.Action.StartsWith("PARTNER_")),
     }));
 

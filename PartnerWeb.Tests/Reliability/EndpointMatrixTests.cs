@@ -22,7 +22,7 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
     /// <summary>The columns. "Own tenant" is Acme Templates; "another tenant" is Globex.</summary>
     public enum Caller { Anonymous, AcmeStaff, AcmeAdmin, GlobexOwner, PlatformStaff, PlatformAdmin }
 
-    // Acme is an approved partner (so its admin may publish) and a reseller with a child tenant whose paid
+    // Acme is an approved partner (so its admin may publish) with a Stripe connected account, and a reseller with a child tenant whose paid
     // invoice earned it a commission; Umbrella is a reseller with a child and a commission too. Variants name the
     // id that is sent: {acme invoice} is an open invoice of Acme — a fresh one for every case of a mutating row —,
     // {globex event} an audit event of Globex, {fresh tenant} a tenant made for the case, and so on.
@@ -58,6 +58,8 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         new("POST /api/billing/invoices/{id}/void",        "{globex invoice}",              401,  403,  403,  403,  403,  200),
         new("POST /api/billing/stripe/webhook",            "signed, pays {acme invoice}",   200,  200,  200,  200,  200,  200),
         new("POST /api/billing/stripe/webhook",            "unsigned, {acme invoice}",      400,  400,  400,  400,  400,  400),
+        new("POST /api/billing/stripe/connect-webhook",    "signed, {acme stripe account}", 200,  200,  200,  200,  200,  200),
+        new("POST /api/billing/stripe/connect-webhook",    "unsigned, {acme stripe account}",400, 400,  400,  400,  400,  400),
         new("POST /api/resellers",                         "{fresh tenant}",                401,  403,  403,  403,  403,  201),
         new("POST /api/resellers",                         "{umbrella}, already a reseller",401,  403,  403,  403,  403,  409),
         new("POST /api/resellers",                         "{unknown tenant}",              401,  403,  403,  403,  403,  404),
@@ -187,6 +189,16 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 if (variant.StartsWith("signed"))
                     webhook.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSigner.Header(payload, PartnerWebFactory.WebhookSecret, DateTimeOffset.UtcNow));
                 return new(webhook, paid);
+            case ("POST /api/billing/stripe/connect-webhook", var variant):
+                // Each case turns payouts the other way, so each signed one has something to update.
+                var payoutsEnabled = !await Flows.QueryAsync(state.Factory, db => db.PartnerStripeAccounts
+                    .Where(a => a.AccountId == state.AcmeStripeAccount).Select(a => a.PayoutsEnabled).SingleAsync());
+                var update = StripeObjects.AccountUpdated($"evt_matrix_{Guid.NewGuid():N}", StripeObjects.Account(state.AcmeStripeAccount, "US",
+                    "partners@example.com", new(), payoutsEnabled, currentlyDue: []), new() { ["payouts_enabled"] = !payoutsEnabled });
+                var connect = new HttpRequestMessage(HttpMethod.Post, row.Route) { Content = new StringContent(update, Encoding.UTF8, "application/json") };
+                if (variant.StartsWith("signed"))
+                    connect.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSigner.Header(update, PartnerWebFactory.ConnectWebhookSecret, DateTimeOffset.UtcNow));
+                return new(connect, Name: payoutsEnabled.ToString());
             case ("POST /api/resellers", var variant):
                 var tenantId = variant switch
                 {
@@ -285,6 +297,11 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 Assert.Equal("paid", S(json, "outcome"));
                 Assert.Equal(InvoiceStatus.Paid, await Flows.QueryAsync(state.Factory, db => db.Invoices.Where(i => i.Id == target.Id).Select(i => i.Status).SingleAsync()));
                 break;
+            case ("POST /api/billing/stripe/connect-webhook", _):
+                Assert.Equal("updated", S(json, "outcome"));
+                Assert.Equal(bool.Parse(target.Name!), await Flows.QueryAsync(state.Factory, db => db.PartnerStripeAccounts
+                    .Where(a => a.AccountId == state.AcmeStripeAccount).Select(a => a.PayoutsEnabled).SingleAsync()));
+                break;
             case ("POST /api/resellers", _):
                 Assert.Equal((target.Id, 12.5m), (G(json, "tenantId"), json.GetProperty("marginPercent").GetDecimal()));
                 break;
@@ -345,6 +362,7 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         public Guid AcmeReseller { get; private set; }
         public Guid AcmeChild { get; private set; }
         public Guid UmbrellaChild { get; private set; }
+        public string AcmeStripeAccount { get; } = $"acct_matrix{Guid.NewGuid():N}"[..21];
 
         public Guid TenantOf(Caller caller) => caller switch
         {
@@ -363,7 +381,16 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                     tenants.Single(t => t.Name == "Umbrella Resellers").Id, tenants.Single(t => t.IsPlatform).Id);
             });
             AcmeItem = await Flows.ItemIdAsync(Factory, "Acme CRM Add-on");
-            await PartnerFlows.ApprovedPartnerAsync(Factory, Demo.AcmeOwner);
+            var acmePartner = await PartnerFlows.ApprovedPartnerAsync(Factory, Demo.AcmeOwner);
+            // Written straight to the database: making a connected account takes Stripe, which this app has not.
+            await Flows.QueryAsync(Factory, db =>
+            {
+                db.PartnerStripeAccounts.Add(new PartnerStripeAccount
+                {
+                    PartnerId = acmePartner, AccountId = AcmeStripeAccount, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow.AddMinutes(-1),
+                });
+                return db.SaveChangesAsync();
+            });
 
             using var admin = await Factory.ClientAsAsync(Demo.PlatformAdmin);
             var reseller = await (await admin.PostAsJsonAsync("/api/resellers", new { tenantId = Acme, marginPercent = 10 })).AssertJsonAsync(HttpStatusCode.Created);

@@ -92,6 +92,8 @@ public sealed class SqlServerStatementTests
         ["a payout paid by its transfer"] = db => SendPayoutJob.FinishAsync(db, Id, PayoutStatus.Paid, Now, "tr_1", null, default),
         ["a payout failed by Stripe"] = db => SendPayoutJob.FinishAsync(db, Id, PayoutStatus.Failed, Now, null, "refused", default),
         ["reversing a payout (compare-and-swap)"] = db => PayoutReversals.ReverseAsync(db, Id, 0, 700, Now, default),
+        ["recording a connected account's update unless a later one is held"] = db => StripeAccountUpdates.RecordAsync(db, Id,
+            new StripeAccountSnapshot("acct_1PartnerWebTest", true, false, true, ["external_account"], "requirements.past_due", Now), default),
     };
 
     public static TheoryData<string> ConditionalUpdateNames => new(ConditionalUpdates.Keys);
@@ -128,6 +130,7 @@ public sealed class SqlServerStatementTests
             ["Features/Partners/PayoutReversals.cs"] = 1,
             ["Features/Partners/PayoutSending.cs"] = 1,
             ["Features/Partners/PayoutService.cs"] = 3,
+            ["Features/Partners/StripeAccountUpdates.cs"] = 1,
             ["Jobs/AccrualFailures.cs"] = 2,
             ["Jobs/AccrualJob.cs"] = 1,
             ["Jobs/PurgeRateLimitWindowsJob.cs"] = 1,

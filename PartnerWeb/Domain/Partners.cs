@@ -183,7 +183,10 @@ public sealed class PartnerStripeAccount
     public string? DisabledReason { get; set; }
 
     public DateTime CreatedAt { get; init; }
+
+    /// <summary>Stripe's time of the state held (the account's creation, then the latest event applied): an older event is stale.</summary>
     public DateTime UpdatedAt { get; set; }
 
     public const int MaxRequirementsLength = 2000;
+    public const int MaxDisabledReasonLength = 100;
 }

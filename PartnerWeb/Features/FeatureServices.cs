@@ -33,7 +33,9 @@ public static class FeatureServices
         services.AddSingleton<IStripeAdjustmentEventHandler, RefundEventHandler>();
         services.AddSingleton<IStripeAdjustmentEventHandler, ChargeEventHandler>();
         services.AddSingleton<IStripeAdjustmentEventHandler, DisputeEventHandler>();
+        services.AddSingleton<StripeEventReader>();
         services.AddScoped<StripeWebhookService>();
+        services.AddScoped<StripeConnectWebhookService>();
         services.AddSingleton<IStripePaymentEventHandler, InvoicePaidHandler>();
         services.AddSingleton<IStripePaymentEventHandler, CheckoutSessionCompletedHandler>();
         services.AddSingleton<IStripePaymentEventHandler, PaymentIntentSucceededHandler>();
@@ -48,6 +50,8 @@ public static class FeatureServices
         services.AddScoped<EarningService>();
         services.AddScoped<PayoutService>();
         services.AddScoped<StatementService>();
+        services.AddScoped<PartnerStripeService>();
+        services.AddScoped<StripeAccountUpdates>();
         services.AddScoped<IAccrual, PartnerEarningsAccrual>();
         services.AddScoped<Dashboards.DashboardSections>();
 

@@ -96,7 +96,7 @@ internal sealed class PartnerStripeAccountConfiguration : IEntityTypeConfigurati
         builder.HasKey(a => a.PartnerId);
         builder.Property(a => a.AccountId).HasMaxLength(255);
         builder.Property(a => a.RequirementsDue).HasMaxLength(PartnerStripeAccount.MaxRequirementsLength);
-        builder.Property(a => a.DisabledReason).HasMaxLength(100);
+        builder.Property(a => a.DisabledReason).HasMaxLength(PartnerStripeAccount.MaxDisabledReasonLength);
         builder.HasOne<PartnerAccount>().WithOne().HasForeignKey<PartnerStripeAccount>(a => a.PartnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(a => a.AccountId).IsUnique();
     }

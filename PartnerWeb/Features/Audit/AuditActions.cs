@@ -36,6 +36,8 @@ public static class AuditActions
     public const string PartnerPayoutSent = "PARTNER_PAYOUT_SENT";
     public const string PartnerPayoutFailed = "PARTNER_PAYOUT_FAILED";
     public const string PartnerPayoutReversed = "PARTNER_PAYOUT_REVERSED";
+    public const string PartnerStripeAccountCreated = "PARTNER_STRIPE_ACCOUNT_CREATED";
+    public const string PartnerStripeAccountUpdated = "PARTNER_STRIPE_ACCOUNT_UPDATED";
     public const string AccrualTaskDead = "ACCRUAL_TASK_DEAD";
     public const string AccrualTaskRetried = "ACCRUAL_TASK_RETRIED";
 }

@@ -8,6 +8,9 @@ public sealed class StripeOptions
 {
     public string? WebhookSecret { get; set; }
 
+    /// <summary>The secret of the Connect endpoint: Stripe signs connected accounts' events with another secret than the platform's.</summary>
+    public string? ConnectWebhookSecret { get; set; }
+
     /// <summary>Seconds a signature's timestamp may be off; Stripe's own default.</summary>
     public long ToleranceSeconds { get; set; } = 300;
 
@@ -48,6 +51,12 @@ public sealed class StripeGateway(IOptions<StripeOptions> options)
     /// <summary>The transfers of a group: a payout's, whatever attempt made them.</summary>
     public async Task<IReadOnlyList<Transfer>> TransfersOfGroupAsync(string transferGroup, CancellationToken ct) =>
         (await new TransferService(Client).ListAsync(new TransferListOptions { TransferGroup = transferGroup, Limit = 10 }, null, ct)).Data;
+
+    public Task<Account> CreateAccountAsync(AccountCreateOptions account, string idempotencyKey, CancellationToken ct) =>
+        new AccountService(Client).CreateAsync(account, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
+
+    public Task<AccountLink> CreateAccountLinkAsync(AccountLinkCreateOptions link, string idempotencyKey, CancellationToken ct) =>
+        new AccountLinkService(Client).CreateAsync(link, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
 
     private StripeClient Client => _client.Value ?? throw new InvalidOperationException("Stripe is not configured (Stripe:SecretKey).");
 }

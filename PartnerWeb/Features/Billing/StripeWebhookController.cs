@@ -5,21 +5,30 @@ using PartnerWeb.Infrastructure.OpenApi;
 
 namespace PartnerWeb.Features.Billing;
 
-[Route("api/billing/stripe/webhook")]
+/// <summary>Stripe's two endpoints: the platform's own events, and its connected accounts' (each signed with its own secret).</summary>
+[Route("api/billing/stripe")]
 [Tags("Billing")]
-public sealed class StripeWebhookController(StripeWebhookService webhooks) : ApiControllerBase
+[AllowAnonymous]
+[ProblemResponse(StatusCodes.Status400BadRequest)]
+[ProblemResponse(StatusCodes.Status413PayloadTooLarge)]
+[ProblemResponse(StatusCodes.Status503ServiceUnavailable)]
+public sealed class StripeWebhookController : ApiControllerBase
 {
     /// <summary>200 means the event is durably recorded (or was already, or needs nothing from us).</summary>
-    [HttpPost]
-    [AllowAnonymous]
+    [HttpPost("webhook")]
     [EndpointSummary("Stripe webhook: a signed payment event")]
-    [ProblemResponse(StatusCodes.Status400BadRequest)]
-    [ProblemResponse(StatusCodes.Status413PayloadTooLarge)]
-    [ProblemResponse(StatusCodes.Status503ServiceUnavailable)]
-    public async Task<ActionResult<WebhookReceipt>> Receive(CancellationToken ct)
+    public async Task<ActionResult<WebhookReceipt>> Receive([FromServices] StripeWebhookService webhooks, CancellationToken ct) =>
+        From(await webhooks.HandleAsync(await BodyAsync(ct), Request.Headers["Stripe-Signature"], ct), Ok);
+
+    [HttpPost("connect-webhook")]
+    [EndpointSummary("Stripe Connect webhook: a signed event of a partner's connected account")]
+    public async Task<ActionResult<WebhookReceipt>> ReceiveConnect([FromServices] StripeConnectWebhookService webhooks, CancellationToken ct) =>
+        From(await webhooks.HandleAsync(await BodyAsync(ct), Request.Headers["Stripe-Signature"], ct), Ok);
+
+    /// <summary>The exact bytes: the signature covers them.</summary>
+    private async Task<string> BodyAsync(CancellationToken ct)
     {
         using var reader = new StreamReader(Request.Body);
-        var json = await reader.ReadToEndAsync(ct);
-        return From(await webhooks.HandleAsync(json, Request.Headers["Stripe-Signature"], ct), Ok);
+        return await reader.ReadToEndAsync(ct);
     }
 }

@@ -16,54 +16,15 @@ public sealed record WebhookReceipt(bool Received, string Outcome);
 /// take-back path (and its DbContext) is resolved only for take-back events.
 /// </summary>
 public sealed class StripeWebhookService(
-    IOptions<StripeOptions> options, TimeProvider clock, PaymentBatcher payments, IServiceProvider services,
+    IOptions<StripeOptions> options, StripeEventReader reader, PaymentBatcher payments, IServiceProvider services,
     IEnumerable<IStripePaymentEventHandler> handlers, IEnumerable<IStripeAdjustmentEventHandler> adjustmentHandlers,
     ILogger<StripeWebhookService> logger)
 {
     public async Task<Result<WebhookReceipt>> HandleAsync(string json, string? signature, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(options.Value.WebhookSecret))
-            return new AppError(StatusCodes.Status503ServiceUnavailable, "Stripe webhooks are not configured on this server.");
-        if (string.IsNullOrWhiteSpace(signature))
-            return new AppError(StatusCodes.Status400BadRequest, "The Stripe-Signature header is missing.");
-
-        try
-        {
-            EventUtility.ValidateSignature(json, signature, options.Value.WebhookSecret, options.Value.ToleranceSeconds, clock.GetUtcNow().ToUnixTimeSeconds());
-        }
-        catch (StripeException ex)
-        {
-            logger.LogWarning("Stripe webhook refused: {Reason}", ex.Message);
-            return new AppError(StatusCodes.Status400BadRequest, "The Stripe signature is missing, invalid or stale.");
-        }
-
-        Event stripeEvent;
-        try
-        {
-            // A v2 event notification ("thin" event) is signed alike but carries no object: nothing here
-            // consumes one, and a 4xx would only make Stripe send it again.
-            if (IsThin(json, out var thinId, out var thinType))
-            {
-                logger.LogInformation("Stripe thin event {EventId} of type {Type} ignored: this endpoint consumes snapshot events", thinId, thinType);
-                return new WebhookReceipt(true, "ignored");
-            }
-            stripeEvent = EventUtility.ParseEvent(json, throwOnApiVersionMismatch: false);
-        }
-        // Stripe.net parses events with System.Text.Json (older versions used Newtonsoft): a correctly signed body
-        // it cannot read (truncated JSON, an amount beyond Int64) is bad input, not a server error.
-        catch (Exception ex) when (ex is StripeException or System.Text.Json.JsonException or Newtonsoft.Json.JsonException
-            or ArgumentException or FormatException or InvalidOperationException)
-        {
-            logger.LogWarning("Stripe webhook refused: {Reason}", ex.Message);
-            return new AppError(StatusCodes.Status400BadRequest, "The Stripe event could not be read.");
-        }
-
-        if (stripeEvent.Livemode != options.Value.LiveMode)
-        {
-            logger.LogWarning("Stripe event {EventId} ({Type}) ignored: livemode {EventLivemode}, this server takes livemode {LiveMode}",
-                stripeEvent.Id, stripeEvent.Type, stripeEvent.Livemode, options.Value.LiveMode);
-            return new WebhookReceipt(true, "ignored");
-        }
+        var read = reader.Read(json, signature, options.Value.WebhookSecret, "webhooks");
+        if (read.Error is { } refused) return refused;
+        if (read.Value is not { } stripeEvent) return new WebhookReceipt(true, "ignored");
         if (!string.IsNullOrEmpty(stripeEvent.Account))
         {
             logger.LogWarning("Stripe event {EventId} ({Type}) of connected account {Account} ignored on the platform endpoint",
@@ -133,18 +94,6 @@ public sealed class StripeWebhookService(
         {
             logger.LogWarning(ex, "Settling what waited for payment {PaymentIntentId}/{ChargeId} failed; the settle-parked job will", payment.PaymentIntentId, payment.ChargeId);
         }
-    }
-
-    private static bool IsThin(string json, out string? id, out string? type)
-    {
-        (id, type) = (null, null);
-        // Snapshot events, nearly every delivery, are told apart without parsing the body twice.
-        if (!json.Contains("\"v2.core.event\"", StringComparison.Ordinal)) return false;
-        using var document = System.Text.Json.JsonDocument.Parse(json);
-        var root = document.RootElement;
-        id = root.TryGetProperty("id", out var i) && i.ValueKind == System.Text.Json.JsonValueKind.String ? i.GetString() : null;
-        type = root.TryGetProperty("type", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString() : null;
-        return root.TryGetProperty("object", out var o) && o.ValueKind == System.Text.Json.JsonValueKind.String && o.GetString() == "v2.core.event";
     }
 
     private async Task<Result<WebhookReceipt>> TakeBackAsync(Event stripeEvent, IStripeAdjustmentEventHandler handler, CancellationToken ct)

@@ -60,7 +60,20 @@ public sealed record PayoutsModel(PartnerDto Partner, IReadOnlyList<PayoutDto> P
 
 /// <summary>The whole partner dashboard: the apply form, or the account with its sections.</summary>
 public sealed record PartnerDashboardModel(
-    ApplyFormModel? Apply, PartnerDto? Partner, ListingsModel? Listings, EarningsModel? Earnings, PayoutsModel? Payouts);
+    ApplyFormModel? Apply, PartnerDto? Partner, ListingsModel? Listings, EarningsModel? Earnings, PayoutsModel? Payouts, StripePayoutsModel? Stripe = null);
+
+/// <summary>
+/// "Payouts with Stripe": the connected account's state, whether this server can reach Stripe, how the partner
+/// came back from Stripe's pages (<c>?stripe=return</c> or <c>refresh</c>), and why the last set-up failed.
+/// </summary>
+public sealed record StripePayoutsModel(PartnerDto Partner, PartnerStripeDto Account, bool Configured, string? Returned, string? Error)
+{
+    public static readonly string NotConfiguredMessage = $"Payouts with Stripe are not available: {Billing.StripeGateway.NotConfigured.Title}";
+
+    /// <summary>The same conditions the set-up itself checks, so the button is offered only where it can work.</summary>
+    public bool OffersSetUp => Configured && Partner.Status == Domain.PartnerStatus.Approved
+        && Account.State is Domain.StripeAccountState.None or Domain.StripeAccountState.ActionNeeded;
+}
 
 public sealed record PartnerRowModel(PartnerDto Partner, string? Error);
 

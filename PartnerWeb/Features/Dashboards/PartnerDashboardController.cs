@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PartnerWeb.Auth;
 using PartnerWeb.Domain;
+using PartnerWeb.Features.Billing;
 using PartnerWeb.Features.Partners;
 using PartnerWeb.Infrastructure;
 
@@ -13,11 +14,34 @@ namespace PartnerWeb.Features.Dashboards;
 [Route("dashboard/partners")]
 [OneDbConnection]
 public sealed class PartnerDashboardController(
-    PartnerAccountService accounts, ListingService listings, DashboardSections sections, StatementService statements) : Controller
+    PartnerAccountService accounts, ListingService listings, DashboardSections sections, StatementService statements,
+    PartnerStripeService stripe, StripeGateway gateway) : Controller
 {
+    /// <summary>This page on the host the request came to: where Stripe sends the partner back from onboarding.</summary>
+    public static Uri Page(HttpRequest request) => new($"{request.Scheme}://{request.Host}{request.PathBase}/dashboard/partners");
+
+    /// <param name="returned"><c>?stripe=return</c> or <c>refresh</c>: the partner is back from Stripe's onboarding.</param>
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? from, string? to, CancellationToken ct) =>
-        View("PartnerDashboard", await DashboardAsync(null, from, to, ct));
+    public async Task<IActionResult> Index(string? from, string? to, [FromQuery(Name = "stripe")] string? returned, CancellationToken ct) =>
+        View("PartnerDashboard", await DashboardAsync(null, from, to, ct, new StripeNote(returned, null)));
+
+    /// <summary>A plain form post, not htmx: the answer sends the browser to Stripe's onboarding.</summary>
+    [HttpPost("stripe/onboarding")]
+    [PartnerWriteLimit]
+    public async Task<IActionResult> StripeOnboarding(CancellationToken ct)
+    {
+        if (await MineAsync(ct) is not { } partner) return NotFound();
+        var started = await stripe.OnboardAsync(partner.Id, Page(Request), ct);
+        if (started.Value is { } link)
+        {
+            Response.Headers.Location = link.Url;
+            return StatusCode(StatusCodes.Status303SeeOther);
+        }
+        var error = started.Error!;
+        // Not configured: the section already says so where the button would be, so no second message.
+        var message = error.Status == StatusCodes.Status503ServiceUnavailable ? null : error.Title;
+        return StatusView(await DashboardAsync(null, null, null, ct, new StripeNote(null, message)), error.Status);
+    }
 
     [HttpPost("apply")]
     [PartnerWriteLimit]
@@ -87,14 +111,17 @@ public sealed class PartnerDashboardController(
         return View("PartnerDashboard", model);
     }
 
-    private async Task<PartnerDashboardModel> DashboardAsync(ApplyFormModel? apply, string? from, string? to, CancellationToken ct)
+    private sealed record StripeNote(string? Returned, string? Error);
+
+    private async Task<PartnerDashboardModel> DashboardAsync(ApplyFormModel? apply, string? from, string? to, CancellationToken ct, StripeNote? note = null)
     {
         if (await MineAsync(ct) is not { } partner)
             return new PartnerDashboardModel(apply ?? new ApplyFormModel(new ApplyForm(), FormErrors.None), null, null, null, null);
         return new PartnerDashboardModel(null, partner,
             await sections.ListingsAsync(partner, isAdmin: false, FormErrors.None, ct),
             await sections.EarningsAsync(partner, from, to, null, isAdmin: false, ct),
-            await sections.PayoutsAsync(partner, isAdmin: false, FormErrors.None, ct));
+            await sections.PayoutsAsync(partner, isAdmin: false, FormErrors.None, ct),
+            new StripePayoutsModel(partner, await stripe.StateAsync(partner.Id, ct), gateway.Configured, note?.Returned, note?.Error));
     }
 
     private FormErrors ModelErrors() => new(null, ModelState
