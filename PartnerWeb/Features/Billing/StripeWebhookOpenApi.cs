@@ -17,9 +17,10 @@ public static class StripeWebhookOpenApi
         "`checkout.session.completed` (with `payment_status` `paid`), `checkout.session.async_payment_succeeded` and " +
         "`payment_intent.succeeded`; the amount and currency must equal the invoice's, else the invoice stays open (outcome " +
         "`mismatch`). Take-backs, matched by payment intent or charge id: `refund.created`, `refund.updated`, `refund.failed`, " +
-        "`charge.refund.updated`, `charge.refunded`, `charge.succeeded` and `charge.dispute.*`. Answers 200 `{ received, outcome }` " +
+        "`charge.refund.updated`, `charge.refunded` and `charge.dispute.*`. Payouts: `transfer.reversed`. Answers 200 `{ received, outcome }` " +
         "with outcome `paid`, `duplicate`, `alreadypaid`, `overpaid`, `void`, `mismatch`, `refunded`, `disputed`, `reinstated`, " +
-        "`unchanged`, `overpayment`, `parked`, `checkout_ended` or `ignored`. A connected account's event (`account` set) " +
+        "`unchanged`, `overpayment`, `parked`, `checkout_ended`, `payout_reversed` or `ignored` (409 for a reversal of a payout " +
+        "not yet recorded paid: deliver again). A connected account's event (`account` set) " +
         "belongs to the Connect webhook and is `ignored` here.";
 
     private const string ConnectDescription =
