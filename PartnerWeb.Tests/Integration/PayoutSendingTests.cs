@@ -19,6 +19,24 @@ public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<
     /// <summary>A partner of its own (Acme's tenant is the fixture's), with a Stripe account whose payouts are enabled.</summary>
     private async Task<(Guid PartnerId, string AccountId)> SendablePartnerAsync(bool payoutsEnabled = true)
     {
+        var (partnerId, seller) = await SellingPartnerAsync();
+        seller.Dispose();
+        var accountId = $"acct_{partnerId:N}"[..21];
+        await Flows.QueryAsync(App, async db =>
+        {
+            db.PartnerStripeAccounts.Add(new PartnerStripeAccount
+            {
+                PartnerId = partnerId, AccountId = accountId, PayoutsEnabled = payoutsEnabled, ChargesEnabled = payoutsEnabled, DetailsSubmitted = true,
+                CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+        return (partnerId, accountId);
+    }
+
+    /// <summary>An approved stripe_connect partner of a new tenant with one 10000 sale; its owner's client.</summary>
+    private async Task<(Guid PartnerId, HttpClient Seller)> SellingPartnerAsync()
+    {
         using var umbrella = await App.ClientAsAsync(Demo.UmbrellaOwner);
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var email = $"owner-{suffix}@seller.example";
@@ -37,18 +55,7 @@ public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<
         var itemId = await PartnerFlows.PublishAsync(seller, $"Seller {suffix} add-on", 10000);
         await PartnerFlows.CreateListingAsync(admin, partnerId, itemId, "percent", 30m);
         await PartnerFlows.SellAsync(App, itemId, partnerId);
-
-        var accountId = $"acct_{suffix}";
-        await Flows.QueryAsync(App, async db =>
-        {
-            db.PartnerStripeAccounts.Add(new PartnerStripeAccount
-            {
-                PartnerId = partnerId, AccountId = accountId, PayoutsEnabled = payoutsEnabled, ChargesEnabled = payoutsEnabled, DetailsSubmitted = true,
-                CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
-            });
-            return await db.SaveChangesAsync();
-        });
-        return (partnerId, accountId);
+        return (partnerId, seller);
     }
 
     /// <summary>Generates and approves the partner's payout: 7000 net of its 10000 sale at 30% commission.</summary>
@@ -241,5 +248,30 @@ public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<
         var after = await (await browser.GetAsync($"/dashboard/admin/partners/{partnerId}")).Content.ReadAsStringAsync();
         Assert.Contains(paid.Reference!, after);
         Assert.DoesNotContain($"/payouts/{payoutId}/send", after);
+    }
+
+    [Fact]
+    public async Task A_partner_onboarded_and_made_ready_by_account_updated_is_sent_its_payout()
+    {
+        var (partnerId, seller) = await SellingPartnerAsync();
+        using var _ = seller;
+        var onboarding = await (await seller.PostAsync($"/api/partners/{partnerId}/stripe/onboarding", null)).AssertJsonAsync(HttpStatusCode.OK);
+        var accountId = onboarding.GetProperty("accountId").GetString()!;
+        using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
+        var payoutId = await ApprovedPayoutAsync(admin, partnerId);
+
+        var early = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.StartsWith("The partner's Stripe account cannot receive payouts yet", early.GetProperty("title").GetString());
+
+        var ready = StripeObjects.Account(accountId, "US", $"partners@{partnerId:N}.example", new() { ["partnerId"] = partnerId.ToString() },
+            payoutsEnabled: true, currentlyDue: [], disabledReason: null);
+        await (await Flows.PostSignedConnectWebhookAsync(admin, StripeObjects.AccountUpdated($"evt_ready_{partnerId:N}", ready, new() { ["payouts_enabled"] = false })))
+            .AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("ready", (await (await seller.GetAsync($"/api/partners/{partnerId}/stripe")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("state").GetString());
+
+        await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertJsonAsync(HttpStatusCode.Accepted);
+        var paid = await SettledAsync(payoutId);
+        Assert.Equal(PayoutStatus.Paid, paid.Status);
+        Assert.Equal(accountId, Assert.Single(TransferCalls(accountId)).Form["destination"]);
     }
 }
