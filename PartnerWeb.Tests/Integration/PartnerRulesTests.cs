@@ -97,7 +97,7 @@ public sealed class PartnerRulesTests(UnlimitedPartnerWritesFactory factory) : I
     }
 
     [Fact]
-    public async Task A_suspended_partner_still_earns_but_its_payouts_wait()
+    public async Task A_suspended_partners_items_stop_selling_what_was_sold_still_earns_and_its_payouts_wait()
     {
         var partnerId = await PartnerFlows.ApprovedPartnerAsync(factory, Demo.InitechOwner);
         using var initech = await factory.ClientAsAsync(Demo.InitechOwner);
@@ -107,13 +107,17 @@ public sealed class PartnerRulesTests(UnlimitedPartnerWritesFactory factory) : I
         using var admin = await factory.ClientAsAsync(Demo.PlatformAdmin);
         var generated = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created);
         var payoutId = generated.GetProperty("payouts")[0].GetProperty("id").GetGuid();
+        using var globex = await factory.ClientAsAsync(Demo.GlobexOwner);
+        var invoiceId = await Flows.InstallAsync(globex, itemId);
 
         var suspended = await (await admin.PostAsJsonAsync($"/api/partners/{partnerId}/suspend", new { reason = "KYC review" })).AssertJsonAsync(HttpStatusCode.OK);
         Assert.Equal("suspended", suspended.GetProperty("status").GetString());
         await (await admin.PostAsJsonAsync($"/api/partners/{partnerId}/suspend", new { })).AssertProblemAsync(HttpStatusCode.Conflict);
 
-        var invoiceId = await PartnerFlows.SellAsync(factory, itemId, partnerId);
-        Assert.True(await Flows.QueryAsync(factory, db => db.PartnerEarnings.AnyAsync(e => e.InvoiceId == invoiceId && e.PartnerId == partnerId)));
+        // Its items sell no more, but an invoice issued before the suspension that is paid now still earns.
+        await (await globex.PostAsync($"/api/marketplace/items/{itemId}/install", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/mark-paid", new { })).AssertJsonAsync(HttpStatusCode.OK);
+        await PartnerFlows.EarningExistsAsync(factory, invoiceId, partnerId);
         await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertProblemAsync(HttpStatusCode.Conflict);
         await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/approve", null)).AssertProblemAsync(HttpStatusCode.Conflict);
         await (await initech.PostAsJsonAsync("/api/marketplace/items", new { name = "N", type = "addon", price = 1, currency = "USD" })).AssertProblemAsync(HttpStatusCode.Forbidden);

@@ -211,4 +211,30 @@ public sealed class RefundTests(UnlimitedPartnerWritesFactory factory) : IClassF
         var nets = statement.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Sum(l => long.Parse(l.Split(',')[7]));
         Assert.Equal(payout.GetProperty("amount").GetInt64(), nets);
     }
+
+    [Fact]
+    public async Task An_idempotency_key_is_the_invoices_own_and_reused_for_another_request_is_refused()
+    {
+        var (_, first, admin) = await SoldToChildAsync();
+        var (_, second, _) = await SoldToChildAsync();
+        async Task<HttpResponseMessage> RefundAsync(Guid invoiceId, long amount)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/billing/invoices/{invoiceId}/refund") { Content = JsonContent.Create(new { amount }) };
+            request.Headers.Add("Idempotency-Key", "ticket-7");
+            return await admin.SendAsync(request);
+        }
+
+        await (await RefundAsync(first, 1000)).AssertJsonAsync(HttpStatusCode.OK);
+        // The same key on another invoice is that invoice's refund, not a repeat of the first.
+        Assert.Equal(1000, (await (await RefundAsync(second, 1000)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("refundedAmount").GetInt64());
+        // The same key and request: a repeat; another request with it: refused, nothing written.
+        Assert.Equal(1000, (await (await RefundAsync(first, 1000)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("refundedAmount").GetInt64());
+        var before = await Flows.QueryAsync(factory, db => db.InvoiceRefunds.CountAsync());
+        var reused = await (await RefundAsync(first, 2000)).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("This Idempotency-Key was used on this invoice for a different refund request.", reused.GetProperty("title").GetString());
+        Assert.Equal(before, await Flows.QueryAsync(factory, db => db.InvoiceRefunds.CountAsync()));
+        Assert.Equal(1000, await Flows.QueryAsync(factory, db => db.Invoices.Where(i => i.Id == first).Select(i => i.RefundedAmount).SingleAsync()));
+        await AccruedAsync(first);
+        await AccruedAsync(second);
+    }
 }

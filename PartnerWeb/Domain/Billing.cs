@@ -141,6 +141,9 @@ public sealed class InvoiceRefund
     /// </summary>
     public string? ExternalKey { get; init; }
 
+    /// <summary>For a refund asked with an Idempotency-Key: a hash of the request, so the key reused otherwise is refused.</summary>
+    public string? RequestHash { get; init; }
+
     public Guid? ActorUserId { get; init; }
 
     /// <summary>What a refund row of <paramref name="source"/> and <paramref name="amount"/> is: money out, or back (negative).</summary>

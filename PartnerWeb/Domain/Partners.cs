@@ -52,6 +52,10 @@ public sealed class PartnerListing : IKeyset
     public long CommissionFixedAmount { get; set; }
 
     public ListingStatus Status { get; set; }
+
+    /// <summary>Paused by a platform admin: only the platform resumes it, not the partner.</summary>
+    public bool PausedByPlatform { get; set; }
+
     public DateTime CreatedAt { get; init; }
 
     public CommissionRule Rule => new(CommissionType, CommissionPercent, CommissionFixedAmount);

@@ -42,6 +42,9 @@ public sealed class StripeAdjustment
     /// <summary>For a refund an admin asked for through our API: its idempotency key, so a repeat answers like the first.</summary>
     public string? RequestKey { get; set; }
 
+    /// <summary>With <see cref="RequestKey"/>: a hash of that request, so the key reused for another is refused.</summary>
+    public string? RequestHash { get; set; }
+
     /// <summary>Raised by every change (a concurrency token): two events merged into one row at once cannot both commit.</summary>
     public int Revision { get; set; }
 
@@ -65,6 +68,7 @@ public sealed class StripeAdjustment
         FundsReinstated |= seen.FundsReinstated;
         Status = seen.Status ?? Status;
         RequestKey ??= seen.RequestKey;
+        RequestHash ??= seen.RequestHash;
         return before != (ChargeId, PaymentIntentId, Amount, Cancelled, FundsWithdrawn, FundsReinstated, Status);
     }
 }

@@ -71,6 +71,7 @@ internal sealed class InvoiceRefundConfiguration : IEntityTypeConfiguration<Invo
         builder.Property(r => r.Source).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.Reason).HasMaxLength(500);
         builder.Property(r => r.ExternalKey).HasMaxLength(300);
+        builder.Property(r => r.RequestHash).HasMaxLength(64);
         builder.HasOne<Invoice>().WithMany().HasForeignKey(r => r.InvoiceId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<StripePaymentRecord>().WithMany().HasForeignKey(r => r.StripePaymentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(r => r.ExternalKey).IsUnique();
@@ -125,6 +126,7 @@ internal sealed class StripeAdjustmentConfiguration : IEntityTypeConfiguration<S
         builder.Property(a => a.Currency).HasMaxLength(3).IsFixedLength();
         builder.Property(a => a.Status).HasMaxLength(32);
         builder.Property(a => a.RequestKey).HasMaxLength(300);
+        builder.Property(a => a.RequestHash).HasMaxLength(64);
         builder.Property(a => a.Revision).IsConcurrencyToken();
         builder.HasIndex(a => a.RequestKey).IsUnique().HasFilter("RequestKey IS NOT NULL");
         builder.HasOne<StripePaymentRecord>().WithMany().HasForeignKey(a => a.PaymentId).OnDelete(DeleteBehavior.Restrict);

@@ -41,8 +41,9 @@ public sealed class BillingApiController(InvoiceService invoices, CheckoutServic
 
     [HttpPost("{id:guid}/refund")]
     [Authorize(Policies.PlatformAdmin)]
-    [EndpointSummary("Refund part or all of a paid invoice (Idempotency-Key header makes a retry safe)")]
+    [EndpointSummary("Refund part or all of a paid invoice (Idempotency-Key header makes a retry safe; the same key with another request is 422)")]
     [ProblemResponse(StatusCodes.Status409Conflict)]
+    [ProblemResponse(StatusCodes.Status422UnprocessableEntity)]
     public async Task<ActionResult<InvoiceDto>> Refund(
         Guid id, [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] RefundRequest? request,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>

@@ -16,10 +16,24 @@ public enum RefundOutcome
     ExceedsRemaining,
     NothingToRefund,
     Conflict,
+
+    /// <summary>The Idempotency-Key was used on this invoice for a different request.</summary>
+    KeyReused,
 }
 
 /// <summary>What to refund by hand: an amount, or the rest of the invoice (<see cref="Full"/>).</summary>
-public sealed record RefundClaim(Guid InvoiceId, long? Amount = null, bool Full = false, string? Reason = null, string? IdempotencyKey = null);
+public sealed record RefundClaim(Guid InvoiceId, long? Amount = null, bool Full = false, string? Reason = null, string? IdempotencyKey = null)
+{
+    /// <summary>What the request asked, so a key reused for another request is told apart from a repeat.</summary>
+    public string RequestHash => RefundRequestHash.Of(Amount, Reason);
+}
+
+/// <summary>A refund request's fingerprint: the amount asked (none: the rest) and the reason.</summary>
+public static class RefundRequestHash
+{
+    public static string Of(long? amount, string? reason) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{amount?.ToString() ?? "rest"}\n{reason?.Trim()}")));
+}
 
 /// <summary>
 /// Refunds of invoices paid by manual approval (Stripe's refunds and disputes settle through
@@ -36,7 +50,8 @@ public sealed class InvoiceRefunds(
     {
         // Without a key of its own a refund gets one for this call: a retry after a commit whose answer
         // was lost then finds the refund it made instead of refunding again.
-        var externalKey = claim.IdempotencyKey is { } key ? $"key:{key}" : $"call:{ids.NewId()}";
+        // A key is the caller's for one invoice: the same key on another invoice is another refund.
+        var externalKey = claim.IdempotencyKey is { } key ? $"key:{claim.InvoiceId:N}:{key}" : $"call:{ids.NewId()}";
         try
         {
             return await UnitOfWork.RunAsync(db, (work, ct) => RefundOnceAsync(work, claim, externalKey, ct), ct);
@@ -44,16 +59,22 @@ public sealed class InvoiceRefunds(
         catch (DbUpdateException)
         {
             // A concurrent repeat committed first and its unique key refused ours: answer like that one.
-            if (await RecordedAsync(externalKey, ct)) return RefundOutcome.Duplicate;
+            if (await RecordedAsync(claim, externalKey, ct) is { } repeat) return repeat;
             throw;
         }
     }
 
-    private Task<bool> RecordedAsync(string externalKey, CancellationToken ct) => db.InvoiceRefunds.AnyAsync(r => r.ExternalKey == externalKey, ct);
+    /// <summary>The answer to a key already used: the same request is a duplicate, another request with it is refused.</summary>
+    private async Task<RefundOutcome?> RecordedAsync(RefundClaim claim, string externalKey, CancellationToken ct)
+    {
+        var recorded = await db.InvoiceRefunds.Where(r => r.ExternalKey == externalKey).Select(r => new { r.RequestHash }).FirstOrDefaultAsync(ct);
+        if (recorded is null) return null;
+        return recorded.RequestHash is null || recorded.RequestHash == claim.RequestHash ? RefundOutcome.Duplicate : RefundOutcome.KeyReused;
+    }
 
     private async Task<RefundOutcome> RefundOnceAsync(UnitOfWork work, RefundClaim claim, string externalKey, CancellationToken ct)
     {
-        if (await RecordedAsync(externalKey, ct)) return work.Discard(RefundOutcome.Duplicate);
+        if (await RecordedAsync(claim, externalKey, ct) is { } repeat) return work.Discard(repeat);
         var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == claim.InvoiceId, ct);
         if (invoice is null)
         {
@@ -109,6 +130,7 @@ public sealed class InvoiceRefunds(
     private InvoiceRefund NewRefund(RefundClaim claim, Invoice invoice, long amount, string externalKey, DateTime now) => new()
     {
         Id = ids.NewId(), InvoiceId = invoice.Id, Amount = amount, CumulativeRefunded = invoice.RefundedAmount + amount, Currency = invoice.Currency,
-        Source = RefundSource.Manual, Reason = claim.Reason?.Trim(), ExternalKey = externalKey, ActorUserId = currentUser.Info?.Id, CreatedAt = now,
+        Source = RefundSource.Manual, Reason = claim.Reason?.Trim(), ExternalKey = externalKey, RequestHash = claim.RequestHash,
+        ActorUserId = currentUser.Info?.Id, CreatedAt = now,
     };
 }

@@ -67,6 +67,7 @@ public sealed class InvoiceService(
             RefundOutcome.NotRefundable => AppError.Conflict(StateMachines.Invoice.Rule(InvoiceStatus.Refunded)),
             RefundOutcome.ExceedsRemaining => AppError.Conflict("The refund is larger than what is left to refund on this invoice."),
             RefundOutcome.Conflict => AppError.Conflict("Another refund of this invoice was recorded at the same time; try again."),
+            RefundOutcome.KeyReused => StripeRefundRequests.KeyReused,
             _ => AppError.Validation("amount", "Nothing to refund."),
         };
     }

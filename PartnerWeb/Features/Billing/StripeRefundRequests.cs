@@ -20,6 +20,8 @@ public sealed class StripeRefundRequests(
     public Task<StripePaymentRecord?> PaymentOfAsync(Guid invoiceId, CancellationToken ct) =>
         db.StripePayments.AsNoTracking().FirstOrDefaultAsync(p => p.InvoiceId == invoiceId && !p.Overpayment, ct);
 
+    public static AppError KeyReused => new(StatusCodes.Status422UnprocessableEntity, "This Idempotency-Key was used on this invoice for a different refund request.");
+
     /// <param name="idempotencyKey">
     /// The caller's: a repeat answers like the first, before anything is checked again. Without one, the key
     /// is made of what the refund is (the invoice's refunded total so far and the amount), so a double click
@@ -30,7 +32,9 @@ public sealed class StripeRefundRequests(
         var remaining = invoice.Total - invoice.RefundedAmount;
         var amount = request.Amount ?? remaining;
         var key = $"refund-{invoice.Id:N}-{idempotencyKey ?? $"{invoice.RefundedAmount}-{amount}"}";
-        if (idempotencyKey is not null && await db.StripeAdjustments.AnyAsync(a => a.RequestKey == key, ct)) return null;
+        var hash = RefundRequestHash.Of(request.Amount, request.Reason);
+        if (idempotencyKey is not null && await db.StripeAdjustments.Where(a => a.RequestKey == key).Select(a => new { a.RequestHash }).FirstOrDefaultAsync(ct) is { } used)
+            return used.RequestHash is null || used.RequestHash == hash ? null : KeyReused;
         if (!StateMachines.Invoice.Allows(invoice.Status, InvoiceStatus.Refunded)) return AppError.Conflict(StateMachines.Invoice.Rule(InvoiceStatus.Refunded));
         if (amount > remaining) return AppError.Conflict("The refund is larger than what is left to refund on this invoice.");
         if (!stripe.Configured) return StripeGateway.NotConfigured;
@@ -59,7 +63,7 @@ public sealed class StripeRefundRequests(
         }
 
         var seen = new RefundEventHandler().Read(refund);
-        seen.RequestKey = key;
+        (seen.RequestKey, seen.RequestHash) = (key, hash);
         await takeBacks.ApplyAsync(seen, new TakeBackCause(null, request.Reason?.Trim() ?? $"refund {refund.Id} requested", currentUser.Info?.Id), ct);
         return null;
     }

@@ -78,13 +78,15 @@ public sealed class ListingService(
         if (partner is null) return AppError.NotFound("Partner account");
         if (!user.IsPlatformAdmin && request.ChangesCommission)
             return AppError.Forbidden("Commission is set by the platform; a partner may only change the status.");
+        if (!user.IsPlatformAdmin && partner.Status != PartnerStatus.Approved)
+            return AppError.Conflict($"A partner changes its listings only while approved; this one is {StateMachine<PartnerStatus>.Words(partner.Status)}.");
 
         return await UnitOfWork.RunAsync<Result<ListingDto>>(db, async (work, ct) =>
         {
             var listing = await db.PartnerListings.FirstOrDefaultAsync(l => l.Id == listingId && l.PartnerId == partner.Id, ct);
             if (listing is null) return work.Discard(AppError.NotFound("Listing"));
 
-            var before = new { status = listing.Status, commissionType = listing.CommissionType, commissionValue = listing.Rule.Value };
+            var before = new { status = listing.Status, commissionType = listing.CommissionType, commissionValue = listing.Rule.Value, pausedByPlatform = listing.PausedByPlatform };
             if (request.ChangesCommission)
             {
                 var chosen = ChooseRule(request.CommissionType, request.CommissionValue, listing.Rule);
@@ -93,14 +95,17 @@ public sealed class ListingService(
             }
             if (request.Status is { } to && to != listing.Status)
             {
+                if (!user.IsPlatformAdmin && to == ListingStatus.Active && listing.PausedByPlatform)
+                    return work.Discard(AppError.Forbidden("The platform paused this listing; only the platform resumes it."));
                 if (await MoveAsync(db, listing.Id, to, ct) == 0) return work.Discard(AppError.Conflict(StateMachines.Listing.Refusal(listing.Status, to)));
                 // The update above wrote it, so it becomes the tracked listing's stored value too and
                 // SaveChanges writes only a commission change.
                 listing.Status = to;
                 db.Entry(listing).Property(l => l.Status).OriginalValue = to;
+                listing.PausedByPlatform = to == ListingStatus.Paused && user.IsPlatformAdmin;
             }
 
-            var after = new { status = listing.Status, commissionType = listing.CommissionType, commissionValue = listing.Rule.Value };
+            var after = new { status = listing.Status, commissionType = listing.CommissionType, commissionValue = listing.Rule.Value, pausedByPlatform = listing.PausedByPlatform };
             // Anonymous types compare by value with Equals (their == compares references).
             if (!before.Equals(after))
                 audit.Record(AuditActions.PartnerListingUpdated, nameof(PartnerListing), listing.Id, partner.TenantId, new { before, after });

@@ -301,6 +301,10 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -561,6 +565,9 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
 
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("PausedByPlatform")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -864,6 +871,10 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.Property<string>("PaymentIntentId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("RequestKey")
                         .HasMaxLength(300)

@@ -294,6 +294,10 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -554,6 +558,9 @@ namespace PartnerWeb.Data.Migrations.Sqlite
 
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("PausedByPlatform")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -856,6 +863,10 @@ namespace PartnerWeb.Data.Migrations.Sqlite
 
                     b.Property<string>("PaymentIntentId")
                         .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RequestKey")
