@@ -275,4 +275,23 @@ public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<
         Assert.Equal(PayoutStatus.Paid, paid.Status);
         Assert.Equal(accountId, Assert.Single(TransferCalls(accountId)).Form["destination"]);
     }
+
+    [Fact]
+    public async Task A_partner_suspended_after_its_payout_was_sent_gets_no_transfer_and_the_payout_fails()
+    {
+        var (partnerId, accountId) = await SendablePartnerAsync();
+        using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
+        var payoutId = await ApprovedPayoutAsync(admin, partnerId);
+        // Sent, and the job not run yet (as if queued behind others), then the partner is suspended.
+        await Flows.QueryAsync(App, db => db.PartnerPayouts.Where(p => p.Id == payoutId).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.Status, PayoutStatus.Processing).SetProperty(p => p.SendAttempts, 1).SetProperty(p => p.SentAt, DateTime.UtcNow)));
+        await (await admin.PostAsJsonAsync($"/api/partners/{partnerId}/suspend", new { reason = "fraud review" })).AssertJsonAsync(HttpStatusCode.OK);
+
+        using (var scope = App.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<Jobs.SendPayoutJob>().RunAsync(payoutId, default);
+
+        var failed = await PayoutAsync(payoutId);
+        Assert.Equal((PayoutStatus.Failed, "The partner was suspended before the transfer was made."), (failed.Status, failed.FailureMessage));
+        Assert.Empty(TransferCalls(accountId));
+    }
 }

@@ -38,8 +38,14 @@ public sealed class SendPayoutJob(
         Transfer transfer;
         try
         {
-            transfer = (await stripe.TransfersOfGroupAsync(payout.Id.ToString(), ct)).FirstOrDefault(t => t.DestinationId == account.AccountId)
-                ?? await stripe.CreateTransferAsync(new TransferCreateOptions
+            var made = (await stripe.TransfersOfGroupAsync(payout.Id.ToString(), ct)).FirstOrDefault(t => t.DestinationId == account.AccountId);
+            // Suspended since it was sent: no new transfer (one already made still settles the payout).
+            if (made is null && !await db.PartnerAccounts.AnyAsync(a => a.Id == payout.PartnerId && StateMachines.PartnerStatusesThatPayOut.Contains(a.Status), ct))
+            {
+                await FinishAsync(payout, PayoutStatus.Failed, null, "The partner was suspended before the transfer was made.", ct);
+                return;
+            }
+            transfer = made ?? await stripe.CreateTransferAsync(new TransferCreateOptions
                 {
                     Amount = payout.Amount,
                     Currency = payout.Currency.ToLowerInvariant(),
