@@ -86,6 +86,10 @@ public sealed class AccrualTask : IKeyset
     public DateTime? DeadAt { get; init; }
 
     public const int MaxErrorLength = 2000;
+
+    /// <summary>The reversal tasks of a refund row: one per accrual kind, each reversing that kind's share.</summary>
+    public static IEnumerable<AccrualTask> ReversalsOf(InvoiceRefund refund, IdGenerator ids, DateTime now) =>
+        Enum.GetValues<AccrualKind>().Select(kind => new AccrualTask { Id = ids.NewId(), InvoiceId = refund.InvoiceId, Kind = kind, RefundId = refund.Id, CreatedAt = now });
 }
 
 /// <summary>A Stripe event id already acted on. Its primary key makes redelivery a no-op.</summary>

@@ -94,8 +94,7 @@ public sealed class InvoiceRefunds(
         if (await SwapRefundedAsync(db, invoice.Id, invoice.RefundedAmount, refund.CumulativeRefunded, status, StateMachines.Invoice.From(status), ct) == 0)
             return work.Discard(RefundOutcome.Conflict);
 
-        var tasks = Enum.GetValues<AccrualKind>().Select(kind =>
-            new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, RefundId = refund.Id, CreatedAt = now }).ToList();
+        var tasks = AccrualTask.ReversalsOf(refund, ids, now).ToList();
         db.AccrualTasks.AddRange(tasks);
         audit.Record(AuditActions.InvoiceRefunded, nameof(Invoice), invoice.Id, invoice.TenantId, new
         {

@@ -160,8 +160,7 @@ public sealed class StripeTakeBacks(
             throw new DbUpdateConcurrencyException($"Invoice {invoice.Id} was refunded by another writer since it was read.");
 
         db.InvoiceRefunds.AddRange(rows);
-        var tasks = rows.SelectMany(row => Enum.GetValues<AccrualKind>().Select(kind =>
-            new AccrualTask { Id = ids.NewId(), InvoiceId = invoice.Id, Kind = kind, RefundId = row.Id, CreatedAt = now })).ToList();
+        var tasks = rows.SelectMany(row => AccrualTask.ReversalsOf(row, ids, now)).ToList();
         db.AccrualTasks.AddRange(tasks);
         foreach (var row in rows)
         {
