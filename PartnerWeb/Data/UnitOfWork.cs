@@ -61,6 +61,25 @@ public sealed class UnitOfWork
     }
 
     /// <summary>
+    /// Runs the unit of work again, from a fresh read, when it lost to a concurrent writer (a unique key or
+    /// a concurrency token refused its save), at most <paramref name="rounds"/> times in all; the last loss is thrown.
+    /// </summary>
+    public static async Task<T> RunInRoundsAsync<T>(AppDbContext db, int rounds, Func<UnitOfWork, CancellationToken, Task<T>> body, CancellationToken ct)
+    {
+        for (var round = 1; ; round++)
+        {
+            try
+            {
+                return await RunAsync(db, body, ct);
+            }
+            catch (DbUpdateException) when (round < rounds)
+            {
+                // The writer that won committed; the next round reads what it wrote.
+            }
+        }
+    }
+
+    /// <summary>
     /// An explicit rollback ends the SQLite write gate's hold at once, even on a connection the caller
     /// keeps open. A connection that broke cannot roll back; its transaction is gone with it, and the
     /// failure that matters is the one being rethrown.

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerWeb.Data;
 using PartnerWeb.Domain;
 
 namespace PartnerWeb.Features.Billing;
@@ -11,6 +13,10 @@ public sealed record StripeEventRef(string Id, string Type);
 /// </summary>
 internal static class StripeEventLedger
 {
+    /// <summary>Whether the event was acted on already: a redelivery decides nothing again.</summary>
+    public static Task<bool> SeenAsync(AppDbContext db, string eventId, CancellationToken ct) =>
+        db.ProcessedStripeEvents.AnyAsync(e => e.EventId == eventId, ct);
+
     public static ProcessedStripeEvent Row(StripeEventRef stripeEvent, Guid? invoiceId, string outcome, DateTime now) => new()
     {
         EventId = stripeEvent.Id, Type = stripeEvent.Type, InvoiceId = invoiceId, Outcome = outcome, ReceivedAt = now,

@@ -50,24 +50,12 @@ public sealed class StripeTakeBacks(
         logger.LogInformation("Parked Stripe take-backs of payment {PaymentIntentId}/{ChargeId} settled: {Outcome}", paymentIntentId, chargeId, outcome);
     }
 
-    private async Task<string> InRoundsAsync(Func<UnitOfWork, Task<string>> body, CancellationToken ct)
-    {
-        for (var round = 1; ; round++)
-        {
-            try
-            {
-                return await UnitOfWork.RunAsync(db, (work, _) => body(work), ct);
-            }
-            catch (DbUpdateException) when (round < MaxRounds)
-            {
-                logger.LogDebug("A Stripe take-back lost round {Round} to a concurrent writer; deciding it again", round);
-            }
-        }
-    }
+    private Task<string> InRoundsAsync(Func<UnitOfWork, Task<string>> body, CancellationToken ct) =>
+        UnitOfWork.RunInRoundsAsync(db, MaxRounds, (work, _) => body(work), ct);
 
     private async Task<string> ApplyOnceAsync(UnitOfWork work, StripeAdjustment seen, TakeBackCause cause, CancellationToken ct)
     {
-        if (cause.Event is { } e && await db.ProcessedStripeEvents.AnyAsync(p => p.EventId == e.Id, ct)) return work.Discard("duplicate");
+        if (cause.Event is { } e && await StripeEventLedger.SeenAsync(db, e.Id, ct)) return work.Discard("duplicate");
         var now = clock.GetUtcNow().UtcDateTime;
         var known = await db.StripeAdjustments.FirstOrDefaultAsync(a => a.ObjectId == seen.ObjectId, ct);
         if (known is null)

@@ -19,24 +19,12 @@ public sealed class PayoutReversals(AppDbContext db, AuditLog audit, IdGenerator
 {
     private static readonly PayoutStatus[] Reversible = [PayoutStatus.Paid, PayoutStatus.Reversed];
 
-    public async Task<Result<string>> ApplyAsync(Transfer transfer, StripeEventRef stripeEvent, CancellationToken ct)
-    {
-        for (var round = 1; ; round++)
-        {
-            try
-            {
-                return await UnitOfWork.RunAsync(db, (work, ct) => ApplyOnceAsync(work, transfer, stripeEvent, ct), ct);
-            }
-            catch (DbUpdateException) when (round < 3)
-            {
-                logger.LogDebug("A reversal of transfer {TransferId} lost round {Round} to a concurrent delivery", transfer.Id, round);
-            }
-        }
-    }
+    public Task<Result<string>> ApplyAsync(Transfer transfer, StripeEventRef stripeEvent, CancellationToken ct) =>
+        UnitOfWork.RunInRoundsAsync(db, 3, (work, ct) => ApplyOnceAsync(work, transfer, stripeEvent, ct), ct);
 
     private async Task<Result<string>> ApplyOnceAsync(UnitOfWork work, Transfer transfer, StripeEventRef stripeEvent, CancellationToken ct)
     {
-        if (await db.ProcessedStripeEvents.AnyAsync(e => e.EventId == stripeEvent.Id, ct)) return work.Discard<Result<string>>("duplicate");
+        if (await StripeEventLedger.SeenAsync(db, stripeEvent.Id, ct)) return work.Discard<Result<string>>("duplicate");
         var now = clock.GetUtcNow().UtcDateTime;
         Guid? metadataId = transfer.Metadata?.TryGetValue("payoutId", out var id) == true && Guid.TryParse(id, out var parsed) ? parsed : null;
         var payout = await db.PartnerPayouts.AsNoTracking().FirstOrDefaultAsync(p => p.Reference == transfer.Id || (metadataId != null && p.Id == metadataId), ct);

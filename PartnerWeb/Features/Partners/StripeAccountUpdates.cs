@@ -25,7 +25,7 @@ public sealed class StripeAccountUpdates(AppDbContext db, AuditLog audit, TimePr
         {
             return await UnitOfWork.RunAsync(db, async (work, ct) =>
             {
-                if (await db.ProcessedStripeEvents.AnyAsync(p => p.EventId == stripeEvent.Id, ct)) return work.Discard("duplicate");
+                if (await StripeEventLedger.SeenAsync(db, stripeEvent.Id, ct)) return work.Discard("duplicate");
                 var row = await db.PartnerStripeAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.AccountId == seen.AccountId, ct);
                 if (row is null)
                 {
@@ -50,7 +50,7 @@ public sealed class StripeAccountUpdates(AppDbContext db, AuditLog audit, TimePr
         catch (DbUpdateException)
         {
             // The same event delivered twice at once: the other delivery recorded it.
-            if (await db.ProcessedStripeEvents.AsNoTracking().AnyAsync(p => p.EventId == stripeEvent.Id, ct)) return "duplicate";
+            if (await StripeEventLedger.SeenAsync(db, stripeEvent.Id, ct)) return "duplicate";
             throw;
         }
     }
