@@ -73,9 +73,7 @@ public sealed class FakeStripe : IAsyncDisposable
         var destination = form["destination"];
         if (FailingDestinations.ContainsKey(destination))
             throw new StripeRefusal($"The destination account {destination} cannot receive transfers right now.");
-        var metadata = new JsonObject();
-        foreach (var (name, value) in form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal)))
-            metadata[name["metadata[".Length..^1]] = value;
+        var metadata = StripeObjects.MetadataFrom(form);
         var transfer = StripeObjects.Transfer("tr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), long.Parse(form["amount"]), form["currency"],
             destination, form.GetValueOrDefault("transfer_group"), metadata);
         Transfers.Enqueue(transfer);
@@ -160,9 +158,7 @@ public sealed class FakeStripe : IAsyncDisposable
         var intent = form.GetValueOrDefault("payment_intent");
         var charge = form.GetValueOrDefault("charge") ?? (intent is null ? null : ChargesByIntent.GetValueOrDefault(intent)) ?? "ch_unknown";
         var refund = StripeObjects.Refund("re_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), charge, intent!, long.Parse(form["amount"]), "usd");
-        var metadata = new JsonObject();
-        foreach (var (name, value) in form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal)))
-            metadata[name["metadata[".Length..^1]] = value;
+        var metadata = StripeObjects.MetadataFrom(form);
         refund["metadata"] = metadata;
         return refund.ToJsonString();
     }
@@ -175,9 +171,7 @@ public sealed class FakeStripe : IAsyncDisposable
         long total = 0;
         for (var n = 0; form.ContainsKey($"line_items[{n}][quantity]"); n++)
             total += long.Parse(form[$"line_items[{n}][quantity]"]) * long.Parse(form[$"line_items[{n}][price_data][unit_amount]"]);
-        var metadata = new JsonObject();
-        foreach (var (name, value) in form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal)))
-            metadata[name["metadata[".Length..^1]] = value;
+        var metadata = StripeObjects.MetadataFrom(form);
 
         return StripeObjects.CheckoutSession(id, form.GetValueOrDefault("client_reference_id"), metadata, total,
             form.GetValueOrDefault("line_items[0][price_data][currency]"), form.GetValueOrDefault("success_url"), form.GetValueOrDefault("cancel_url"),

@@ -91,7 +91,7 @@ public static partial class StripeObjects
     }
 
     /// <summary>The <c>metadata[...]</c> fields of a form-encoded request, as the object's metadata.</summary>
-    private static JsonObject MetadataFrom(IReadOnlyDictionary<string, string> form)
+    public static JsonObject MetadataFrom(IReadOnlyDictionary<string, string> form)
     {
         var metadata = new JsonObject();
         foreach (var (name, value) in form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal)))
