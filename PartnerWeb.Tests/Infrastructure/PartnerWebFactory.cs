@@ -51,6 +51,9 @@ public class PartnerWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Stripe:ConnectWebhookSecret", ConnectWebhookSecret);
         // Tests sign in far more often than people; the limit itself is tested with its own settings.
         builder.UseSetting("RateLimiting:Login:PermitLimit", "10000");
+        builder.UseSetting("RateLimiting:LoginPerIp:PermitLimit", "10000");
+        builder.UseSetting("Auth:Lockout:FreeFailures", "10000");
+        builder.UseSetting("Auth:Lockout:Threshold", "10001");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(ConfigureTestServices);
     }

@@ -89,6 +89,7 @@ public sealed class AppProcess : IDisposable
         info.Environment["ConnectionStrings__Default"] = connectionString;
         info.Environment["RateLimiting__PartnerWrites__PermitLimit"] = "100000";
         info.Environment["RateLimiting__Login__PermitLimit"] = "100000";
+        info.Environment["RateLimiting__LoginPerIp__PermitLimit"] = "100000";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         log.Line($"=== start: dotnet {AppDll} on {baseAddress} ===");

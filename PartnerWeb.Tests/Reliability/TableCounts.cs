@@ -19,9 +19,9 @@ public sealed record TableCounts(IReadOnlyDictionary<string, long> Counts)
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        // Rate-limit windows are left out: every attempt is counted, a refused one too (it still costs the
-        // caller an attempt), and they hold nothing of the product.
-        var tables = db.Model.GetEntityTypes().Where(e => e.ClrType != typeof(RateLimitWindow))
+        // Rate-limit windows and login failures are left out: every attempt is counted, a refused one too (it
+        // still costs the caller an attempt), and they hold nothing of the product.
+        var tables = db.Model.GetEntityTypes().Where(e => e.ClrType != typeof(RateLimitWindow) && e.ClrType != typeof(LoginFailure))
             .Select(e => e.GetTableName()).OfType<string>().Distinct();
         foreach (var table in tables)
         {

@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerWeb.Auth;
 using Microsoft.Extensions.Time.Testing;
 using PartnerWeb.Data;
 using PartnerWeb.Domain;
@@ -10,7 +12,7 @@ namespace PartnerWeb.Tests.Unit;
 public sealed class PurgeRateLimitWindowsJobTests
 {
     [Fact]
-    public async Task Ended_windows_are_deleted_batch_after_batch_and_current_ones_stay()
+    public async Task Ended_windows_and_forgotten_login_failures_are_deleted_batch_after_batch_and_current_ones_stay()
     {
         await using var connection = new SqliteConnection("Data Source=:memory:");
         await connection.OpenAsync();
@@ -21,9 +23,15 @@ public sealed class PurgeRateLimitWindowsJobTests
         db.RateLimitWindows.AddRange(Enumerable.Range(0, 2500).Select(i =>
             new RateLimitWindow { Key = $"ended:{i}", Count = 1, ExpiresAt = now.UtcDateTime.AddSeconds(-i) }));
         db.RateLimitWindows.Add(new RateLimitWindow { Key = "current", Count = 3, ExpiresAt = now.UtcDateTime.AddSeconds(45) });
+        // Failures forgotten after a day: the last failure a day ago or earlier goes, a later one stays.
+        db.LoginFailures.AddRange(Enumerable.Range(0, 1200).Select(i =>
+            new LoginFailure { Key = $"forgotten:{i}", Failures = 3, LastFailureAt = now.UtcDateTime.AddDays(-1).AddSeconds(-i) }));
+        db.LoginFailures.Add(new LoginFailure { Key = "remembered", Failures = 9, LastFailureAt = now.UtcDateTime.AddDays(-1).AddSeconds(1) });
         await db.SaveChangesAsync();
 
-        Assert.Equal(2500, await new PurgeRateLimitWindowsJob(db, new FakeTimeProvider(now)).RunAsync(CancellationToken.None));
+        var lockout = Options.Create(new LockoutSettings { ResetAfterMinutes = 1440 });
+        Assert.Equal(3700, await new PurgeRateLimitWindowsJob(db, new FakeTimeProvider(now), lockout).RunAsync(CancellationToken.None));
         Assert.Equal(["current"], await db.RateLimitWindows.AsNoTracking().Select(w => w.Key).ToListAsync());
+        Assert.Equal(["remembered"], await db.LoginFailures.AsNoTracking().Select(f => f.Key).ToListAsync());
     }
 }

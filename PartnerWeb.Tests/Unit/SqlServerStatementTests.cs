@@ -34,6 +34,8 @@ public sealed class SqlServerStatementTests
         services.AddScoped<AppDbContext>(_ => _statements.Context());
         services.AddScoped<AuditLog>();
         services.AddSingleton(Options.Create(new JobsOptions()));
+        services.AddOptions<LockoutSettings>();
+        services.AddScoped<AccountLockout>();
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         return services.BuildServiceProvider();
     }
@@ -61,11 +63,25 @@ public sealed class SqlServerStatementTests
     public async Task Purging_rate_limit_windows_and_counting_an_attempt_are_valid_TSql()
     {
         await using var db = _statements.Context();
-        await new PurgeRateLimitWindowsJob(db, TimeProvider.System).RunAsync(default);
+        await new PurgeRateLimitWindowsJob(db, TimeProvider.System, Options.Create(new LockoutSettings())).RunAsync(default);
         _ = await RateLimitWindowSql.Increment(db.Database, "key", DateTime.UtcNow).ToListAsync();
         AssertValidTSql(expectUpdates: 0);
-        Assert.Contains(_statements.Captured, s => s.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(2, _statements.Captured.Count(s => s.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase)));
         Assert.Contains(_statements.Captured, s => s.Contains("MERGE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Claiming_a_sign_in_attempt_and_forgetting_the_failures_are_valid_TSql()
+    {
+        await using var services = Services();
+        await using var scope = services.CreateAsyncScope();
+        var lockout = scope.ServiceProvider.GetRequiredService<AccountLockout>();
+        // The captured context answers no rows: the read finds none, every claim is lost, and the lockout gives up.
+        Assert.Equal(((AccountLockout.Claim?)null, 1), await lockout.ClaimAsync("someone@example.com", default));
+        await lockout.ReleaseAsync(new AccountLockout.Claim("key", 3, Now), default);
+        AssertValidTSql(expectUpdates: 0);
+        Assert.Contains(_statements.Captured, s => s.Contains("MERGE [LoginFailures]", StringComparison.Ordinal));
+        Assert.Contains(_statements.Captured, s => s.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase));
     }
 
     private static readonly Guid Id = Guid.CreateVersion7(), Other = Guid.CreateVersion7();
@@ -119,7 +135,9 @@ public sealed class SqlServerStatementTests
     {
         var expected = new Dictionary<string, int>
         {
+            ["Auth/AccountLockout.cs"] = 1,
             ["Data/DatabaseSetup.cs"] = 1,
+            ["Data/LoginFailureSql.cs"] = 1,
             ["Data/RateLimitWindowSql.cs"] = 1,
             ["Features/Admin/DeadTasks.cs"] = 1,
             ["Features/Billing/InvoicePayments.cs"] = 1,
@@ -133,7 +151,7 @@ public sealed class SqlServerStatementTests
             ["Features/Partners/StripeAccountUpdates.cs"] = 1,
             ["Jobs/AccrualFailures.cs"] = 2,
             ["Jobs/AccrualJob.cs"] = 1,
-            ["Jobs/PurgeRateLimitWindowsJob.cs"] = 1,
+            ["Jobs/PurgeRateLimitWindowsJob.cs"] = 2,
             ["Jobs/SendPayoutJob.cs"] = 1,
         };
         var app = Path.Combine(Reliability.AppProcess.RepoRoot, "PartnerWeb");

@@ -1,28 +1,105 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore.Storage;
 using PartnerWeb.Domain;
 using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Auth;
 
-/// <summary>Why a sign-in attempt is refused before the password is checked, and how long to wait.</summary>
-public sealed record LoginRefusal(AppError Error, int RetryAfterSeconds);
+/// <summary>Why a sign-in was refused, and the whole seconds to wait when waiting helps.</summary>
+public sealed record LoginRefusal(AppError Error, int? RetryAfterSeconds)
+{
+    /// <summary>What the login page shows; the API answers the title as problem details with the same header.</summary>
+    public string Message => RetryAfterSeconds is { } seconds ? $"{Error.Title} Try again in {seconds} seconds." : Error.Title;
+
+    public void WriteHeaders(HttpResponse response)
+    {
+        response.StatusCode = Error.Status;
+        if (RetryAfterSeconds is { } seconds) response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>The signed-in user, or why not.</summary>
+public sealed record LoginOutcome(UserInfo? User, LoginRefusal? Refusal);
 
 /// <summary>
-/// Sign-in attempts per client IP + lower-cased email, counted by <see cref="FixedWindowCounter"/> across every
-/// instance. It runs in the actions (token API and login page) because the email is in the body. When the
-/// database cannot count, the attempt is refused with 503: the throttle is what stands between a password and
-/// guessing, so it stays shut rather than opening whenever the counter fails.
+/// Every sign-in (token API and login page) passes three limits before its password is checked: attempts
+/// per client IP across all emails (<c>RateLimiting:LoginPerIp</c>) and per client IP + email
+/// (<c>RateLimiting:Login</c>), both counted by <see cref="FixedWindowCounter"/>, and the email's backoff and
+/// lockout (<see cref="AccountLockout"/>). All of it is counted in the database, so it holds across instances.
+/// A refusal reads the same for every email, known or not. When the database cannot count, the attempt is
+/// refused with 503: the throttle is what stands between a password and guessing, so it stays shut rather
+/// than opening whenever the counter fails.
 /// </summary>
-public sealed class LoginThrottle(FixedWindowCounter counter)
+public sealed class LoginThrottle(FixedWindowCounter counter, AccountLockout lockout, ILogger<LoginThrottle> logger)
 {
     /// <summary>Long enough not to add load to a failing database, short enough that a person retrying barely waits.</summary>
     private const int UnavailableRetryAfterSeconds = 5;
 
-    /// <returns>Null when the attempt may proceed.</returns>
-    public async Task<LoginRefusal?> CheckAsync(HttpContext http, string email, CancellationToken ct) =>
-        await counter.HitAsync(RateLimits.Login, $"{http.Connection.RemoteIpAddress}|{User.NormalizeEmail(email)}", ct) switch
+    private static readonly LoginRefusal Unavailable =
+        new(new AppError(StatusCodes.Status503ServiceUnavailable, "Sign-in is unavailable for a moment."), UnavailableRetryAfterSeconds);
+
+    private static readonly LoginRefusal Invalid = new(new AppError(StatusCodes.Status401Unauthorized, "Invalid email or password."), null);
+
+    private static LoginRefusal TooMany(int retryAfterSeconds) =>
+        new(new AppError(StatusCodes.Status429TooManyRequests, "Too many login attempts."), retryAfterSeconds);
+
+    /// <param name="verify">The password check, run only when every limit lets the attempt through; null when it fails.</param>
+    public async Task<LoginOutcome> SignInAsync(IPAddress? clientIp, string email, Func<Task<UserInfo?>> verify, CancellationToken ct)
+    {
+        var client = ClientKey(clientIp);
+        var limited = await LimitAsync(RateLimits.LoginPerIp, client, ct)
+            ?? await LimitAsync(RateLimits.Login, $"{client}|{User.NormalizeEmail(email)}", ct);
+        if (limited is not null) return new LoginOutcome(null, limited);
+
+        AccountLockout.Claim? claim;
+        int retryAfter;
+        try
         {
-            null => new LoginRefusal(new AppError(StatusCodes.Status503ServiceUnavailable, "Sign-in is unavailable for a moment."), UnavailableRetryAfterSeconds),
-            { Allowed: false } refused => new LoginRefusal(new AppError(StatusCodes.Status429TooManyRequests, "Too many login attempts."), refused.RetryAfterSeconds),
+            (claim, retryAfter) = await lockout.ClaimAsync(email, ct);
+        }
+        catch (Exception ex) when (ex is DbException or RetryLimitExceededException)
+        {
+            logger.LogWarning(ex, "The login lockout could not count an attempt");
+            return new LoginOutcome(null, Unavailable);
+        }
+        if (claim is not { } claimed) return new LoginOutcome(null, TooMany(retryAfter));
+
+        var user = await verify();
+        if (user is null) return new LoginOutcome(null, Invalid);
+        try
+        {
+            await lockout.ReleaseAsync(claimed, ct);
+        }
+        catch (Exception ex) when (ex is DbException or RetryLimitExceededException)
+        {
+            // The password was right; the failures it leaves counted expire on their own.
+            logger.LogWarning(ex, "The login lockout could not forget an email's failures after a sign-in");
+        }
+        return new LoginOutcome(user, null);
+    }
+
+    private async Task<LoginRefusal?> LimitAsync(string policy, string partition, CancellationToken ct) =>
+        await counter.HitAsync(policy, partition, ct) switch
+        {
+            null => Unavailable,
+            { Allowed: false } refused => TooMany(refused.RetryAfterSeconds),
             _ => null,
         };
+
+    /// <summary>
+    /// The client as the limits count it: an IPv6 client by its /64, the block one subscriber is usually
+    /// given, so walking through its addresses does not buy fresh budgets; an IPv4-mapped address as IPv4.
+    /// </summary>
+    internal static string ClientKey(IPAddress? ip)
+    {
+        if (ip is null) return "";
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        if (ip.AddressFamily != AddressFamily.InterNetworkV6) return ip.ToString();
+        var bytes = ip.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return $"{new IPAddress(bytes)}/64";
+    }
 }

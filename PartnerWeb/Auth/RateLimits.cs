@@ -20,11 +20,19 @@ public static class RateLimits
     /// <summary>Sign-in, one window per client IP + email; see <see cref="LoginThrottle"/>.</summary>
     public const string Login = "Login";
 
+    /// <summary>Sign-in, one window per client IP across all emails; see <see cref="LoginThrottle"/>.</summary>
+    public const string LoginPerIp = "LoginPerIp";
+
     public static IServiceCollection AddPartnerWebRateLimits(this IServiceCollection services)
     {
         services.AddOptions<FixedWindowSettings>(PartnerWrites).BindConfiguration("RateLimiting:PartnerWrites").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FixedWindowSettings>(Login).BindConfiguration("RateLimiting:Login").ValidateDataAnnotations().ValidateOnStart();
+        // Several people behind one address sign in too, so the default is above the per-email one.
+        services.AddOptions<FixedWindowSettings>(LoginPerIp).Configure(o => o.PermitLimit = 30)
+            .BindConfiguration("RateLimiting:LoginPerIp").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LockoutSettings>().BindConfiguration("Auth:Lockout").ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<FixedWindowCounter>();
+        services.AddScoped<AccountLockout>();
         services.AddScoped<LoginThrottle>();
         return services;
     }

@@ -33,6 +33,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<PartnerStripeAccount> PartnerStripeAccounts => Set<PartnerStripeAccount>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<RateLimitWindow> RateLimitWindows => Set<RateLimitWindow>();
+    public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
 
     /// <summary>The <see cref="SqliteWriteGate"/> this context's open transaction holds, if any.</summary>
     internal SemaphoreSlim? HeldWriteGate;

@@ -29,19 +29,16 @@ public sealed class AccountController(AuthService auth, LoginThrottle throttle) 
     public async Task<IActionResult> Login(LoginForm form, CancellationToken ct)
     {
         if (!ModelState.IsValid) return View(form);
-        if (await throttle.CheckAsync(HttpContext, form.Email, ct) is { } refusal)
+        var (user, refusal) = await throttle.SignInAsync(HttpContext.Connection.RemoteIpAddress, form.Email,
+            () => auth.VerifyAsync(form.Email, form.Password, ct), ct);
+        if (refusal is not null)
         {
-            Response.StatusCode = refusal.Error.Status;
-            ModelState.AddModelError("", $"{refusal.Error.Title} Try again in {refusal.RetryAfterSeconds} seconds.");
+            // A wrong password re-shows the form as before; a throttled attempt answers 429/503 like the API.
+            if (refusal.RetryAfterSeconds is not null) refusal.WriteHeaders(Response);
+            ModelState.AddModelError("", refusal.Message);
             return View(form);
         }
-        var user = await auth.VerifyAsync(form.Email, form.Password, ct);
-        if (user is null)
-        {
-            ModelState.AddModelError("", "Invalid email or password.");
-            return View(form);
-        }
-        await HttpContext.SignInAsync(AuthSchemes.Cookie, PartnerClaims.CreatePrincipal(user, AuthSchemes.Cookie));
+        await HttpContext.SignInAsync(AuthSchemes.Cookie, PartnerClaims.CreatePrincipal(user!, AuthSchemes.Cookie));
         return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : "/");
     }
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PartnerWeb.Auth;
@@ -29,14 +28,14 @@ public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, 
     [ProblemResponse(StatusCodes.Status503ServiceUnavailable)]
     public async Task<ActionResult<TokenResponse>> Token(TokenRequest request, CancellationToken ct)
     {
-        if (await throttle.CheckAsync(HttpContext, request.Email, ct) is { } refusal)
+        var (user, refusal) = await throttle.SignInAsync(HttpContext.Connection.RemoteIpAddress, request.Email,
+            () => auth.VerifyAsync(request.Email, request.Password, ct), ct);
+        if (refusal is not null)
         {
-            Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            refusal.WriteHeaders(Response);
             return Problem(refusal.Error);
         }
-        var user = await auth.VerifyAsync(request.Email, request.Password, ct);
-        if (user is null) return Problem(new AppError(StatusCodes.Status401Unauthorized, "Invalid email or password."));
-        return Ok(auth.IssueToken(user));
+        return Ok(auth.IssueToken(user!));
     }
 
     [HttpGet("me")]

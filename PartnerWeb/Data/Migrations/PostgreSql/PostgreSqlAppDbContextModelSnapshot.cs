@@ -325,6 +325,25 @@ namespace PartnerWeb.Data.Migrations.PostgreSql
                     b.ToTable("InvoiceRefunds");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.LoginFailure", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LastFailureAt");
+
+                    b.ToTable("LoginFailures");
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.MarketplaceInstall", b =>
                 {
                     b.Property<Guid>("Id")

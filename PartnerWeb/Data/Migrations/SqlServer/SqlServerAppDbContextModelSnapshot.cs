@@ -326,6 +326,25 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                     b.ToTable("InvoiceRefunds");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.LoginFailure", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("LastFailureAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LastFailureAt");
+
+                    b.ToTable("LoginFailures");
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.MarketplaceInstall", b =>
                 {
                     b.Property<Guid>("Id")

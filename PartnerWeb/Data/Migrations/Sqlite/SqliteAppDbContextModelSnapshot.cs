@@ -318,6 +318,25 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                     b.ToTable("InvoiceRefunds");
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.LoginFailure", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastFailureAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LastFailureAt");
+
+                    b.ToTable("LoginFailures");
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.MarketplaceInstall", b =>
                 {
                     b.Property<Guid>("Id")
