@@ -14,7 +14,7 @@ check "healthz answers 200" 200 "$STATUS"
 
 ADMIN=$(token_for admin@platform.example)
 check "platform admin gets a token" true "$([[ -n $ADMIN ]] && echo true || echo false)"
-call POST /api/auth/token "" '{"email":"admin@platform.example","password":"wrong"}'
+call_patiently POST /api/auth/token "" '{"email":"admin@platform.example","password":"wrong"}'
 check "wrong password is 401" 401 "$STATUS"
 call GET /api/auth/me "$ADMIN"
 check "me returns the platform admin" "admin@platform.example true" "$(jq -r '"\(.email) \(.isPlatformAdmin)"' <<<"$BODY")"
@@ -100,7 +100,7 @@ call POST /api/resellers/me/tenants "$UMBRELLA" "{\"name\":\"Smoke Child $run\",
 check "reseller creates a child tenant" 201 "$STATUS"
 call POST /api/resellers/me/tenants "$GLOBEX" "{\"name\":\"Not Mine $run\",\"ownerEmail\":\"x-$run@x.example\",\"ownerPassword\":\"Child!2345\"}"
 check "a non-reseller has no reseller account (404)" 404 "$STATUS"
-call POST /api/auth/token "" "{\"email\":\"$CHILD_EMAIL\",\"password\":\"Child!2345\"}"
+call_patiently POST /api/auth/token "" "{\"email\":\"$CHILD_EMAIL\",\"password\":\"Child!2345\"}"
 CHILD=$(jq -r .accessToken <<<"$BODY")
 call POST "/api/marketplace/items/$TEMPLATE_ID/install" "$CHILD"
 INVOICE_CHILD=$(jq -r .invoice.id <<<"$BODY")

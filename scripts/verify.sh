@@ -33,7 +33,8 @@ NIL=00000000-0000-0000-0000-000000000000
 
 # Tokens. owner@platform.example does most of the partner administration and admin@platform.example
 # (which smoke.sh signs in as) the rest, so three runs within one minute stay inside the per-user
-# login and partner-write windows (10 a minute each by default).
+# login and partner-write windows (10 a minute each by default). One run signs in 13 times, so the third
+# run within a minute meets the per-IP login window (30): its sign-ins wait out the 429 (call_patiently).
 ADMIN=$(token_for owner@platform.example)
 ADMIN2=$(token_for admin@platform.example)
 STAFF=$(token_for staff@platform.example)
