@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -70,10 +71,13 @@ public static class PartnerWebHost
 
     private static void AddPartnerWebAuthentication(this IServiceCollection services)
     {
+        services.AddOptions<AuthLifetimeOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<PrincipalValidator>();
         services.AddAuthentication(AuthSchemes.Default)
             .AddPolicyScheme(AuthSchemes.Default, "Bearer for the API, cookie for pages", o =>
                 o.ForwardDefaultSelector = SelectScheme)
-            .AddBearerToken(AuthSchemes.Bearer)
+            .AddBearerToken(AuthSchemes.BearerToken)
+            .AddScheme<AuthenticationSchemeOptions, CheckedBearerHandler>(AuthSchemes.Bearer, null)
             .AddCookie(AuthSchemes.Cookie, o =>
             {
                 o.LoginPath = "/login";
@@ -82,9 +86,9 @@ public static class PartnerWebHost
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.SlidingExpiration = true;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.Events = new CookieAuthenticationEvents
                 {
+                    OnValidatePrincipal = PrincipalValidator.ValidateCookieAsync,
                     // A refused page answers 403 itself instead of redirecting to a page that does not exist.
                     OnRedirectToAccessDenied = ctx =>
                     {
@@ -107,10 +111,24 @@ public static class PartnerWebHost
                     },
                 };
             });
-        services.AddOptions<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions>(AuthSchemes.Bearer)
-            .Configure<IConfiguration>((o, config) =>
-                o.BearerTokenExpiration = TimeSpan.FromMinutes(config.GetValue("Auth:TokenLifetimeMinutes", 60)));
+        // Post-configured: the schemes' own set-up has made their ticket formats by then.
+        services.AddOptions<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions>(AuthSchemes.BearerToken)
+            .PostConfigure<IOptions<AuthLifetimeOptions>, TimeProvider>((o, lifetime, clock) =>
+            {
+                o.BearerTokenExpiration = lifetime.Value.TokenLifetime;
+                o.BearerTokenProtector = new TicketLifetime(o.BearerTokenProtector, lifetime.Value.TokenLifetime, clock);
+            });
+        services.AddOptions<CookieAuthenticationOptions>(AuthSchemes.Cookie)
+            .PostConfigure<IOptions<AuthLifetimeOptions>, TimeProvider>((o, lifetime, clock) =>
+            {
+                var max = lifetime.Value.CookieMaxLifetime;
+                // Idle for eight hours ends the session sooner; activity never carries it past the maximum.
+                o.ExpireTimeSpan = max < IdleCookieLifetime ? max : IdleCookieLifetime;
+                o.TicketDataFormat = new TicketLifetime(o.TicketDataFormat, max, clock);
+            });
     }
+
+    private static readonly TimeSpan IdleCookieLifetime = TimeSpan.FromHours(8);
 
     private const string AuthCookieName = "partnerweb.auth";
 

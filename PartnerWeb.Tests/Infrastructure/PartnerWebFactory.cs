@@ -66,6 +66,9 @@ public class PartnerWebFactory : WebApplicationFactory<Program>
     /// <summary>A token for the user, issued once per app and reused.</summary>
     public Task<string> TokenAsync(string email) => _tokens.GetOrAdd(email, IssueTokenAsync);
 
+    /// <summary>After the user signed out (which revokes every token of theirs), the next call issues a new one.</summary>
+    public void ForgetToken(string email) => _tokens.TryRemove(email, out _);
+
     private async Task<string> IssueTokenAsync(string email)
     {
         using var client = CreateApiClient();

@@ -34,6 +34,7 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         new("POST /api/auth/token",                        "Acme admin's password",         200,  200,  200,  200,  200,  200),
         new("POST /api/auth/token",                        "wrong password",                401,  401,  401,  401,  401,  401),
         new("GET /api/auth/me",                            "",                              401,  200,  200,  200,  200,  200),
+        new("POST /api/auth/logout",                       "",                              401,  204,  204,  204,  204,  204),
         new("GET /api/audit",                              "",                              401,  403,  200,  200,  403,  200),
         new("GET /api/audit",                              "?tenantId={acme}",              401,  403,  200,  200,  403,  200),
         new("GET /api/audit/{id}",                         "{acme event}",                  401,  403,  200,  404,  403,  200),
@@ -127,6 +128,8 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
 
         if (expected >= 400)
             await response.AssertProblemAsync((HttpStatusCode)expected);
+        else if (expected == 204)
+            await VerifyLogoutAsync(caller, client, body, label);
         else
             await VerifySuccessAsync(row, caller, target, await response.AssertJsonAsync((HttpStatusCode)expected), label);
 
@@ -218,6 +221,8 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 return new(Get(row.Route));
             case ("GET /api/auth/me" or "GET /api/resellers/me/tenants" or "GET /api/resellers/me/commissions", ""):
                 return new(Get(row.Route));
+            case ("POST /api/auth/logout", ""):
+                return new(new HttpRequestMessage(HttpMethod.Post, row.Route));
             default:
                 throw new InvalidOperationException($"No arrangement for {row.Name}");
         }
@@ -333,6 +338,14 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         Caller.PlatformAdmin => Demo.PlatformAdmin,
         _ => throw new ArgumentOutOfRangeException(nameof(caller)),
     };
+
+    /// <summary>Logout answers nothing; the proof is that the caller's token stopped working. The next row gets a new one.</summary>
+    private async Task VerifyLogoutAsync(Caller caller, HttpClient client, string body, string label)
+    {
+        Assert.True(body.Length == 0, $"{label} answered a body: {body}");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/auth/me")).StatusCode);
+        state.Factory.ForgetToken(EmailOf(caller));
+    }
 
     private async Task<HttpClient> ClientAsync(Caller caller) =>
         caller == Caller.Anonymous ? state.Factory.CreateApiClient() : await state.Factory.ClientAsAsync(EmailOf(caller));

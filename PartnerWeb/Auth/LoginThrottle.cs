@@ -21,8 +21,8 @@ public sealed record LoginRefusal(AppError Error, int? RetryAfterSeconds)
     }
 }
 
-/// <summary>The signed-in user, or why not.</summary>
-public sealed record LoginOutcome(UserInfo? User, LoginRefusal? Refusal);
+/// <summary>The verified user, or why not.</summary>
+public sealed record LoginOutcome<TUser>(TUser? User, LoginRefusal? Refusal) where TUser : class;
 
 /// <summary>
 /// Every sign-in (token API and login page) passes three limits before its password is checked: attempts
@@ -47,12 +47,13 @@ public sealed class LoginThrottle(FixedWindowCounter counter, AccountLockout loc
         new(new AppError(StatusCodes.Status429TooManyRequests, "Too many login attempts."), retryAfterSeconds);
 
     /// <param name="verify">The password check, run only when every limit lets the attempt through; null when it fails.</param>
-    public async Task<LoginOutcome> SignInAsync(IPAddress? clientIp, string email, Func<Task<UserInfo?>> verify, CancellationToken ct)
+    public async Task<LoginOutcome<TUser>> SignInAsync<TUser>(IPAddress? clientIp, string email, Func<Task<TUser?>> verify, CancellationToken ct)
+        where TUser : class
     {
         var client = ClientKey(clientIp);
         var limited = await LimitAsync(RateLimits.LoginPerIp, client, ct)
             ?? await LimitAsync(RateLimits.Login, $"{client}|{User.NormalizeEmail(email)}", ct);
-        if (limited is not null) return new LoginOutcome(null, limited);
+        if (limited is not null) return new LoginOutcome<TUser>(null, limited);
 
         AccountLockout.Claim? claim;
         int retryAfter;
@@ -63,12 +64,12 @@ public sealed class LoginThrottle(FixedWindowCounter counter, AccountLockout loc
         catch (Exception ex) when (ex is DbException or RetryLimitExceededException)
         {
             logger.LogWarning(ex, "The login lockout could not count an attempt");
-            return new LoginOutcome(null, Unavailable);
+            return new LoginOutcome<TUser>(null, Unavailable);
         }
-        if (claim is not { } claimed) return new LoginOutcome(null, TooMany(retryAfter));
+        if (claim is not { } claimed) return new LoginOutcome<TUser>(null, TooMany(retryAfter));
 
         var user = await verify();
-        if (user is null) return new LoginOutcome(null, Invalid);
+        if (user is null) return new LoginOutcome<TUser>(null, Invalid);
         try
         {
             await lockout.ReleaseAsync(claimed, ct);
@@ -78,7 +79,7 @@ public sealed class LoginThrottle(FixedWindowCounter counter, AccountLockout loc
             // The password was right; the failures it leaves counted expire on their own.
             logger.LogWarning(ex, "The login lockout could not forget an email's failures after a sign-in");
         }
-        return new LoginOutcome(user, null);
+        return new LoginOutcome<TUser>(user, null);
     }
 
     private async Task<LoginRefusal?> LimitAsync(string policy, string partition, CancellationToken ct) =>

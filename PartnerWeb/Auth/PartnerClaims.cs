@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using PartnerWeb.Domain;
 
@@ -12,8 +13,14 @@ public static class PartnerClaims
     public const string TenantName = "tname";
     public const string PlatformAdmin = "padmin";
 
+    /// <summary>The user's <see cref="User.SecurityStamp"/> when the ticket was issued; see <see cref="PrincipalValidator"/>.</summary>
+    public const string SecurityStamp = "stamp";
+
+    /// <summary>When the user typed the password (Unix seconds): a refreshed cookie keeps it, so the absolute lifetime holds.</summary>
+    public const string SignedInAt = "auth_time";
+
     /// <summary>The identity both schemes (bearer token and cookie) carry.</summary>
-    public static ClaimsPrincipal CreatePrincipal(UserInfo user, string authenticationType)
+    public static ClaimsPrincipal CreatePrincipal(UserInfo user, string securityStamp, DateTimeOffset signedInAt, string authenticationType)
     {
         var identity = new ClaimsIdentity(
         [
@@ -23,9 +30,16 @@ public static class PartnerClaims
             new Claim(TenantId, user.TenantId.ToString()),
             new Claim(TenantName, user.TenantName),
             new Claim(PlatformAdmin, user.IsPlatformAdmin ? "true" : "false"),
+            new Claim(SecurityStamp, securityStamp),
+            new Claim(SignedInAt, signedInAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         ], authenticationType, Email, Role);
         return new ClaimsPrincipal(identity);
     }
+
+    public static DateTimeOffset? SignedInAtOf(ClaimsPrincipal principal) =>
+        long.TryParse(principal.FindFirstValue(SignedInAt), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
 }
 
 /// <summary>The <c>user</c> object of the auth API.</summary>

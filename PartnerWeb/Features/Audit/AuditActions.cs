@@ -40,4 +40,7 @@ public static class AuditActions
     public const string PartnerStripeAccountUpdated = "PARTNER_STRIPE_ACCOUNT_UPDATED";
     public const string AccrualTaskDead = "ACCRUAL_TASK_DEAD";
     public const string AccrualTaskRetried = "ACCRUAL_TASK_RETRIED";
+
+    /// <summary>Sign-out: the user's security stamp changed, so every token and cookie of theirs stopped working.</summary>
+    public const string UserSignedOut = "USER_SIGNED_OUT";
 }

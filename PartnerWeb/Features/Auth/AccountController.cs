@@ -18,7 +18,7 @@ public sealed class LoginForm
 }
 
 /// <summary>Cookie sign-in for the pages. The same credential check and throttle as the token API.</summary>
-public sealed class AccountController(AuthService auth, LoginThrottle throttle) : Controller
+public sealed class AccountController(AuthService auth, LoginThrottle throttle, CurrentUser currentUser) : Controller
 {
     [HttpGet("/login")]
     [AllowAnonymous]
@@ -38,7 +38,7 @@ public sealed class AccountController(AuthService auth, LoginThrottle throttle) 
             ModelState.AddModelError("", refusal.Message);
             return View(form);
         }
-        await HttpContext.SignInAsync(AuthSchemes.Cookie, PartnerClaims.CreatePrincipal(user!, AuthSchemes.Cookie));
+        await HttpContext.SignInAsync(AuthSchemes.Cookie, auth.PrincipalFor(user!, AuthSchemes.Cookie));
         return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : "/");
     }
 
@@ -46,10 +46,12 @@ public sealed class AccountController(AuthService auth, LoginThrottle throttle) 
     [AllowAnonymous]
     public IActionResult Logout() => View();
 
+    /// <summary>Deleting the cookie is not enough (a copy of it would still work): the user's stamp changes too.</summary>
     [HttpPost("/logout")]
     [AllowAnonymous]
-    public async Task<IActionResult> LogoutPost()
+    public async Task<IActionResult> LogoutPost(CancellationToken ct)
     {
+        if (currentUser.Info is { } user) await auth.SignOutEverywhereAsync(user, ct);
         await HttpContext.SignOutAsync(AuthSchemes.Cookie);
         return Redirect("/login");
     }

@@ -38,6 +38,16 @@ public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, 
         return Ok(auth.IssueToken(user!));
     }
 
+    [HttpPost("logout")]
+    [Authorize]
+    [EndpointSummary("Sign out everywhere: every token and cookie of the user stops working")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    public async Task<IActionResult> Logout(CancellationToken ct)
+    {
+        await auth.SignOutEverywhereAsync(currentUser.Required, ct);
+        return NoContent();
+    }
+
     [HttpGet("me")]
     [Authorize]
     [EndpointSummary("The signed-in user")]
