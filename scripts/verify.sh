@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Verification against a running server (BASE_URL, default http://127.0.0.1:5080): everything
 # scripts/smoke.sh checks (its lines are included and counted), then smoke-level checks of every
-# partner endpoint group (spec §8, §9): apply, me, list with status filter, approve/suspend, listings
+# partner endpoint group (spec §8, §9): apply (payout preferences per method, hidden characters refused),
+# me, PATCH of contact email and payout preferences, list with status filter, approve/suspend, listings
 # create/patch/list, earnings with totals, payouts generate/approve/mark-paid/list, /my/earnings,
 # /my/payouts, the Stripe payout state and onboarding refusals, and staff tokens → 403.
 # One PASS/FAIL line per check; ends with "N passed, N failed"; exits non-zero when any check fails.
@@ -100,9 +101,9 @@ call GET "/api/partners/$PID" "$GLOBEX"
 check "partners get: another tenant's partner is 404" 404 "$STATUS"
 
 # --- the partner changes its contact email and payout preferences
-call_patiently PATCH "/api/partners/$PID" "$OWNER" '{"contactEmail":"billing-'"$run"'@verify.example","payoutPreferences":{"method":"paypal","email":"pay-'"$run"'@verify.example"}}'
-check "partners patch: the partner changes contact email and preferences" "200 billing-$run@verify.example paypal" \
-  "$STATUS $(jq -r '"\(.contactEmail) \(.payoutPreferences.method)"' <<<"$BODY")"
+call_patiently PATCH "/api/partners/$PID" "$OWNER" '{"contactEmail":"billing-'"$run"'@verify.example","payoutPreferences":{"method":"bank_transfer","accountHolder":"Verify Partner Ltd","iban":"GB82 WEST 1234 5698 7654 32"}}'
+check "partners patch: the partner changes contact email and bank account" "200 billing-$run@verify.example GB82WEST12345698765432" \
+  "$STATUS $(jq -r '"\(.contactEmail) \(.payoutPreferences.iban)"' <<<"$BODY")"
 call_patiently PATCH "/api/partners/$PID" "$OWNER" '{"payoutPreferences":{"method":"bank_transfer","accountHolder":"Verify\u2067 Ltd","iban":"DE89370400440532013000"}}'
 check "partners patch: a bidi isolate in the account holder is 400" "400 payoutPreferences.accountHolder" "$STATUS $(jq -r '.errors | keys | join(",")' <<<"$BODY")"
 call_patiently PATCH "/api/partners/$PID" "$OWNER" '{"payoutPreferences":{"method":"bank_transfer","accountHolder":"Verify Ltd","iban":"DE89370400440532013000","bic":"X"}}'
@@ -273,8 +274,8 @@ check "partners payouts generate: one owed payout per currency (201)" "201 EUR 4
   "$STATUS $(jq -r '[.payouts | sort_by(.currency)[] | "\(.currency) \(.amount) \(.status)"] | join(";")' <<<"$BODY")"
 PAYOUT_USD=$(jq -r '.payouts[] | select(.currency=="USD") | .id' <<<"$BODY")
 PAYOUT_EUR=$(jq -r '.payouts[] | select(.currency=="EUR") | .id' <<<"$BODY")
-check "partners payouts generate: method snapshots the payout preferences" bank_transfer \
-  "$(jq -r '.payouts[0].payoutMethod' <<<"$BODY")"
+check "partners payouts generate: method and details snapshot the payout preferences" "bank_transfer GB82WEST12345698765432" \
+  "$(jq -r '.payouts[0] | "\(.payoutMethod) \(.payoutDetails.iban)"' <<<"$BODY")"
 call_patiently POST "/api/partners/$PID/payouts/generate" "$ADMIN2"
 check "partners payouts generate: nothing owed any more is 200 with []" "200 0" "$STATUS $(jq '.payouts | length' <<<"$BODY")"
 call GET "/api/partners/$PID/earnings" "$ADMIN"

@@ -245,5 +245,12 @@ public sealed class PayoutPreferencesTests(UnlimitedPartnerWritesFactory factory
         var encoder = factory.Services.GetRequiredService<HtmlEncoder>();
         Assert.Contains(encoder.Encode("other · {\"method\":\"wise\",\"account\":\"[U+202E]0003\"}"), page);
         Assert.DoesNotContain("\u202E", page, StringComparison.Ordinal);
+
+        // A known method with a reversed IBAN from before the check: spelled out and marked, never shown as it would read.
+        await Flows.QueryAsync(factory, db => db.PartnerAccounts.Where(p => p.Id == partnerId)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.PayoutPreferences, "{\"method\":\"bank_transfer\",\"iban\":\"\u202E00031302350440407389ED\"}")));
+        page = await browser.GetStringAsync($"/dashboard/admin/partners/{partnerId}");
+        Assert.Contains(encoder.Encode("IBAN [U+202E]00031302350440407389ED (not a valid IBAN)"), page);
+        Assert.DoesNotContain("\u202E", page, StringComparison.Ordinal);
     }
 }

@@ -60,7 +60,7 @@ public sealed class RejectControlCharacters : IActionFilter
                 foreach (DictionaryEntry entry in dictionary)
                 {
                     Walk(entry.Key as string, path, depth + 1, hostile);
-                    Walk(entry.Value, $"{path}.{entry.Key}", depth + 1, hostile);
+                    Walk(entry.Value, Join(path, $"{entry.Key}"), depth + 1, hostile);
                 }
                 return;
             case IEnumerable items:

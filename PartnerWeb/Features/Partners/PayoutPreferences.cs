@@ -69,15 +69,18 @@ public abstract record PayoutPreferences
     public static string DisplayMethod(string? method) => method is not null && Methods.Contains(method) ? method : Other;
 
     /// <summary>
-    /// What the admin who pays reads: the method and its details, the IBAN in groups of four. A value from before
-    /// the methods were fixed is shown as "other" with its JSON, any hidden character made visible.
+    /// What the admin who pays reads: the method and its details, the IBAN in groups of four. Values stored before
+    /// these rules are shown with any hidden character spelled out, an IBAN that fails the check marked so, and an
+    /// unknown method as "other" with its JSON.
     /// </summary>
     public static string Describe(JsonElement stored)
     {
-        string Text(string name) => stored.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        string Raw(string name) => stored.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        string Text(string name) => TextSafety.Reveal(Raw(name));
+        string ShownIban() => Domain.Iban.TryNormalize(Raw("iban"), out var iban) ? Domain.Iban.Grouped(iban) : $"{Text("iban")} (not a valid IBAN)";
         return MethodOf(stored.GetRawText()) switch
         {
-            BankTransfer => $"bank transfer · {Text("accountHolder")} · IBAN {Domain.Iban.Grouped(Text("iban"))}",
+            BankTransfer => $"bank transfer · {Text("accountHolder")} · IBAN {ShownIban()}",
             PayPal => $"PayPal · {Text("email")}",
             StripeConnect => "Stripe Connect",
             _ => $"{Other} · {TextSafety.Reveal(stored.GetRawText())}",
