@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -67,6 +68,10 @@ public static class PartnerWebHost
         // Money is a JSON integer; "100" as a string is refused, not guessed at.
         options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        // A discriminator ("method" of payout preferences) may come anywhere in its object; a missing or unknown one is a 400.
+        options.AllowOutOfOrderMetadataProperties = true;
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+            .WithAddedModifier(Features.Partners.PayoutPreferences.RefuseUnknownMethods);
     }
 
     private static void AddPartnerWebAuthentication(this IServiceCollection services)

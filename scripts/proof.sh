@@ -168,9 +168,14 @@ if $server_up; then
   ck A0 "demo item Acme CRM Add-on is 12900 USD, published by Acme's tenant" "12900 USD ${ACME_TENANT:-?}" \
     "$(jq -r '[.items[] | select(.name=="Acme CRM Add-on")][0] | "\(.price) \(.currency) \(.publisherTenantId)"' <<<"$BODY")"
 
-  md "### A1 · apply (owner@acme.example)" ""
+  md "### A1 · apply (owner@acme.example)" "" \
+    "Payout preferences are checked per method. An IBAN written backwards behind a right-to-left override (U+202E)" \
+    "would read as the real one on the admin's screen: refused, and nothing is written." ""
+  api "A1 · apply with an RLO-reversed IBAN" ACME POST /api/partners/apply \
+    '{"displayName":"Acme Templates","contactEmail":"partners@acme.example","country":"US","payoutPreferences":{"method":"bank_transfer","accountHolder":"Acme Templates Ltd","iban":"\u202e00031302350440407389ED"}}'
+  ck A1 "apply with an RLO-reversed IBAN → 400 naming payoutPreferences.iban" "400 payoutPreferences.iban" "$STATUS $(jq -r '.errors | keys | join(",")' <<<"$BODY")"
   api "A1 · apply" ACME POST /api/partners/apply \
-    '{"displayName":"Acme Templates","contactEmail":"partners@acme.example","country":"US","payoutPreferences":{"method":"bank_transfer","accountName":"Acme Templates Ltd","iban":"DE89370400440532013000"}}'
+    '{"displayName":"Acme Templates","contactEmail":"partners@acme.example","country":"US","payoutPreferences":{"method":"bank_transfer","accountHolder":"Acme Templates Ltd","iban":"DE89 3704 0044 0532 0130 00"}}'
   PID=$(jq -r '.id // empty' <<<"$BODY")
   ck A1 "apply → 201, status pending" "201 pending" "$STATUS $(jq -r .status <<<"$BODY")"
   api "A1 · the partner's own account" ACME GET /api/partners/me

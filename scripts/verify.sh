@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Verification against a running server (BASE_URL, default http://127.0.0.1:5080): everything
 # scripts/smoke.sh checks (its lines are included and counted), then smoke-level checks of every
-# partner endpoint group (spec §8, §9): apply, me, list with status filter, approve/suspend, listings
+# partner endpoint group (spec §8, §9): apply (payout preferences per method, hidden characters refused),
+# me, PATCH of contact email and payout preferences, list with status filter, approve/suspend, listings
 # create/patch/list, earnings with totals, payouts generate/approve/mark-paid/list, /my/earnings,
 # /my/payouts, the Stripe payout state and onboarding refusals, and staff tokens → 403.
 # One PASS/FAIL line per check; ends with "N passed, N failed"; exits non-zero when any check fails.
@@ -64,11 +65,16 @@ call GET /api/partners/my/payouts "$OWNER"
 check "partners my/payouts: no account yet is 404" 404 "$STATUS"
 
 # --- apply
-APPLY="{\"displayName\":\"  $P_NAME  \",\"contactEmail\":\"payouts-$run@verify.example\",\"country\":\"us\",\"payoutPreferences\":{\"method\":\"bank_transfer\",\"accountLast4\":\"4242\"}}"
-call_patiently POST /api/partners/apply "$OWNER" '{"displayName":"X","contactEmail":"x@verify.example","country":"USA","payoutPreferences":{"method":"bank_transfer"}}'
-check "partners apply: a three-letter country is 400" 400 "$STATUS"
+APPLY="{\"displayName\":\"  $P_NAME  \",\"contactEmail\":\"payouts-$run@verify.example\",\"country\":\"us\",\"payoutPreferences\":{\"method\":\"bank_transfer\",\"accountHolder\":\"Verify Partner Ltd\",\"iban\":\"DE89 3704 0044 0532 0130 00\"}}"
+call_patiently POST /api/partners/apply "$OWNER" '{"displayName":"X","contactEmail":"x@verify.example","country":"USA","payoutPreferences":{"method":"stripe_connect"}}'
+check "partners apply: a three-letter country is 400" "400 country" "$STATUS $(jq -r '.errors | keys | join(",")' <<<"$BODY")"
 call_patiently POST /api/partners/apply "$OWNER" '{"displayName":"X","contactEmail":"x@verify.example","country":"US","payoutPreferences":{}}'
 check "partners apply: payout preferences without method is 400" 400 "$STATUS"
+# An IBAN written backwards behind a right-to-left override reads as the real one; a zero-width space hides in a name.
+call_patiently POST /api/partners/apply "$OWNER" '{"displayName":"X","contactEmail":"x@verify.example","country":"US","payoutPreferences":{"method":"bank_transfer","accountHolder":"X Ltd","iban":"\u202e00031302350440407389ED"}}'
+check "partners apply: an RLO-reversed IBAN is 400" "400 payoutPreferences.iban" "$STATUS $(jq -r '.errors | keys | join(",")' <<<"$BODY")"
+call_patiently POST /api/partners/apply "$OWNER" '{"displayName":"Platform HQ\u200b","contactEmail":"x@verify.example","country":"US","payoutPreferences":{"method":"paypal","email":"x@verify.example"}}'
+check "partners apply: a zero-width space in the display name is 400" "400 displayName" "$STATUS $(jq -r '.errors | keys | join(",")' <<<"$BODY")"
 call_patiently POST /api/partners/apply "$OWNER" "$APPLY"
 check "partners apply: owner applies, 201 pending" "201 pending" "$STATUS $(jq -r .status <<<"$BODY")"
 PID=$(jq -r '.id // empty' <<<"$BODY")
@@ -90,8 +96,21 @@ call GET "/api/partners/$PID" "$ADMIN"
 check "partners get: platform admin reads the account" "200 $PID" "$STATUS $(jq -r .id <<<"$BODY")"
 call GET "/api/partners/$PID" "$OWNER"
 check "partners get: partner self reads its account" 200 "$STATUS"
+check "partners get: payout preferences stored per method, IBAN without spaces" "bank_transfer DE89370400440532013000" \
+  "$(jq -r '.payoutPreferences | "\(.method) \(.iban)"' <<<"$BODY")"
 call GET "/api/partners/$PID" "$GLOBEX"
 check "partners get: another tenant's partner is 404" 404 "$STATUS"
+
+# --- the partner changes its contact email and payout preferences
+call_patiently PATCH "/api/partners/$PID" "$OWNER" '{"contactEmail":"billing-'"$run"'@verify.example","payoutPreferences":{"method":"bank_transfer","accountHolder":"Verify Partner Ltd","iban":"GB82 WEST 1234 5698 7654 32"}}'
+check "partners patch: the partner changes contact email and bank account" "200 billing-$run@verify.example GB82WEST12345698765432" \
+  "$STATUS $(jq -r '"\(.contactEmail) \(.payoutPreferences.iban)"' <<<"$BODY")"
+call_patiently PATCH "/api/partners/$PID" "$OWNER" '{"payoutPreferences":{"method":"bank_transfer","accountHolder":"Verify\u2067 Ltd","iban":"DE89370400440532013000"}}'
+check "partners patch: a bidi isolate in the account holder is 400" "400 payoutPreferences.accountHolder" "$STATUS $(jq -r '.errors | keys | join(",")' <<<"$BODY")"
+call_patiently PATCH "/api/partners/$PID" "$OWNER" '{"payoutPreferences":{"method":"bank_transfer","accountHolder":"Verify Ltd","iban":"DE89370400440532013000","bic":"X"}}'
+check "partners patch: an unknown key is 400" 400 "$STATUS"
+call PATCH "/api/partners/$PID" "$GLOBEX" '{"contactEmail":"takeover@verify.example"}'
+check "partners patch: another tenant's partner is 404" 404 "$STATUS"
 
 # --- payouts with Stripe (issue 16): what holds whether or not this server has a Stripe key
 call GET "/api/partners/$PID/stripe" "$OWNER"
@@ -256,8 +275,8 @@ check "partners payouts generate: one owed payout per currency (201)" "201 EUR 4
   "$STATUS $(jq -r '[.payouts | sort_by(.currency)[] | "\(.currency) \(.amount) \(.status)"] | join(";")' <<<"$BODY")"
 PAYOUT_USD=$(jq -r '.payouts[] | select(.currency=="USD") | .id' <<<"$BODY")
 PAYOUT_EUR=$(jq -r '.payouts[] | select(.currency=="EUR") | .id' <<<"$BODY")
-check "partners payouts generate: method snapshots the payout preferences" bank_transfer \
-  "$(jq -r '.payouts[0].payoutMethod' <<<"$BODY")"
+check "partners payouts generate: method and details snapshot the payout preferences" "bank_transfer GB82WEST12345698765432" \
+  "$(jq -r '.payouts[0] | "\(.payoutMethod) \(.payoutDetails.iban)"' <<<"$BODY")"
 call_patiently POST "/api/partners/$PID/payouts/generate" "$ADMIN2"
 check "partners payouts generate: nothing owed any more is 200 with []" "200 0" "$STATUS $(jq '.payouts | length' <<<"$BODY")"
 call GET "/api/partners/$PID/earnings" "$ADMIN"
@@ -296,7 +315,7 @@ call GET "/api/partners/my/payouts?status=paid" "$OWNER"
 check "partners my/payouts: ?status=paid" 1 "$(jq '.items | length' <<<"$BODY")"
 
 call GET "/api/audit?entityId=$PID&limit=200" "$ADMIN"
-check "partners audit: the account's history" "PARTNER_APPLIED,PARTNER_APPROVED,PARTNER_SUSPENDED,PARTNER_APPROVED" \
+check "partners audit: the account's history" "PARTNER_APPLIED,PARTNER_UPDATED,PARTNER_APPROVED,PARTNER_SUSPENDED,PARTNER_APPROVED" \
   "$(jq -r '[.items | reverse[] | .action] | join(",")' <<<"$BODY")"
 call GET "/api/audit?entityId=$PAYOUT_USD&limit=200" "$ADMIN"
 check "partners audit: the USD payout's history" "PARTNER_PAYOUT_GENERATED,PARTNER_PAYOUT_APPROVED,PARTNER_PAYOUT_PAID" \
@@ -310,6 +329,7 @@ staff_403() {
 }
 staff_403 "GET /api/partners" GET /api/partners
 staff_403 "GET /api/partners/{id}" GET "/api/partners/$PID"
+staff_403 "PATCH /api/partners/{id}" PATCH "/api/partners/$PID" '{"contactEmail":"staff@verify.example"}'
 staff_403 "approve" POST "/api/partners/$PID/approve"
 staff_403 "suspend" POST "/api/partners/$PID/suspend" '{"reason":"staff"}'
 staff_403 "POST listings" POST "/api/partners/$PID/listings" "{\"marketplaceItemId\":\"$ITEM_USD\"}"

@@ -18,7 +18,8 @@ public sealed class DashboardFlowTests(BrowserFixture browser) : IClassFixture<B
         await partner.FillAsync("#ContactEmail", "partners@acme.example");
         await partner.FillAsync("#Country", "de");
         await partner.SelectOptionAsync("#PayoutMethod", "bank_transfer");
-        await partner.FillAsync("#PayoutAccount", "DE89370400440532013000");
+        await partner.FillAsync("#AccountHolder", "Acme Templates Ltd");
+        await partner.FillAsync("#Iban", "DE89 3704 0044 0532 0130 00");
         await partner.ClickAsync("button:has-text('Apply')");
         await Assertions.Expect(partner.Locator("#partner-status .badge")).ToHaveTextAsync("pending");
         Assert.EndsWith("/dashboard/partners", partner.Url);

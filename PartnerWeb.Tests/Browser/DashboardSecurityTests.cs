@@ -38,7 +38,7 @@ public sealed class DashboardSecurityTests(BrowserFixture browser) : IClassFixtu
         // The same form post the page makes, from the signed-in browser, but without the token.
         var status = await page.EvaluateAsync<int>("""
             async () => {
-              const body = new URLSearchParams({ DisplayName: "Forged", ContactEmail: "f@initech.example", Country: "US", PayoutMethod: "paypal" });
+              const body = new URLSearchParams({ DisplayName: "Forged", ContactEmail: "f@initech.example", Country: "US", PayoutMethod: "paypal", PayPalEmail: "f@initech.example" });
               const response = await fetch("/dashboard/partners/apply", { method: "POST", body, credentials: "same-origin" });
               return response.status;
             }
@@ -57,6 +57,8 @@ public sealed class DashboardSecurityTests(BrowserFixture browser) : IClassFixtu
         await partner.FillAsync("#DisplayName", name);
         await partner.FillAsync("#ContactEmail", "partners@umbrella.example");
         await partner.FillAsync("#Country", "US");
+        await partner.SelectOptionAsync("#PayoutMethod", "paypal");
+        await partner.FillAsync("#PayPalEmail", "payouts@umbrella.example");
         await partner.ClickAsync("button:has-text('Apply')");
         await Assertions.Expect(partner.Locator("#partner-status h1")).ToHaveTextAsync(name);
 
@@ -78,6 +80,8 @@ public sealed class DashboardSecurityTests(BrowserFixture browser) : IClassFixtu
         await page.ClickAsync("button:has-text('Apply')");
         await Assertions.Expect(page.Locator("#apply .error").First).ToContainTextAsync("ISO 3166-1");
         await Assertions.Expect(page.Locator("#DisplayName")).ToHaveValueAsync("Globex Partner");
+        // Bank transfer is the first method: without an IBAN the form says so beside the field.
+        await Assertions.Expect(page.Locator("#apply")).ToContainTextAsync("iban must be a valid IBAN");
         await Assertions.Expect(page.Locator("body")).Not.ToContainTextAsync("Exception");
     }
 }

@@ -11,7 +11,7 @@ public static class PartnerFlows
     public static object Application(string name = "Acme Partner") => new
     {
         displayName = name, contactEmail = "partners@acme.example", country = "us",
-        payoutPreferences = new { method = "bank_transfer", iban = "DE89370400440532013000" },
+        payoutPreferences = new { method = "bank_transfer", accountHolder = $"{name} Ltd", iban = "DE89 3704 0044 0532 0130 00" },
     };
 
     /// <summary>Applies as the given owner/admin and approves as platform admin; returns the partner id.</summary>

@@ -56,7 +56,7 @@ public sealed class DashboardPageTests(PartnerWebFactory factory) : IClassFixtur
         using var globex = await BrowserAsAsync(Demo.GlobexOwner);
         var response = await globex.PostAsync("/dashboard/partners/apply", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["DisplayName"] = "x", ["ContactEmail"] = "x@globex.example", ["Country"] = "US", ["PayoutMethod"] = "paypal",
+            ["DisplayName"] = "x", ["ContactEmail"] = "x@globex.example", ["Country"] = "US", ["PayoutMethod"] = "paypal", ["PayPalEmail"] = "payouts@globex.example",
         }));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var me = await (await factory.ClientAsAsync(Demo.GlobexOwner)).GetAsync("/api/partners/me");

@@ -142,6 +142,8 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
     [InlineData("get", "/api/partners", new[] { 200, 400, 401, 403 })]
     [InlineData("post", "/api/partners/{partnerId}/payouts/generate", new[] { 200, 201, 401, 403, 404, 409, 429 })]
     [InlineData("patch", "/api/partners/{partnerId}/listings/{listingId}", new[] { 200, 400, 401, 403, 404, 413 })]
+    [InlineData("patch", "/api/partners/{id}", new[] { 200, 400, 401, 403, 404, 413, 429 })]
+    [InlineData("put", "/api/partners/{partnerId}/payout-preferences", new[] { 200, 400, 401, 403, 404, 413, 429 })]
     [InlineData("post", "/api/partners/{partnerId}/stripe/onboarding", new[] { 200, 401, 403, 404, 409, 429, 502, 503 })]
     [InlineData("get", "/api/partners/{partnerId}/stripe", new[] { 200, 401, 403, 404 })]
     [InlineData("post", "/api/resellers", new[] { 201, 400, 401, 403, 404, 409, 413 })]
@@ -150,6 +152,23 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
         var document = await DocumentAsync();
         var responses = document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses");
         Assert.Equal(statuses, responses.EnumerateObject().Select(r => int.Parse(r.Name)).Order());
+    }
+
+    /// <summary>Payout preferences are one schema per method, told apart by <c>method</c>, each closed to other keys.</summary>
+    [Fact]
+    public async Task Payout_preferences_are_documented_per_method_with_the_method_as_discriminator()
+    {
+        var document = await DocumentAsync();
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        foreach (var request in new[] { "ApplyRequest", "UpdatePartnerRequest" })
+            Assert.Contains("\"#/components/schemas/PayoutPreferences\"", schemas.GetProperty(request).GetProperty("properties").GetProperty("payoutPreferences").GetRawText());
+        var discriminator = schemas.GetProperty("PayoutPreferences").GetProperty("discriminator");
+        Assert.Equal("method", discriminator.GetProperty("propertyName").GetString());
+        var mapping = discriminator.GetProperty("mapping").EnumerateObject().ToDictionary(m => m.Name, m => schemas.GetProperty(m.Value.GetString()!.Split('/')[^1]));
+        Assert.Equal(["bank_transfer", "paypal", "stripe_connect"], mapping.Keys.Order());
+        Assert.Equal(["accountHolder", "iban", "method"], mapping["bank_transfer"].GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["email", "method"], mapping["paypal"].GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+        Assert.All(mapping.Values, m => Assert.False(m.GetProperty("additionalProperties").GetBoolean()));
     }
 
     [Fact]

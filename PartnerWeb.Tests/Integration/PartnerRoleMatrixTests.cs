@@ -30,6 +30,7 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
         new("GET /my/payouts",                                    401,  403,  403,  200,  200,  404,  404),
         new("GET /",                                              401,  403,  403,  403,  403,  403,  200),
         new("GET /{p}",                                           401,  403,  403,  200,  404,  404,  200),
+        new("PATCH /{p}",                                         401,  403,  403,  200,  404,  404,  200),
         new("POST /{p}/approve",                                  401,  403,  403,  403,  403,  403,  200),
         new("POST /{p}/suspend",                                  401,  403,  403,  403,  403,  403,  200),
         new("POST /{p}/listings",                                 401,  403,  403,  201,  404,  404,  201),
@@ -78,7 +79,7 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
                 .Cast<Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute>()
                 .Select(a => Route(a.HttpMethods.Single(), Under(controller, a.Template)))).Order().ToList();
         var rows = Matrix.Select(r => r.Endpoint.Split(' ')).Select(p => Route(p[0], p[1])).Distinct().Order().ToList();
-        Assert.Equal(23, routes.Count);
+        Assert.Equal(24, routes.Count);
         Assert.Equal(routes, rows);
 
         static string Under(Type controller, string? template)
@@ -130,7 +131,8 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
             }
             else
             {
-                VerifySuccess(template, withCommission, caller, target, await response.AssertJsonAsync((HttpStatusCode)expected), row);
+                VerifySuccess(method == "PATCH" && template == "/{p}" ? "PATCH /{p}" : template, withCommission, caller, target,
+                    await response.AssertJsonAsync((HttpStatusCode)expected), row);
             }
         }
         finally
@@ -174,11 +176,12 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
         "/{p}/listings/{l}" => new { status = "paused" },
         _ when template.EndsWith("/mark-paid") => new { reference = "matrix-ref" },
         "/{p}/payout-preferences" => new { method = "stripe_connect" },
+        "/{p}" => new { contactEmail = "matrix@acme.example", payoutPreferences = new { method = "bank_transfer", accountHolder = "Acme Templates Ltd", iban = "GB82WEST12345698765432" } },
         _ => null,
     };
 
     private static object ApplyBody(string name) =>
-        new { displayName = $"{name} Partner", contactEmail = "partners@example.com", country = "US", payoutPreferences = new { method = "bank" } };
+        new { displayName = $"{name} Partner", contactEmail = "partners@example.com", country = "US", payoutPreferences = new { method = "paypal", email = "payouts@example.com" } };
 
     /// <summary>What each successful answer must say, so a 2xx from the wrong branch is not enough.</summary>
     private void VerifySuccess(string template, bool withCommission, Caller caller, Target target, JsonElement json, string row)
@@ -196,6 +199,10 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
                 break;
             case "/": Assert.Contains(Items(), p => Id(p) == state.AcmePartner); Assert.Contains(Items(), p => Id(p) == state.InitechPartner); break;
             case "/{p}": Assert.Equal(state.AcmePartner, Id(json)); break;
+            case "PATCH /{p}":
+                Assert.Equal((state.AcmePartner, "matrix@acme.example"), (Id(json), Text(json, "contactEmail")));
+                Assert.Equal("GB82WEST12345698765432", Text(json.GetProperty("payoutPreferences"), "iban"));
+                break;
             case "/{p}/approve": Assert.Equal("approved", Text(json, "status")); break;
             case "/{p}/suspend": Assert.Equal("suspended", Text(json, "status")); break;
             case "/{p}/listings" when json.TryGetProperty("items", out _): Assert.Contains(Items(), l => Id(l) == state.Listing); break;
@@ -283,7 +290,7 @@ public sealed class PartnerRoleMatrixTests(PartnerRoleMatrixTests.State state) :
     /// <summary>Everything a partner call could change, as one comparable string.</summary>
     private static Task<string> SnapshotAsync(PartnerWebFactory factory) => Flows.QueryAsync(factory, async db => JsonSerializer.Serialize(new
     {
-        accounts = await db.PartnerAccounts.OrderBy(p => p.Id).Select(p => new { p.Id, p.Status }).ToListAsync(),
+        accounts = await db.PartnerAccounts.OrderBy(p => p.Id).Select(p => new { p.Id, p.Status, p.ContactEmail, p.PayoutPreferences }).ToListAsync(),
         listings = await db.PartnerListings.OrderBy(l => l.Id)
             .Select(l => new { l.Id, l.Status, l.CommissionType, l.CommissionPercent, l.CommissionFixedAmount }).ToListAsync(),
         earnings = await db.PartnerEarnings.OrderBy(e => e.Id).Select(e => new { e.Id, e.PayoutId }).ToListAsync(),

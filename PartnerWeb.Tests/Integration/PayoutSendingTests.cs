@@ -179,7 +179,7 @@ public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<
         await (await acme.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertProblemAsync(HttpStatusCode.Forbidden);
 
         // A partner paid by hand is not sent with Stripe, whatever its account says.
-        await (await admin.PutAsJsonAsync($"/api/partners/{partnerId}/payout-preferences", new { method = "bank_transfer", iban = "DE89370400440532013000" }))
+        await (await admin.PutAsJsonAsync($"/api/partners/{partnerId}/payout-preferences", new { method = "bank_transfer", accountHolder = "Seller Ltd", iban = "DE89370400440532013000" }))
             .AssertJsonAsync(HttpStatusCode.OK);
         await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/approve", null)).AssertJsonAsync(HttpStatusCode.OK);
         var manual = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/{payoutId}/send", null)).AssertProblemAsync(HttpStatusCode.Conflict);

@@ -43,7 +43,7 @@ public sealed class ConnectFixture : IAsyncLifetime
         var contactEmail = $"payouts-{suffix}@connect.example";
         var applied = await (await owner.PostAsJsonAsync("/api/partners/apply", new
         {
-            displayName = $"Connect {suffix}", contactEmail, country = "de", payoutPreferences = new { method = "stripe" },
+            displayName = $"Connect {suffix}", contactEmail, country = "de", payoutPreferences = new { method = "stripe_connect" },
         })).AssertJsonAsync(HttpStatusCode.Created);
         var id = applied.GetProperty("id").GetGuid();
         if (approved)

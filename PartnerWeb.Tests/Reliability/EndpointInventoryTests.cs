@@ -27,6 +27,8 @@ public sealed class EndpointInventoryTests(PartnerWebFactory factory) : IClassFi
         "POST api/partners/{partnerId:guid}/listings",
         "POST api/partners/{partnerId:guid}/payouts/generate",
         "POST api/partners/{partnerId:guid}/stripe/onboarding",
+        "PATCH api/partners/{id:guid}",
+        "PUT api/partners/{partnerId:guid}/payout-preferences",
     ];
 
     private IReadOnlyList<(string Route, Endpoint Endpoint)> Endpoints() =>

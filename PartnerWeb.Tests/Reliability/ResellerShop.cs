@@ -29,7 +29,7 @@ public sealed record Shop(Guid PartnerId, string AdminToken, string BuyerToken, 
         var applied = await (await acme.PostAsJsonAsync("/api/partners/apply", new
         {
             displayName = "Acme Templates", contactEmail = "partners@acme.example", country = "US",
-            payoutPreferences = new { method = "bank_transfer" },
+            payoutPreferences = new { method = "bank_transfer", accountHolder = "Shop Ltd", iban = "GB82 WEST 1234 5698 7654 32" },
         })).AssertJsonAsync(HttpStatusCode.Created);
         var partnerId = applied.GetProperty("id").GetGuid();
         await (await admin.PostAsync($"/api/partners/{partnerId}/approve", null)).AssertJsonAsync(HttpStatusCode.OK);

@@ -16,12 +16,16 @@ public sealed class PartnerAccount : IKeyset
 
     public PartnerStatus Status { get; init; }
     public required string DisplayName { get; init; }
-    public required string ContactEmail { get; init; }
+    public required string ContactEmail { get; set; }
 
     /// <summary>ISO 3166-1 alpha-2, upper-case.</summary>
     public required string Country { get; init; }
 
-    /// <summary>JSON object with at least a <c>method</c>: <c>stripe_connect</c>, or a manual one (a bank transfer made by hand).</summary>
+    /// <summary>
+    /// JSON of the partner's payout preferences: <c>{"method":"bank_transfer","accountHolder","iban"}</c>,
+    /// <c>{"method":"paypal","email"}</c> (both paid by hand) or <c>{"method":"stripe_connect"}</c>. Values stored
+    /// before the methods were fixed may hold any other method; pages show it as "other".
+    /// </summary>
     public required string PayoutPreferences { get; set; }
 
     public const string StripeConnectMethod = "stripe_connect";

@@ -1,53 +1,108 @@
+using System.Collections;
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Filters;
+using PartnerWeb.Domain;
 
 namespace PartnerWeb.Infrastructure;
 
 /// <summary>
-/// Text the app stores is shown to people: control characters (NUL, escape sequences …) and the
-/// bidirectional overrides that can make a name read as something else are refused with 400, on the
-/// API and the pages alike, before any action runs. Applies to the string properties of bound
-/// arguments (request bodies, forms, queries).
+/// Text the app stores is shown to people: strings holding control, direction or invisible formatting characters
+/// (<see cref="TextSafety.IsHostile"/>) are refused with 400, on the API and the pages alike, before any action
+/// runs. Every string of the bound arguments counts, at any depth: request bodies with nested records (payout
+/// preferences) and collections, JSON values, forms and queries. The refusal names where the string was
+/// (<c>payoutPreferences.iban</c>). Other validation errors are not this filter's: they keep their own answers.
 /// </summary>
 public sealed class RejectControlCharacters : IActionFilter
 {
-    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> StringProperties = new();
+    private const int MaxDepth = 16;
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Properties = new();
 
     public void OnActionExecuting(ActionExecutingContext context)
     {
-        foreach (var (name, value) in context.ActionArguments)
+        var hostile = new List<string>();
+        // A simple argument is named as bound (?from=); a model's fields by their own names (displayName, not request.displayName).
+        foreach (var (name, value) in context.ActionArguments) Walk(value, value is string ? name : "", 0, hostile);
+        if (hostile.Count == 0) return;
+
+        if (context.Controller is ApiControllerBase api)
         {
-            switch (value)
-            {
-                case string text when IsHostile(text):
-                    context.ModelState.AddModelError(name, $"{name} contains control or direction-override characters.");
-                    break;
-                case { } model when model.GetType().IsClass && model.GetType().Namespace?.StartsWith("PartnerWeb", StringComparison.Ordinal) == true:
-                    foreach (var property in StringProperties.GetOrAdd(model.GetType(), Strings))
-                    {
-                        if (property.GetValue(model) is string text && IsHostile(text))
-                            context.ModelState.AddModelError(property.Name, $"{property.Name} contains control or direction-override characters.");
-                    }
-                    break;
-            }
+            foreach (var path in hostile) context.ModelState.AddModelError(path, $"{path} {TextSafety.Refusal}");
+            context.Result = api.ValidationProblem(context.ModelState);
+            return;
         }
-        if (context.ModelState.IsValid) return;
-        context.Result = context.Controller is ApiControllerBase api
-            ? api.ValidationProblem(context.ModelState)
-            : new Microsoft.AspNetCore.Mvc.ContentResult
-            {
-                StatusCode = StatusCodes.Status400BadRequest,
-                ContentType = "text/html; charset=utf-8",
-                Content = "<p class=\"error\" role=\"alert\">The input contains control or direction-override characters.</p>",
-            };
+        context.Result = new Microsoft.AspNetCore.Mvc.ContentResult
+        {
+            StatusCode = StatusCodes.Status400BadRequest,
+            ContentType = "text/html; charset=utf-8",
+            Content = $"<p class=\"error\" role=\"alert\">The input {TextSafety.Refusal}</p>",
+        };
     }
 
     public void OnActionExecuted(ActionExecutedContext context) { }
 
-    public static bool IsHostile(string text) =>
-        text.Any(c => (char.IsControl(c) && c is not ('\n' or '\r' or '\t')) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069');
+    /// <summary>Adds the path of every hostile string under <paramref name="value"/>.</summary>
+    private static void Walk(object? value, string path, int depth, List<string> hostile)
+    {
+        if (depth > MaxDepth) return;
+        switch (value)
+        {
+            case null:
+                return;
+            case string text:
+                if (TextSafety.IsHostile(text)) hostile.Add(path);
+                return;
+            case JsonElement json:
+                WalkJson(json, path, depth, hostile);
+                return;
+            case IDictionary dictionary:
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    Walk(entry.Key as string, path, depth + 1, hostile);
+                    Walk(entry.Value, Join(path, $"{entry.Key}"), depth + 1, hostile);
+                }
+                return;
+            case IEnumerable items:
+                var index = 0;
+                foreach (var item in items) Walk(item, $"{path}[{index++}]", depth + 1, hostile);
+                return;
+        }
+        var type = value.GetType();
+        if (!type.IsClass || type.Namespace?.StartsWith("PartnerWeb", StringComparison.Ordinal) != true) return;
+        foreach (var property in Properties.GetOrAdd(type, Readable))
+            Walk(property.GetValue(value), Join(path, JsonNamingPolicy.CamelCase.ConvertName(property.Name)), depth + 1, hostile);
+    }
 
-    private static PropertyInfo[] Strings(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.PropertyType == typeof(string) && p.GetIndexParameters().Length == 0).ToArray();
+    private static void WalkJson(JsonElement json, string path, int depth, List<string> hostile)
+    {
+        if (depth > MaxDepth) return;
+        switch (json.ValueKind)
+        {
+            case JsonValueKind.String:
+                Walk(json.GetString(), path, depth, hostile);
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in json.EnumerateObject())
+                {
+                    Walk(property.Name, path, depth + 1, hostile);
+                    WalkJson(property.Value, Join(path, property.Name), depth + 1, hostile);
+                }
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in json.EnumerateArray()) WalkJson(item, $"{path}[{index++}]", depth + 1, hostile);
+                break;
+        }
+    }
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    /// <summary>The properties that can hold text: computed values of other types are not read.</summary>
+    private static PropertyInfo[] Readable(Type type) => type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && MayHoldText(p.PropertyType)).ToArray();
+
+    private static bool MayHoldText(Type type) =>
+        type == typeof(string) || type == typeof(JsonElement) || type == typeof(JsonElement?) || typeof(IEnumerable).IsAssignableFrom(type)
+        || (type.IsClass && type.Namespace?.StartsWith("PartnerWeb", StringComparison.Ordinal) == true);
 }

@@ -46,7 +46,7 @@ internal sealed partial class Api(HttpClient http, string baseUrl)
         var partner = await SendAsync(HttpMethod.Post, "/api/partners/apply", owner, new
         {
             displayName = "Acme Templates", contactEmail = "partners@acme.example", country = "US",
-            payoutPreferences = new { method = "bank_transfer", account = "DE89370400440532013000" },
+            payoutPreferences = new { method = "bank_transfer", accountHolder = "Acme Templates Ltd", iban = "DE89370400440532013000" },
         });
         var partnerId = Guid.Parse(partner["id"]!.GetValue<string>());
         await SendAsync(HttpMethod.Post, $"/api/partners/{partnerId}/approve", admin);

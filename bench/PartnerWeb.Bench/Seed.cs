@@ -72,7 +72,7 @@ internal static class Seed
             partners.Add(partnerId);
             tenants.Add([tenantId, at, false, $"Bench Partner {p + 1:D4}", null]);
             accounts.Add([partnerId, tenantId, "Approved", $"Bench Partner {p + 1:D4}", $"partner{p + 1:D4}@bench.example", "US",
-                "{\"method\":\"bank_transfer\",\"account\":\"bench\"}", at]);
+                "{\"method\":\"bank_transfer\",\"accountHolder\":\"Bench Partner\",\"iban\":\"DE89370400440532013000\"}", at]);
         }
         bench.Insert(db, "Tenants", ["Id", "CreatedAt", "IsPlatform", "Name", "ResellerId"], tenants);
         bench.Insert(db, "PartnerAccounts", ["Id", "TenantId", "Status", "DisplayName", "ContactEmail", "Country", "PayoutPreferences", "CreatedAt"], accounts);

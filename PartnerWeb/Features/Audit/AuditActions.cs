@@ -31,7 +31,7 @@ public static class AuditActions
     public const string PartnerPayoutGenerated = "PARTNER_PAYOUT_GENERATED";
     public const string PartnerPayoutApproved = "PARTNER_PAYOUT_APPROVED";
     public const string PartnerPayoutPaid = "PARTNER_PAYOUT_PAID";
-    public const string PartnerPayoutPreferencesUpdated = "PARTNER_PAYOUT_PREFERENCES_UPDATED";
+    public const string PartnerUpdated = "PARTNER_UPDATED";
     public const string PartnerPayoutSending = "PARTNER_PAYOUT_SENDING";
     public const string PartnerPayoutSent = "PARTNER_PAYOUT_SENT";
     public const string PartnerPayoutFailed = "PARTNER_PAYOUT_FAILED";

@@ -3,8 +3,8 @@ using PartnerWeb.Features.Partners;
 
 namespace PartnerWeb.Features.Dashboards;
 
-/// <summary>The apply form of the partner dashboard; its payout fields become payoutPreferences.</summary>
-public sealed class ApplyForm
+/// <summary>The apply form of the partner dashboard; its payout fields become payoutPreferences of the chosen method.</summary>
+public sealed class ApplyForm : IValidatableObject
 {
     [Required(ErrorMessage = "Display name is required."), StringLength(200)]
     public string? DisplayName { get; set; }
@@ -18,8 +18,32 @@ public sealed class ApplyForm
     [Required(ErrorMessage = "Payout method is required."), StringLength(50)]
     public string? PayoutMethod { get; set; }
 
+    /// <summary>For a bank transfer.</summary>
     [StringLength(200)]
-    public string? PayoutAccount { get; set; }
+    public string? AccountHolder { get; set; }
+
+    /// <summary>For a bank transfer.</summary>
+    [StringLength(64)]
+    public string? Iban { get; set; }
+
+    /// <summary>For PayPal.</summary>
+    [StringLength(254)]
+    public string? PayPalEmail { get; set; }
+
+    /// <summary>The preferences of the chosen method; the service checks their values as it does the API's.</summary>
+    public PayoutPreferences Preferences() => PayoutMethod switch
+    {
+        PayoutPreferences.BankTransfer => new BankTransferPreferences { AccountHolder = AccountHolder, Iban = Iban },
+        PayoutPreferences.PayPal => new PayPalPreferences { Email = PayPalEmail },
+        PayoutPreferences.StripeConnect => new StripeConnectPreferences(),
+        _ => throw new InvalidOperationException("The payout method was not validated."),
+    };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PayoutMethod is not null && !PayoutPreferences.Methods.Contains(PayoutMethod))
+            yield return new ValidationResult("Payout method must be bank transfer, PayPal or Stripe Connect.", [nameof(PayoutMethod)]);
+    }
 }
 
 /// <summary>Messages to show in a fragment: a general one and per-field ones.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PartnerWeb.Auth;
@@ -51,7 +50,7 @@ public sealed class PartnerDashboardController(
         var result = await accounts.ApplyAsync(new ApplyRequest
         {
             DisplayName = form.DisplayName, ContactEmail = form.ContactEmail, Country = form.Country,
-            PayoutPreferences = JsonSerializer.SerializeToElement(new { method = form.PayoutMethod!.Trim(), account = form.PayoutAccount?.Trim() }),
+            PayoutPreferences = form.Preferences(),
         }, ct);
         if (!result.IsSuccess)
             return Dashboard(await DashboardAsync(new ApplyFormModel(form, FormErrors.From(result.Error!)), null, null, ct), result.Error!.Status);

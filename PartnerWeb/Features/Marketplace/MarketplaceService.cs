@@ -22,7 +22,7 @@ public sealed class MarketplaceService(
             return AppError.Forbidden("Only platform admins and approved partners publish items.");
         if (!Currencies.TryNormalize(request.Currency, out var currency))
             return AppError.Validation("currency", "currency must be an ISO 4217 code, such as USD.");
-        var name = request.Name!.Trim();
+        if (!TextSafety.TryNormalizeName(request.Name, out var name)) return AppError.Validation("name", TextSafety.NameRefusal("name"));
 
         var item = new MarketplaceItem
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PartnerWeb.Data;
 using PartnerWeb.Domain;
@@ -9,17 +8,18 @@ namespace PartnerWeb.Features.Partners;
 
 public sealed class PartnerAccountService(AppDbContext db, PartnerAccess access, AuditLog audit, IdGenerator ids, TimeProvider clock)
 {
-    private const int MaxPreferencesLength = 4000;
-
     public async Task<Result<PartnerDto>> ApplyAsync(ApplyRequest request, CancellationToken ct)
     {
         var user = access.User;
         if (await db.Tenants.AnyAsync(t => t.Id == user.TenantId && t.IsPlatform, ct))
             return AppError.Forbidden("The platform tenant cannot apply as a partner.");
+        var errors = new Dictionary<string, string[]>();
+        if (!TextSafety.TryNormalizeName(request.DisplayName, out var displayName))
+            errors["displayName"] = [TextSafety.NameRefusal("displayName")];
         if (!Countries.TryNormalize(request.Country, out var country))
-            return AppError.Validation("country", "country must be an ISO 3166-1 alpha-2 code, such as US.");
-        if (ValidatePreferences(request.PayoutPreferences!.Value) is { } error)
-            return AppError.Validation("payoutPreferences", error);
+            errors["country"] = ["country must be an ISO 3166-1 alpha-2 code, such as US."];
+        var preferences = request.PayoutPreferences!.Normalize("payoutPreferences", errors);
+        if (errors.Count > 0) return AppError.Validation(errors);
         if (await access.MineAsync(ct) is not null)
             return AppError.Conflict("This tenant already has a partner account.");
 
@@ -28,15 +28,15 @@ public sealed class PartnerAccountService(AppDbContext db, PartnerAccess access,
             Id = ids.NewId(),
             TenantId = user.TenantId,
             Status = PartnerStatus.Pending,
-            DisplayName = request.DisplayName!.Trim(),
+            DisplayName = displayName,
             ContactEmail = request.ContactEmail!.Trim(),
             Country = country,
-            PayoutPreferences = request.PayoutPreferences.Value.GetRawText(),
+            PayoutPreferences = preferences!.ToJson(),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.PartnerAccounts.Add(partner);
         audit.Record(AuditActions.PartnerApplied, nameof(PartnerAccount), partner.Id, partner.TenantId,
-            new { partner.DisplayName, partner.ContactEmail, partner.Country });
+            new { partner.DisplayName, partner.ContactEmail, partner.Country, payoutPreferences = preferences.AuditSummary() });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -51,37 +51,31 @@ public sealed class PartnerAccountService(AppDbContext db, PartnerAccess access,
         return PartnerDto.From(partner);
     }
 
-    private static string? ValidatePreferences(JsonElement preferences)
-    {
-        if (preferences.ValueKind != JsonValueKind.Object) return "payoutPreferences must be a JSON object.";
-        if (!preferences.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String
-            || string.IsNullOrWhiteSpace(method.GetString()) || method.GetString()!.Length > 50)
-            return "payoutPreferences.method is required (a string of at most 50 characters).";
-        return preferences.GetRawText().Length > MaxPreferencesLength
-            ? $"payoutPreferences must be at most {MaxPreferencesLength} characters of JSON."
-            : null;
-    }
-
-    /// <summary>The partner (or a platform admin) chooses how it is paid: <c>stripe_connect</c> or a manual method.</summary>
-    public async Task<Result<PartnerDto>> UpdatePayoutPreferencesAsync(Guid partnerId, JsonElement preferences, CancellationToken ct)
+    /// <summary>
+    /// The partner itself (owner/admin of its tenant) or a platform admin changes the contact email and/or how
+    /// the partner is paid, whatever the partner's status: a suspended partner may still be owed money. One
+    /// <c>PARTNER_UPDATED</c> event names the fields changed; of an account number it keeps the last four characters.
+    /// </summary>
+    public async Task<Result<PartnerDto>> UpdateAsync(Guid partnerId, UpdatePartnerRequest request, CancellationToken ct)
     {
         if (await access.FindAsync(partnerId, ct) is null) return AppError.NotFound("Partner account");
-        if (ValidatePreferences(preferences) is { } error) return AppError.Validation("payoutPreferences", error);
+        if (request.ContactEmail is null && request.PayoutPreferences is null)
+            return AppError.Validation("contactEmail", "Send contactEmail, payoutPreferences or both.");
+        var errors = new Dictionary<string, string[]>();
+        var preferences = request.PayoutPreferences?.Normalize("payoutPreferences", errors);
+        if (errors.Count > 0) return AppError.Validation(errors);
+        var contactEmail = request.ContactEmail?.Trim();
+
         return await UnitOfWork.RunAsync(db, async (work, ct) =>
         {
             var partner = await db.PartnerAccounts.SingleAsync(p => p.Id == partnerId, ct);
-            partner.PayoutPreferences = preferences.GetRawText();
-            audit.Record(AuditActions.PartnerPayoutPreferencesUpdated, nameof(PartnerAccount), partner.Id, partner.TenantId,
-                new { method = preferences.GetProperty("method").GetString() });
+            if (contactEmail is not null) partner.ContactEmail = contactEmail;
+            if (preferences is not null) partner.PayoutPreferences = preferences.ToJson();
+            var changed = new[] { contactEmail is null ? null : "contactEmail", preferences is null ? null : "payoutPreferences" }.OfType<string>();
+            audit.Record(AuditActions.PartnerUpdated, nameof(PartnerAccount), partner.Id, partner.TenantId,
+                new { changed, contactEmail, payoutPreferences = preferences?.AuditSummary() });
             return PartnerDto.From(partner);
         }, ct);
-    }
-
-    /// <summary>The method of the partner's payout preferences (validated on the way in).</summary>
-    public static string? MethodOf(string preferences)
-    {
-        using var json = JsonDocument.Parse(preferences);
-        return json.RootElement.TryGetProperty("method", out var method) ? method.GetString() : null;
     }
 
     public async Task<Result<PartnerDto>> MineAsync(CancellationToken ct) =>

@@ -19,9 +19,18 @@ public sealed class ApplyRequest
     [Required, StringLength(2, MinimumLength = 2)]
     public string? Country { get; init; }
 
-    /// <summary>A JSON object with at least <c>method</c>; the rest is the partner's to choose.</summary>
-    [Required, Description("A JSON object with at least \"method\" (e.g. \"bank_transfer\"); the rest is the partner's to choose.")]
-    public JsonElement? PayoutPreferences { get; init; }
+    [Required]
+    public PayoutPreferences? PayoutPreferences { get; init; }
+}
+
+/// <summary>What a partner changes of itself; at least one of the two. Any other key is refused, not silently ignored.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class UpdatePartnerRequest
+{
+    [EmailAddress, StringLength(254)]
+    public string? ContactEmail { get; init; }
+
+    public PayoutPreferences? PayoutPreferences { get; init; }
 }
 
 public sealed class SuspendRequest

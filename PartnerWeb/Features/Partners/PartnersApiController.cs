@@ -52,6 +52,13 @@ public sealed class PartnersApiController(
     [EndpointSummary("A partner account")]
     public async Task<ActionResult<PartnerDto>> Get(Guid id, CancellationToken ct) => From(await accounts.GetAsync(id, ct), Ok);
 
+    [HttpPatch("{id:guid}")]
+    [PartnerWriteLimit]
+    [EndpointSummary("Change the contact email and/or payout preferences (partner self, platform admins)")]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
+    public async Task<ActionResult<PartnerDto>> Update(Guid id, UpdatePartnerRequest request, CancellationToken ct) =>
+        From(await accounts.UpdateAsync(id, request, ct), Ok);
+
     [HttpPost("{id:guid}/approve")]
     [Authorize(Policies.PlatformAdmin)]
     [EndpointSummary("Approve a pending or suspended partner")]

@@ -60,7 +60,7 @@ public sealed class PayoutSending(
             return AppError.Forbidden("A second admin must send a payout; you generated this one.");
         if (!stripe.Configured) return StripeGateway.NotConfigured;
         var preferences = await db.PartnerAccounts.Where(a => a.Id == payout.PartnerId).Select(a => a.PayoutPreferences).SingleAsync(ct);
-        if (PartnerAccountService.MethodOf(preferences) is var method && method != PartnerAccount.StripeConnectMethod)
+        if (PayoutPreferences.MethodOf(preferences) is var method && method != PartnerAccount.StripeConnectMethod)
             return AppError.Conflict($"The partner is paid by hand ({method}): mark the payout paid, or the partner chooses {PartnerAccount.StripeConnectMethod} in its payout preferences.");
         var account = await db.PartnerStripeAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.PartnerId == payout.PartnerId, ct);
         if (account is null) return AppError.Conflict("The partner has not set up payouts with Stripe.");
@@ -111,11 +111,13 @@ public sealed class PayoutSending(
 [Tags("Partners")]
 public sealed class PartnerPayoutsApiController(PayoutSending sending, PartnerAccountService accounts) : ApiControllerBase
 {
+    /// <summary>Kept for clients of the first version: the same as PATCH /api/partners/{id} with payoutPreferences only.</summary>
     [HttpPut("{partnerId:guid}/payout-preferences")]
-    [EndpointSummary("How the partner is paid: {\"method\":\"stripe_connect\"} or a manual method with its details (the partner itself or a platform admin)")]
+    [PartnerWriteLimit]
+    [EndpointSummary("How the partner is paid (partner self, platform admins); the same as PATCH /api/partners/{id} with payoutPreferences")]
     [ProblemResponse(StatusCodes.Status404NotFound)]
-    public async Task<ActionResult<PartnerDto>> UpdatePayoutPreferences(Guid partnerId, [FromBody] System.Text.Json.JsonElement preferences, CancellationToken ct) =>
-        From(await accounts.UpdatePayoutPreferencesAsync(partnerId, preferences, ct), Ok);
+    public async Task<ActionResult<PartnerDto>> UpdatePayoutPreferences(Guid partnerId, [FromBody] PayoutPreferences preferences, CancellationToken ct) =>
+        From(await accounts.UpdateAsync(partnerId, new UpdatePartnerRequest { PayoutPreferences = preferences }, ct), Ok);
 
     [HttpPost("{partnerId:guid}/payouts/{payoutId:guid}/send")]
     [Authorize(Policies.PlatformAdmin)]

@@ -55,7 +55,7 @@ public sealed class PayoutService(
                 PartnerId = partner.Id,
                 Currency = currency,
                 Status = PayoutStatus.Owed,
-                PayoutMethod = PartnerAccountService.MethodOf(partner.PayoutPreferences),
+                PayoutMethod = PayoutPreferences.MethodOf(partner.PayoutPreferences),
                 PayoutDetails = partner.PayoutPreferences,
                 GeneratedByUserId = currentUser.Info?.Id,
                 CreatedAt = now,

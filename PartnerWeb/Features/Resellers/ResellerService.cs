@@ -39,7 +39,8 @@ public sealed class ResellerService(
     public async Task<Result<ChildTenantCreated>> CreateChildTenantAsync(CreateChildTenantRequest request, CancellationToken ct)
     {
         if (await MineAsync(ct) is not { } reseller) return AppError.NotFound("Reseller account");
-        var name = request.Name!.Trim();
+        // Normalised before the uniqueness check, so "Ｐｌａｔｆｏｒｍ HQ" is the existing "Platform HQ".
+        if (!TextSafety.TryNormalizeName(request.Name, out var name)) return AppError.Validation("name", TextSafety.NameRefusal("name"));
         var email = User.NormalizeEmail(request.OwnerEmail!);
         if (await db.Tenants.AnyAsync(t => t.Name == name, ct)) return AppError.Conflict("A tenant with this name already exists.");
         if (await db.Users.AnyAsync(u => u.Email == email, ct)) return AppError.Conflict("A user with this email already exists.");
