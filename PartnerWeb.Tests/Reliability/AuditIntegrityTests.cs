@@ -70,7 +70,7 @@ public sealed class AuditIntegrityTests(UnlimitedPartnerWritesFactory factory) :
         var initech = await Flows.QueryAsync(factory, db => db.Tenants.Where(t => t.Name == "Initech Add-ons").Select(t => t.Id).SingleAsync());
         await Expect("create reseller", [AuditActions.ResellerCreated], async () => await (await admin.PostAsJsonAsync("/api/resellers", new { tenantId = initech, marginPercent = 5 })).AssertJsonAsync(HttpStatusCode.Created));
         await Expect("create child tenant", [AuditActions.ResellerTenantCreated], async () => await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants",
-            new { name = "Audited Child", ownerEmail = "owner@audited.example", ownerPassword = "Audited!1" })).AssertJsonAsync(HttpStatusCode.Created));
+            new { name = "Audited Child", ownerEmail = "owner@audited.example", ownerPassword = Flows.ResellerChosenPassword })).AssertJsonAsync(HttpStatusCode.Created));
 
         // Refusals and no-ops change nothing, so they write nothing.
         await Expect("refused: second approve", [], async () => await (await admin.PostAsync($"/api/partners/{partner}/approve", null)).AssertProblemAsync(HttpStatusCode.Conflict));

@@ -209,7 +209,7 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 return new(Json("POST", row.Route, new { tenantId, marginPercent = 12.5m }), tenantId);
             case ("POST /api/resellers/me/tenants", ""):
                 var suffix = Guid.NewGuid().ToString("N")[..10];
-                return new(Json("POST", row.Route, new { name = $"Matrix child {suffix}", ownerEmail = $"owner-{suffix}@child.example", ownerPassword = "Child!2345" }),
+                return new(Json("POST", row.Route, new { name = $"Matrix child {suffix}", ownerEmail = $"owner-{suffix}@child.example", ownerPassword = Flows.ResellerChosenPassword }),
                     Name: $"Matrix child {suffix}");
             case ("POST /api/admin/dead-tasks/{id}/retry", _):
                 var unknownTask = Guid.NewGuid();
@@ -411,14 +411,10 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         {
             using var _ = reseller;
             var suffix = Guid.NewGuid().ToString("N")[..10];
-            var email = $"owner-{suffix}@child.example";
-            var created = await (await reseller.PostAsJsonAsync("/api/resellers/me/tenants", new { name = $"Child {suffix}", ownerEmail = email, ownerPassword = "Child!2345" }))
-                .AssertJsonAsync(HttpStatusCode.Created);
-            var childId = created.GetProperty("tenant").GetProperty("id").GetGuid();
-
             using var child = Factory.CreateApiClient();
-            var token = await (await child.PostAsJsonAsync("/api/auth/token", new { email, password = "Child!2345" })).AssertJsonAsync(HttpStatusCode.OK);
-            child.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
+            var (created, token) = await Flows.ChildTenantAsync(reseller, child, $"Child {suffix}", $"owner-{suffix}@child.example");
+            var childId = created.GetProperty("tenant").GetProperty("id").GetGuid();
+            child.DefaultRequestHeaders.Authorization = new("Bearer", token);
             var invoiceId = await Flows.InstallAsync(child, await Flows.TemplateIdAsync(Factory));
             await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/mark-paid", new { })).AssertJsonAsync(HttpStatusCode.OK);
             await Flows.EventuallyAsync(() => Flows.QueryAsync(Factory, db => db.ResellerCommissions.AnyAsync(c => c.InvoiceId == invoiceId)), "the child's reseller commission");

@@ -3,8 +3,8 @@ using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Auth;
 
-/// <summary>Why a sign-in attempt is refused before the password is checked, and how long to wait.</summary>
-public sealed record LoginRefusal(AppError Error, int RetryAfterSeconds);
+/// <summary>Why an attempt (sign-in, password change) is refused before the password is checked, and how long to wait.</summary>
+public sealed record ThrottleRefusal(AppError Error, int RetryAfterSeconds);
 
 /// <summary>
 /// Sign-in attempts per client IP + lower-cased email, counted by <see cref="FixedWindowCounter"/> across every
@@ -18,11 +18,11 @@ public sealed class LoginThrottle(FixedWindowCounter counter)
     private const int UnavailableRetryAfterSeconds = 5;
 
     /// <returns>Null when the attempt may proceed.</returns>
-    public async Task<LoginRefusal?> CheckAsync(HttpContext http, string email, CancellationToken ct) =>
+    public async Task<ThrottleRefusal?> CheckAsync(HttpContext http, string email, CancellationToken ct) =>
         await counter.HitAsync(RateLimits.Login, $"{http.Connection.RemoteIpAddress}|{User.NormalizeEmail(email)}", ct) switch
         {
-            null => new LoginRefusal(new AppError(StatusCodes.Status503ServiceUnavailable, "Sign-in is unavailable for a moment."), UnavailableRetryAfterSeconds),
-            { Allowed: false } refused => new LoginRefusal(new AppError(StatusCodes.Status429TooManyRequests, "Too many login attempts."), refused.RetryAfterSeconds),
+            null => new ThrottleRefusal(new AppError(StatusCodes.Status503ServiceUnavailable, "Sign-in is unavailable for a moment."), UnavailableRetryAfterSeconds),
+            { Allowed: false } refused => new ThrottleRefusal(new AppError(StatusCodes.Status429TooManyRequests, "Too many login attempts."), refused.RetryAfterSeconds),
             _ => null,
         };
 }

@@ -20,12 +20,17 @@ public static class RateLimits
     /// <summary>Sign-in, one window per client IP + email; see <see cref="LoginThrottle"/>.</summary>
     public const string Login = "Login";
 
+    /// <summary>Password changes, one window per user: the current password is checked, so guesses are counted.</summary>
+    public const string PasswordChange = "PasswordChange";
+
     public static IServiceCollection AddPartnerWebRateLimits(this IServiceCollection services)
     {
         services.AddOptions<FixedWindowSettings>(PartnerWrites).BindConfiguration("RateLimiting:PartnerWrites").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FixedWindowSettings>(Login).BindConfiguration("RateLimiting:Login").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FixedWindowSettings>(PasswordChange).BindConfiguration("RateLimiting:PasswordChange").ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<FixedWindowCounter>();
         services.AddScoped<LoginThrottle>();
+        services.AddScoped<PasswordChangeThrottle>();
         return services;
     }
 

@@ -40,4 +40,8 @@ public static class AuditActions
     public const string PartnerStripeAccountUpdated = "PARTNER_STRIPE_ACCOUNT_UPDATED";
     public const string AccrualTaskDead = "ACCRUAL_TASK_DEAD";
     public const string AccrualTaskRetried = "ACCRUAL_TASK_RETRIED";
+    public const string UserCreated = "USER_CREATED";
+    public const string UserRoleChanged = "USER_ROLE_CHANGED";
+    public const string UserRemoved = "USER_REMOVED";
+    public const string PasswordChanged = "PASSWORD_CHANGED";
 }

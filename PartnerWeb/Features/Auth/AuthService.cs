@@ -34,9 +34,7 @@ public sealed class AuthService(
         }
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed) return null;
-        var tenant = user.Tenant!;
-        return new UserInfo(user.Id, user.Email, user.Role, tenant.Id, tenant.Name,
-            tenant.IsPlatform && UserInfo.IsAdminRole(user.Role));
+        return UserInfo.Of(user);
     }
 
     /// <summary>A data-protected bearer token; the key ring lives in the database, so it survives restarts.</summary>
