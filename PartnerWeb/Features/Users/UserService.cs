@@ -51,7 +51,7 @@ public sealed class UserService(
         };
         user.PasswordHash = hasher.HashPassword(user, request.Password!);
         db.Users.Add(user);
-        audit.Record(AuditActions.UserCreated, nameof(User), user.Id, tenantId, new { email, role });
+        audit.Record(AuditActions.UserCreated, nameof(User), user.Id, tenantId, new { email, role = Name(role) });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -82,7 +82,7 @@ public sealed class UserService(
             var from = user.Role;
             user.Role = role;
             user.RotateSecurityStamp();
-            audit.Record(AuditActions.UserRoleChanged, nameof(User), user.Id, tenantId, new { email = user.Email, from, to = role });
+            audit.Record(AuditActions.UserRoleChanged, nameof(User), user.Id, tenantId, new { email = user.Email, from = Name(from), to = Name(role) });
             return UserDto.From(user);
         }, ct);
     }
@@ -101,7 +101,7 @@ public sealed class UserService(
             if (user.Role == UserRole.Owner && owners <= 1) return work.Discard<Result<UserDto>>(LastOwner);
 
             db.Users.Remove(user);
-            audit.Record(AuditActions.UserRemoved, nameof(User), user.Id, tenantId, new { email = user.Email, role = user.Role });
+            audit.Record(AuditActions.UserRemoved, nameof(User), user.Id, tenantId, new { email = user.Email, role = Name(user.Role) });
             return UserDto.From(user);
         }, ct);
     }
@@ -113,6 +113,9 @@ public sealed class UserService(
     public static Task<int> LockOwnersAsync(AppDbContext db, Guid tenantId, CancellationToken ct) =>
         db.Users.Where(u => u.TenantId == tenantId && u.Role == UserRole.Owner)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Role, u => u.Role), ct);
+
+    /// <summary>Roles as the API writes them, so audit data reads like the requests.</summary>
+    private static string Name(UserRole role) => role.ToString().ToLowerInvariant();
 
     private static readonly AppError DuplicateEmail = AppError.Conflict("A user with this email already exists.");
 
