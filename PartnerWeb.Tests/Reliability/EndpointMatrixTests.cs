@@ -69,6 +69,21 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         new("GET /api/admin/dead-tasks",                   "",                              401,  403,  403,  403,  403,  200),
         new("GET /api/billing/overpayments",               "",                              401,  403,  403,  403,  403,  200),
         new("POST /api/admin/dead-tasks/{id}/retry",       "{unknown task}",                401,  403,  403,  403,  403,  404),
+        new("POST /api/auth/password",                     "wrong current password",        401,  400,  400,  400,  400,  400),
+        // Users: owners everything, admins staff only (a platform admin's /me is the platform tenant), {tenantId} routes platform admins.
+        new("GET /api/tenants/me/users",                   "",                              401,  403,  200,  200,  403,  200),
+        new("POST /api/tenants/me/users",                  "staff",                         401,  403,  201,  201,  403,  201),
+        new("POST /api/tenants/me/users",                  "owner",                         401,  403,  403,  201,  403,  403),
+        new("PATCH /api/tenants/me/users/{id}",            "{acme staff} to admin",         401,  403,  403,  404,  403,  404),
+        new("PATCH /api/tenants/me/users/{id}",            "{globex staff} to admin",       401,  403,  404,  200,  403,  404),
+        new("DELETE /api/tenants/me/users/{id}",           "{acme staff}",                  401,  403,  204,  404,  403,  404),
+        new("DELETE /api/tenants/me/users/{id}",           "{globex staff}",                401,  403,  404,  204,  403,  404),
+        new("GET /api/tenants/{tenantId}/users",           "{acme}",                        401,  403,  403,  403,  403,  200),
+        new("GET /api/tenants/{tenantId}/users",           "{unknown tenant}",              401,  403,  403,  403,  403,  404),
+        new("POST /api/tenants/{tenantId}/users",          "{acme}, owner",                 401,  403,  403,  403,  403,  201),
+        new("PATCH /api/tenants/{tenantId}/users/{id}",    "{acme}, {acme staff} to admin", 401,  403,  403,  403,  403,  200),
+        new("PATCH /api/tenants/{tenantId}/users/{id}",    "{acme}, {globex staff}",        401,  403,  403,  403,  403,  404),
+        new("DELETE /api/tenants/{tenantId}/users/{id}",   "{acme}, {acme staff}",          401,  403,  403,  403,  403,  204),
     ];
 
     private sealed record Row(string Endpoint, string Variant, int Anonymous, int AcmeStaff, int AcmeAdmin, int GlobexOwner, int PlatformStaff, int PlatformAdmin)
@@ -127,6 +142,8 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
 
         if (expected >= 400)
             await response.AssertProblemAsync((HttpStatusCode)expected);
+        else if (expected == 204)
+            await VerifySuccessAsync(row, caller, target, default, label);
         else
             await VerifySuccessAsync(row, caller, target, await response.AssertJsonAsync((HttpStatusCode)expected), label);
 
@@ -218,6 +235,21 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 return new(Get(row.Route));
             case ("GET /api/auth/me" or "GET /api/resellers/me/tenants" or "GET /api/resellers/me/commissions", ""):
                 return new(Get(row.Route));
+            case ("POST /api/auth/password", _):
+                return new(Json("POST", row.Route, new { currentPassword = "Not-the-password!1", newPassword = "A-new-password!123" }));
+            case ("GET /api/tenants/me/users", ""):
+                return new(Get("/api/tenants/me/users?limit=200"));
+            case ("GET /api/tenants/{tenantId}/users", var variant):
+                var listed = variant == "{acme}" ? state.Acme : Guid.NewGuid();
+                return new(Get($"/api/tenants/{listed}/users?limit=200"), listed);
+            case ("POST /api/tenants/me/users" or "POST /api/tenants/{tenantId}/users", var variant):
+                var newEmail = $"matrix-{Guid.NewGuid():N}@users.example";
+                var role = variant.EndsWith("owner") ? "owner" : "staff";
+                return new(Json("POST", row.Route.Replace("{tenantId}", state.Acme.ToString()), new { email = newEmail, role, password = "Matrix-user-password!1" }), Name: $"{newEmail} {role}");
+            case ("PATCH /api/tenants/me/users/{id}" or "PATCH /api/tenants/{tenantId}/users/{id}" or "DELETE /api/tenants/me/users/{id}" or "DELETE /api/tenants/{tenantId}/users/{id}", var variant):
+                var userId = await state.FreshStaffAsync(variant.Contains("{globex staff}") ? state.Globex : state.Acme);
+                var userPath = row.Route.Replace("{tenantId}", state.Acme.ToString()).Replace("{id}", userId.ToString());
+                return new(row.Method == "PATCH" ? Json("PATCH", userPath, new { role = "admin" }) : new HttpRequestMessage(HttpMethod.Delete, userPath), userId);
             default:
                 throw new InvalidOperationException($"No arrangement for {row.Name}");
         }
@@ -317,6 +349,21 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 OnlyTenant(state.AcmeReseller, "resellerId");
                 Assert.True(Items().Any(c => G(c, "tenantId") == state.AcmeChild), $"{label} misses the commission of Acme's child: {json}");
                 Assert.True(Items().All(c => G(c, "tenantId") != state.UmbrellaChild), $"{label} leaks Umbrella's commission: {json}");
+                break;
+            case ("GET /api/tenants/me/users" or "GET /api/tenants/{tenantId}/users", _):
+                var expectedTenant = row.Route.Contains("/me/") ? tenant : state.Acme;
+                OnlyTenant(expectedTenant);
+                Assert.True(Items().Any(u => S(u, "role") == "owner"), $"{label} misses the tenant's owner: {json}");
+                break;
+            case ("POST /api/tenants/me/users" or "POST /api/tenants/{tenantId}/users", _):
+                var (email, role) = (target.Name!.Split(' ')[0], target.Name.Split(' ')[1]);
+                Assert.Equal((email, role, row.Route.Contains("/me/") ? tenant : state.Acme), (S(json, "email"), S(json, "role"), G(json, "tenantId")));
+                break;
+            case ("PATCH /api/tenants/me/users/{id}" or "PATCH /api/tenants/{tenantId}/users/{id}", _):
+                Assert.Equal((target.Id, "admin"), (G(json, "id"), S(json, "role")));
+                break;
+            case ("DELETE /api/tenants/me/users/{id}" or "DELETE /api/tenants/{tenantId}/users/{id}", _):
+                Assert.False(await Flows.QueryAsync(state.Factory, db => db.Users.AnyAsync(u => u.Id == target.Id)), $"{label} left the user");
                 break;
             default:
                 Assert.Fail($"{label} has no success check");
@@ -427,6 +474,15 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
             using var client = await Factory.ClientAsAsync(email);
             return await Flows.InstallAsync(client, await Flows.TemplateIdAsync(Factory));
         }
+
+        /// <summary>A staff user of the tenant for one case to change or remove, written straight to the database.</summary>
+        public Task<Guid> FreshStaffAsync(Guid tenantId) => Flows.QueryAsync(Factory, async db =>
+        {
+            var user = new User { Id = Guid.CreateVersion7(), TenantId = tenantId, Email = $"staff-{Guid.NewGuid():N}@matrix.example", Role = UserRole.Staff, PasswordHash = "x", CreatedAt = DateTime.UtcNow };
+            db.Users.Add(user);
+            await db.SaveChangesAsync();
+            return user.Id;
+        });
 
         /// <summary>A tenant that is not a reseller yet, written straight to the database (no endpoint creates plain tenants).</summary>
         public Task<Guid> FreshTenantAsync() => Flows.QueryAsync(Factory, async db =>
