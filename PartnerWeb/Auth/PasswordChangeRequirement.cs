@@ -54,7 +54,7 @@ public sealed class PasswordChangeResultHandler : IAuthorizationMiddlewareResult
         }
         if (http.Request.IsApi())
         {
-            await ErrorHandling.WriteAsync(http, StatusCodes.Status403Forbidden, Title);
+            await ErrorHandling.WriteAsync(http, StatusCodes.Status403Forbidden, PasswordChangeRequirement.Title);
             return;
         }
         if (http.Request.IsHtmx())
@@ -65,6 +65,4 @@ public sealed class PasswordChangeResultHandler : IAuthorizationMiddlewareResult
         }
         http.Response.Redirect(PasswordChangeRequirement.PagePath);
     }
-
-    private const string Title = PasswordChangeRequirement.Title;
 }

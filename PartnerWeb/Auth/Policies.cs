@@ -16,7 +16,7 @@ public static class Policies
 
     public static AuthorizationBuilder AddPartnerWebPolicies(this AuthorizationBuilder builder)
     {
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, PasswordChangeResultHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, PasswordChangeResultHandler>();
         return builder
             // Closed by default: an endpoint that forgets its rule still needs a signed-in user.
             .SetFallbackPolicy(SignedIn().Build())
