@@ -96,11 +96,16 @@ check "the mismatch is audited" 1 "$(jq '.items | length' <<<"$BODY")"
 # --- resellers
 UMBRELLA=$(token_for owner@umbrella.example)
 CHILD_EMAIL="owner-$run@child.example"
-call POST /api/resellers/me/tenants "$UMBRELLA" "{\"name\":\"Smoke Child $run\",\"ownerEmail\":\"$CHILD_EMAIL\",\"ownerPassword\":\"Child!2345\"}"
+call POST /api/resellers/me/tenants "$UMBRELLA" "{\"name\":\"Smoke Child $run\",\"ownerEmail\":\"$CHILD_EMAIL\",\"ownerPassword\":\"Reseller-chosen!1\"}"
 check "reseller creates a child tenant" 201 "$STATUS"
-call POST /api/resellers/me/tenants "$GLOBEX" "{\"name\":\"Not Mine $run\",\"ownerEmail\":\"x-$run@x.example\",\"ownerPassword\":\"Child!2345\"}"
+call POST /api/resellers/me/tenants "$GLOBEX" "{\"name\":\"Not Mine $run\",\"ownerEmail\":\"x-$run@x.example\",\"ownerPassword\":\"Reseller-chosen!1\"}"
 check "a non-reseller has no reseller account (404)" 404 "$STATUS"
-call_patiently POST /api/auth/token "" "{\"email\":\"$CHILD_EMAIL\",\"password\":\"Child!2345\"}"
+call_patiently POST /api/auth/token "" "{\"email\":\"$CHILD_EMAIL\",\"password\":\"Reseller-chosen!1\"}"
+CHILD=$(jq -r .accessToken <<<"$BODY")
+call GET "/api/marketplace/items" "$CHILD"
+check "the child owner must choose a password first (403)" "403 Password change required" "$STATUS $(jq -r .title <<<"$BODY")"
+call POST /api/auth/password "$CHILD" '{"currentPassword":"Reseller-chosen!1","newPassword":"Child-owner-own!1"}'
+check "the child owner sets their own password" 200 "$STATUS"
 CHILD=$(jq -r .accessToken <<<"$BODY")
 call POST "/api/marketplace/items/$TEMPLATE_ID/install" "$CHILD"
 INVOICE_CHILD=$(jq -r .invoice.id <<<"$BODY")

@@ -49,12 +49,15 @@ check "partner checks: platform owner, admin, staff and customer tokens" true \
 P_EMAIL="partner-owner-$run@verify.example"
 P_NAME="Verify Partner $run"
 call_patiently POST /api/resellers/me/tenants "$UMBRELLA" \
-  "{\"name\":\"$P_NAME\",\"ownerEmail\":\"$P_EMAIL\",\"ownerPassword\":\"Verify!2345\"}"
+  "{\"name\":\"$P_NAME\",\"ownerEmail\":\"$P_EMAIL\",\"ownerPassword\":\"Reseller-chosen!1\"}"
 check "partners: a fresh tenant for this run" 201 "$STATUS"
 P_TENANT=$(jq -r '.tenant.id // empty' <<<"$BODY")
-call_patiently POST /api/auth/token "" "{\"email\":\"$P_EMAIL\",\"password\":\"Verify!2345\"}"
-OWNER=$(jq -r '.accessToken // empty' <<<"$BODY")
+call_patiently POST /api/auth/token "" "{\"email\":\"$P_EMAIL\",\"password\":\"Reseller-chosen!1\"}"
 check "partners: the fresh tenant's owner signs in" "200 owner" "$STATUS $(jq -r '.user.role' <<<"$BODY")"
+# The reseller chose that password: the owner sets their own before anything else.
+call_patiently POST /api/auth/password "$(jq -r '.accessToken // empty' <<<"$BODY")" '{"currentPassword":"Reseller-chosen!1","newPassword":"Verify-owner-own!1"}'
+OWNER=$(jq -r '.accessToken // empty' <<<"$BODY")
+check "partners: the fresh tenant's owner sets their own password" 200 "$STATUS"
 
 # --- me and /my/* before applying
 call GET /api/partners/me "$OWNER"

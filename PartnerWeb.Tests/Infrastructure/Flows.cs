@@ -27,19 +27,42 @@ public static class Flows
         return created.GetProperty("invoice").GetProperty("id").GetGuid();
     }
 
+    /// <summary>What a reseller sets as a child owner's first password; the owner replaces it with <see cref="ChildOwnerPassword"/>.</summary>
+    public const string ResellerChosenPassword = "Chosen-by-the-reseller!1";
+
+    public const string ChildOwnerPassword = "Child-owner!2345";
+
     /// <summary>Creates a child tenant of Umbrella Resellers and returns a client signed in as its owner.</summary>
     public static async Task<HttpClient> ChildTenantOwnerAsync(PartnerWebFactory factory)
     {
         using var umbrella = await factory.ClientAsAsync(Demo.UmbrellaOwner);
         var suffix = Guid.NewGuid().ToString("N")[..8];
-        var email = $"owner-{suffix}@child.example";
-        var response = await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = $"Child {suffix}", ownerEmail = email, ownerPassword = "Child!2345" });
-        await response.AssertJsonAsync(HttpStatusCode.Created);
-
         var client = factory.CreateApiClient();
-        var token = await (await client.PostAsJsonAsync("/api/auth/token", new { email, password = "Child!2345" })).AssertJsonAsync(HttpStatusCode.OK);
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
+        var (_, token) = await ChildTenantAsync(umbrella, client, $"Child {suffix}", $"owner-{suffix}@child.example");
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;
+    }
+
+    /// <summary>
+    /// The reseller creates a child tenant; its owner signs in with the reseller's password and sets their own, as
+    /// the first sign-in requires. Returns the creation's answer and the owner's token (issued with the new password).
+    /// </summary>
+    public static async Task<(JsonElement Created, string Token)> ChildTenantAsync(
+        HttpClient reseller, HttpClient anonymous, string name, string ownerEmail, string ownerPassword = ChildOwnerPassword)
+    {
+        var created = await (await reseller.PostAsJsonAsync("/api/resellers/me/tenants", new { name, ownerEmail, ownerPassword = ResellerChosenPassword }))
+            .AssertJsonAsync(HttpStatusCode.Created);
+        return (created, await SetOwnPasswordAsync(anonymous, ownerEmail, ResellerChosenPassword, ownerPassword));
+    }
+
+    /// <summary>Signs in with the current password and changes it; returns the token the change answers with.</summary>
+    public static async Task<string> SetOwnPasswordAsync(HttpClient anonymous, string email, string currentPassword, string newPassword)
+    {
+        var signedIn = await (await anonymous.PostAsJsonAsync("/api/auth/token", new { email, password = currentPassword })).AssertJsonAsync(HttpStatusCode.OK);
+        using var change = new HttpRequestMessage(HttpMethod.Post, "/api/auth/password") { Content = JsonContent.Create(new { currentPassword, newPassword }) };
+        change.Headers.Authorization = new("Bearer", signedIn.GetProperty("accessToken").GetString());
+        var changed = await (await anonymous.SendAsync(change)).AssertJsonAsync(HttpStatusCode.OK);
+        return changed.GetProperty("accessToken").GetString()!;
     }
 
     public const string ConnectWebhook = "/api/billing/stripe/connect-webhook";

@@ -132,6 +132,13 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
     [Theory]
     [InlineData("post", "/api/auth/token", new[] { 200, 400, 401, 413, 429, 503 })]
     [InlineData("get", "/api/auth/me", new[] { 200, 401 })]
+    [InlineData("post", "/api/auth/password", new[] { 200, 400, 401, 404, 413, 429, 503 })]
+    [InlineData("get", "/api/tenants/me/users", new[] { 200, 400, 401, 403 })]
+    [InlineData("post", "/api/tenants/me/users", new[] { 201, 400, 401, 403, 409, 413 })]
+    [InlineData("patch", "/api/tenants/me/users/{id}", new[] { 200, 400, 401, 403, 404, 409, 413 })]
+    [InlineData("delete", "/api/tenants/me/users/{id}", new[] { 204, 401, 403, 404, 409 })]
+    [InlineData("post", "/api/tenants/{tenantId}/users", new[] { 201, 400, 401, 403, 404, 409, 413 })]
+    [InlineData("delete", "/api/tenants/{tenantId}/users/{id}", new[] { 204, 401, 403, 404, 409 })]
     [InlineData("post", "/api/billing/stripe/webhook", new[] { 200, 400, 413, 503 })]
     [InlineData("post", "/api/billing/stripe/connect-webhook", new[] { 200, 400, 413, 503 })]
     [InlineData("get", "/api/billing/invoices/{id}", new[] { 200, 401, 404 })]
@@ -180,9 +187,10 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
             foreach (var response in operation.GetProperty("responses").EnumerateObject())
             {
                 var where = $"{method.ToUpperInvariant()} {path} {response.Name}";
+                // A removal answers 204 No Content: nothing to describe.
                 if (response.Name == "204")
                 {
-                    Assert.False(response.Value.TryGetProperty("content", out _), $"{where}: content on a 204");
+                    Assert.False(response.Value.TryGetProperty("content", out _), $"{where}: a 204 has no body");
                     continue;
                 }
                 var content = response.Value.GetProperty("content");

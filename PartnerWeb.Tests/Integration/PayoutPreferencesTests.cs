@@ -134,15 +134,15 @@ public sealed class PayoutPreferencesTests(UnlimitedPartnerWritesFactory factory
     {
         using var umbrella = await factory.ClientAsAsync(Demo.UmbrellaOwner);
         var before = await CountsAsync();
-        var hidden = await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = "Platform HQ\u200B", ownerEmail = "zw@child.example", ownerPassword = "Child!2345" }))
+        var hidden = await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = "Platform HQ\u200B", ownerEmail = "zw@child.example", ownerPassword = "Child-owner-pass!1" }))
             .AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(hidden.GetProperty("errors").TryGetProperty("name", out _), hidden.ToString());
         // Fullwidth letters are the same name as the platform's own: a conflict, not a look-alike tenant.
-        await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = "Ｐｌａｔｆｏｒｍ ＨＱ", ownerEmail = "fw@child.example", ownerPassword = "Child!2345" }))
+        await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = "Ｐｌａｔｆｏｒｍ ＨＱ", ownerEmail = "fw@child.example", ownerPassword = "Child-owner-pass!1" }))
             .AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(before, await CountsAsync());
 
-        var created = await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = "Ｆｕｌｌｗｉｄｔｈ Ｃｏ", ownerEmail = "fw2@child.example", ownerPassword = "Child!2345" }))
+        var created = await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = "Ｆｕｌｌｗｉｄｔｈ Ｃｏ", ownerEmail = "fw2@child.example", ownerPassword = "Child-owner-pass!1" }))
             .AssertJsonAsync(HttpStatusCode.Created);
         Assert.Equal("Fullwidth Co", created.GetProperty("tenant").GetProperty("name").GetString());
     }

@@ -40,11 +40,9 @@ public sealed class PayoutSendingTests(TakeBackFixture fixture) : IClassFixture<
         using var umbrella = await App.ClientAsAsync(Demo.UmbrellaOwner);
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var email = $"owner-{suffix}@seller.example";
-        await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = $"Seller {suffix}", ownerEmail = email, ownerPassword = "Seller!2345" }))
-            .AssertJsonAsync(HttpStatusCode.Created);
         var seller = App.CreateApiClient();
-        var token = await (await seller.PostAsJsonAsync("/api/auth/token", new { email, password = "Seller!2345" })).AssertJsonAsync(HttpStatusCode.OK);
-        seller.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
+        var (_, token) = await Flows.ChildTenantAsync(umbrella, seller, $"Seller {suffix}", email);
+        seller.DefaultRequestHeaders.Authorization = new("Bearer", token);
         var partner = await (await seller.PostAsJsonAsync("/api/partners/apply", new
         {
             displayName = $"Seller {suffix}", contactEmail = $"partners@{suffix}.example", country = "US", payoutPreferences = new { method = "stripe_connect" },

@@ -48,7 +48,7 @@ public sealed class ResellerTests(PartnerWebFactory factory) : IClassFixture<Par
     {
         using var umbrella = await factory.ClientAsAsync(Demo.UmbrellaOwner);
         var created = await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants",
-            new { name = "Wayne Enterprises", ownerEmail = "Bruce@Wayne.example", ownerPassword = "Batcave!1" })).AssertJsonAsync(HttpStatusCode.Created);
+            new { name = "Wayne Enterprises", ownerEmail = "Bruce@Wayne.example", ownerPassword = "Batcave-Wayne!1" })).AssertJsonAsync(HttpStatusCode.Created);
         Assert.Equal("bruce@wayne.example", created.GetProperty("ownerEmail").GetString());
         var childId = created.GetProperty("tenant").GetProperty("id").GetGuid();
 
@@ -56,18 +56,20 @@ public sealed class ResellerTests(PartnerWebFactory factory) : IClassFixture<Par
         Assert.Contains(list.GetProperty("items").EnumerateArray(), t => t.GetProperty("id").GetGuid() == childId);
 
         await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants",
-            new { name = "Wayne Enterprises", ownerEmail = "other@wayne.example", ownerPassword = "Batcave!1" })).AssertProblemAsync(HttpStatusCode.Conflict);
+            new { name = "Wayne Enterprises", ownerEmail = "other@wayne.example", ownerPassword = "Batcave-Wayne!1" })).AssertProblemAsync(HttpStatusCode.Conflict);
         await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants",
-            new { name = "Wayne Two", ownerEmail = "bruce@wayne.example", ownerPassword = "Batcave!1" })).AssertProblemAsync(HttpStatusCode.Conflict);
+            new { name = "Wayne Two", ownerEmail = "bruce@wayne.example", ownerPassword = "Batcave-Wayne!1" })).AssertProblemAsync(HttpStatusCode.Conflict);
         await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants",
             new { name = "Short", ownerEmail = "short@wayne.example", ownerPassword = "short" })).AssertProblemAsync(HttpStatusCode.BadRequest);
 
         using var anonymous = factory.CreateApiClient();
-        var token = await (await anonymous.PostAsJsonAsync("/api/auth/token", new { email = "bruce@wayne.example", password = "Batcave!1" })).AssertJsonAsync(HttpStatusCode.OK);
+        var token = await (await anonymous.PostAsJsonAsync("/api/auth/token", new { email = "bruce@wayne.example", password = "Batcave-Wayne!1" })).AssertJsonAsync(HttpStatusCode.OK);
         var me = token.GetProperty("user");
         Assert.Equal(childId, me.GetProperty("tenantId").GetGuid());
         Assert.Equal("owner", me.GetProperty("role").GetString());
         Assert.False(me.GetProperty("isPlatformAdmin").GetBoolean());
+        // The reseller chose the password, so the owner must choose their own first (ForcedPasswordChangeTests).
+        Assert.True(me.GetProperty("mustChangePassword").GetBoolean());
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace PartnerWeb.Tests.Integration;
 /// <summary>The app against a local fake of Stripe's API, where every test makes partners of its own.</summary>
 public sealed class ConnectFixture : IAsyncLifetime
 {
-    public const string OwnerPassword = "Child!2345";
+    public const string OwnerPassword = Flows.ChildOwnerPassword;
 
     public FakeStripe Stripe { get; private set; } = null!;
     public PartnerWebFactory App { get; private set; } = null!;
@@ -34,12 +34,9 @@ public sealed class ConnectFixture : IAsyncLifetime
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var email = $"owner-{suffix}@connect.example";
-        using (var umbrella = await app.ClientAsAsync(Demo.UmbrellaOwner))
-            await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = $"Connect {suffix}", ownerEmail = email, ownerPassword = OwnerPassword }))
-                .AssertJsonAsync(HttpStatusCode.Created);
         var owner = app.CreateApiClient();
-        var token = await (await owner.PostAsJsonAsync("/api/auth/token", new { email, password = OwnerPassword })).AssertJsonAsync(HttpStatusCode.OK);
-        owner.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
+        using (var umbrella = await app.ClientAsAsync(Demo.UmbrellaOwner))
+            owner.DefaultRequestHeaders.Authorization = new("Bearer", (await Flows.ChildTenantAsync(umbrella, owner, $"Connect {suffix}", email, OwnerPassword)).Token);
         var contactEmail = $"payouts-{suffix}@connect.example";
         var applied = await (await owner.PostAsJsonAsync("/api/partners/apply", new
         {

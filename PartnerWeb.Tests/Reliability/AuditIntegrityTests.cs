@@ -70,9 +70,21 @@ public sealed class AuditIntegrityTests(UnlimitedPartnerWritesFactory factory) :
         var initech = await Flows.QueryAsync(factory, db => db.Tenants.Where(t => t.Name == "Initech Add-ons").Select(t => t.Id).SingleAsync());
         await Expect("create reseller", [AuditActions.ResellerCreated], async () => await (await admin.PostAsJsonAsync("/api/resellers", new { tenantId = initech, marginPercent = 5 })).AssertJsonAsync(HttpStatusCode.Created));
         await Expect("create child tenant", [AuditActions.ResellerTenantCreated], async () => await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants",
-            new { name = "Audited Child", ownerEmail = "owner@audited.example", ownerPassword = "Audited!1" })).AssertJsonAsync(HttpStatusCode.Created));
+            new { name = "Audited Child", ownerEmail = "owner@audited.example", ownerPassword = Flows.ResellerChosenPassword })).AssertJsonAsync(HttpStatusCode.Created));
+
+        var member = await Expect("add user", [AuditActions.UserCreated], async () => (await (await acme.PostAsJsonAsync("/api/tenants/me/users",
+            new { email = "member@audited.example", role = "staff", password = "Audited-member!1" })).AssertJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid());
+        await Expect("change role", [AuditActions.UserRoleChanged], async () => await (await acme.PatchAsJsonAsync($"/api/tenants/me/users/{member}", new { role = "admin" })).AssertJsonAsync(HttpStatusCode.OK));
+        Assert.Equal(HttpStatusCode.NoContent, await Expect("remove user", [AuditActions.UserRemoved], async () => (await acme.DeleteAsync($"/api/tenants/me/users/{member}")).StatusCode));
+        using var childOwner = factory.CreateApiClient();
+        await Expect("change password", [AuditActions.PasswordChanged], () => Flows.SetOwnPasswordAsync(childOwner, "owner@audited.example", Flows.ResellerChosenPassword, Flows.ChildOwnerPassword));
 
         // Refusals and no-ops change nothing, so they write nothing.
+        await Expect("refused: the last owner demoted", [], async () =>
+        {
+            var globexOwner = await Flows.QueryAsync(factory, db => db.Users.Where(u => u.Email == Demo.GlobexOwner).Select(u => u.Id).SingleAsync());
+            return await (await globex.PatchAsJsonAsync($"/api/tenants/me/users/{globexOwner}", new { role = "admin" })).AssertProblemAsync(HttpStatusCode.Conflict);
+        });
         await Expect("refused: second approve", [], async () => await (await admin.PostAsync($"/api/partners/{partner}/approve", null)).AssertProblemAsync(HttpStatusCode.Conflict));
         await Expect("refused: paid again", [], async () => await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoice}/mark-paid", new { })).AssertProblemAsync(HttpStatusCode.Conflict));
         await Expect("no-op: listing unchanged", [], async () => await (await admin.PatchAsJsonAsync($"/api/partners/{partner}/listings/{listing}", new { commissionValue = 20 })).AssertJsonAsync(HttpStatusCode.OK));

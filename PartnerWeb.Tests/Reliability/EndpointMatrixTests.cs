@@ -70,6 +70,21 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         new("GET /api/admin/dead-tasks",                   "",                              401,  403,  403,  403,  403,  200),
         new("GET /api/billing/overpayments",               "",                              401,  403,  403,  403,  403,  200),
         new("POST /api/admin/dead-tasks/{id}/retry",       "{unknown task}",                401,  403,  403,  403,  403,  404),
+        new("POST /api/auth/password",                     "wrong current password",        401,  400,  400,  400,  400,  400),
+        // Users: owners everything, admins staff only (a platform admin's /me is the platform tenant), {tenantId} routes platform admins.
+        new("GET /api/tenants/me/users",                   "",                              401,  403,  200,  200,  403,  200),
+        new("POST /api/tenants/me/users",                  "staff",                         401,  403,  201,  201,  403,  201),
+        new("POST /api/tenants/me/users",                  "owner",                         401,  403,  403,  201,  403,  403),
+        new("PATCH /api/tenants/me/users/{id}",            "{acme staff} to admin",         401,  403,  403,  404,  403,  404),
+        new("PATCH /api/tenants/me/users/{id}",            "{globex staff} to admin",       401,  403,  404,  200,  403,  404),
+        new("DELETE /api/tenants/me/users/{id}",           "{acme staff}",                  401,  403,  204,  404,  403,  404),
+        new("DELETE /api/tenants/me/users/{id}",           "{globex staff}",                401,  403,  404,  204,  403,  404),
+        new("GET /api/tenants/{tenantId}/users",           "{acme}",                        401,  403,  403,  403,  403,  200),
+        new("GET /api/tenants/{tenantId}/users",           "{unknown tenant}",              401,  403,  403,  403,  403,  404),
+        new("POST /api/tenants/{tenantId}/users",          "{acme}, owner",                 401,  403,  403,  403,  403,  201),
+        new("PATCH /api/tenants/{tenantId}/users/{id}",    "{acme}, {acme staff} to admin", 401,  403,  403,  403,  403,  200),
+        new("PATCH /api/tenants/{tenantId}/users/{id}",    "{acme}, {globex staff}",        401,  403,  403,  403,  403,  404),
+        new("DELETE /api/tenants/{tenantId}/users/{id}",   "{acme}, {acme staff}",          401,  403,  403,  403,  403,  204),
     ];
 
     private sealed record Row(string Endpoint, string Variant, int Anonymous, int AcmeStaff, int AcmeAdmin, int GlobexOwner, int PlatformStaff, int PlatformAdmin)
@@ -129,7 +144,9 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         if (expected >= 400)
             await response.AssertProblemAsync((HttpStatusCode)expected);
         else if (expected == 204)
-            await VerifyLogoutAsync(caller, client, body, label);
+            await (row.Endpoint == "POST /api/auth/logout"
+                ? VerifyLogoutAsync(caller, client, body, label)
+                : VerifySuccessAsync(row, caller, target, default, label));
         else
             await VerifySuccessAsync(row, caller, target, await response.AssertJsonAsync((HttpStatusCode)expected), label);
 
@@ -212,7 +229,7 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 return new(Json("POST", row.Route, new { tenantId, marginPercent = 12.5m }), tenantId);
             case ("POST /api/resellers/me/tenants", ""):
                 var suffix = Guid.NewGuid().ToString("N")[..10];
-                return new(Json("POST", row.Route, new { name = $"Matrix child {suffix}", ownerEmail = $"owner-{suffix}@child.example", ownerPassword = "Child!2345" }),
+                return new(Json("POST", row.Route, new { name = $"Matrix child {suffix}", ownerEmail = $"owner-{suffix}@child.example", ownerPassword = Flows.ResellerChosenPassword }),
                     Name: $"Matrix child {suffix}");
             case ("POST /api/admin/dead-tasks/{id}/retry", _):
                 var unknownTask = Guid.NewGuid();
@@ -223,6 +240,21 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 return new(Get(row.Route));
             case ("POST /api/auth/logout", ""):
                 return new(new HttpRequestMessage(HttpMethod.Post, row.Route));
+            case ("POST /api/auth/password", _):
+                return new(Json("POST", row.Route, new { currentPassword = "Not-the-password!1", newPassword = "A-new-password!123" }));
+            case ("GET /api/tenants/me/users", ""):
+                return new(Get("/api/tenants/me/users?limit=200"));
+            case ("GET /api/tenants/{tenantId}/users", var variant):
+                var listed = variant == "{acme}" ? state.Acme : Guid.NewGuid();
+                return new(Get($"/api/tenants/{listed}/users?limit=200"), listed);
+            case ("POST /api/tenants/me/users" or "POST /api/tenants/{tenantId}/users", var variant):
+                var newEmail = $"matrix-{Guid.NewGuid():N}@users.example";
+                var role = variant.EndsWith("owner") ? "owner" : "staff";
+                return new(Json("POST", row.Route.Replace("{tenantId}", state.Acme.ToString()), new { email = newEmail, role, password = "Matrix-user-password!1" }), Name: $"{newEmail} {role}");
+            case ("PATCH /api/tenants/me/users/{id}" or "PATCH /api/tenants/{tenantId}/users/{id}" or "DELETE /api/tenants/me/users/{id}" or "DELETE /api/tenants/{tenantId}/users/{id}", var variant):
+                var userId = await state.FreshStaffAsync(variant.Contains("{globex staff}") ? state.Globex : state.Acme);
+                var userPath = row.Route.Replace("{tenantId}", state.Acme.ToString()).Replace("{id}", userId.ToString());
+                return new(row.Method == "PATCH" ? Json("PATCH", userPath, new { role = "admin" }) : new HttpRequestMessage(HttpMethod.Delete, userPath), userId);
             default:
                 throw new InvalidOperationException($"No arrangement for {row.Name}");
         }
@@ -322,6 +354,21 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
                 OnlyTenant(state.AcmeReseller, "resellerId");
                 Assert.True(Items().Any(c => G(c, "tenantId") == state.AcmeChild), $"{label} misses the commission of Acme's child: {json}");
                 Assert.True(Items().All(c => G(c, "tenantId") != state.UmbrellaChild), $"{label} leaks Umbrella's commission: {json}");
+                break;
+            case ("GET /api/tenants/me/users" or "GET /api/tenants/{tenantId}/users", _):
+                var expectedTenant = row.Route.Contains("/me/") ? tenant : state.Acme;
+                OnlyTenant(expectedTenant);
+                Assert.True(Items().Any(u => S(u, "role") == "owner"), $"{label} misses the tenant's owner: {json}");
+                break;
+            case ("POST /api/tenants/me/users" or "POST /api/tenants/{tenantId}/users", _):
+                var (email, role) = (target.Name!.Split(' ')[0], target.Name.Split(' ')[1]);
+                Assert.Equal((email, role, row.Route.Contains("/me/") ? tenant : state.Acme), (S(json, "email"), S(json, "role"), G(json, "tenantId")));
+                break;
+            case ("PATCH /api/tenants/me/users/{id}" or "PATCH /api/tenants/{tenantId}/users/{id}", _):
+                Assert.Equal((target.Id, "admin"), (G(json, "id"), S(json, "role")));
+                break;
+            case ("DELETE /api/tenants/me/users/{id}" or "DELETE /api/tenants/{tenantId}/users/{id}", _):
+                Assert.False(await Flows.QueryAsync(state.Factory, db => db.Users.AnyAsync(u => u.Id == target.Id)), $"{label} left the user");
                 break;
             default:
                 Assert.Fail($"{label} has no success check");
@@ -424,14 +471,10 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
         {
             using var _ = reseller;
             var suffix = Guid.NewGuid().ToString("N")[..10];
-            var email = $"owner-{suffix}@child.example";
-            var created = await (await reseller.PostAsJsonAsync("/api/resellers/me/tenants", new { name = $"Child {suffix}", ownerEmail = email, ownerPassword = "Child!2345" }))
-                .AssertJsonAsync(HttpStatusCode.Created);
-            var childId = created.GetProperty("tenant").GetProperty("id").GetGuid();
-
             using var child = Factory.CreateApiClient();
-            var token = await (await child.PostAsJsonAsync("/api/auth/token", new { email, password = "Child!2345" })).AssertJsonAsync(HttpStatusCode.OK);
-            child.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
+            var (created, token) = await Flows.ChildTenantAsync(reseller, child, $"Child {suffix}", $"owner-{suffix}@child.example");
+            var childId = created.GetProperty("tenant").GetProperty("id").GetGuid();
+            child.DefaultRequestHeaders.Authorization = new("Bearer", token);
             var invoiceId = await Flows.InstallAsync(child, await Flows.TemplateIdAsync(Factory));
             await (await admin.PostAsJsonAsync($"/api/billing/invoices/{invoiceId}/mark-paid", new { })).AssertJsonAsync(HttpStatusCode.OK);
             await Flows.EventuallyAsync(() => Flows.QueryAsync(Factory, db => db.ResellerCommissions.AnyAsync(c => c.InvoiceId == invoiceId)), "the child's reseller commission");
@@ -444,6 +487,15 @@ public sealed class EndpointMatrixTests(EndpointMatrixTests.State state) : IClas
             using var client = await Factory.ClientAsAsync(email);
             return await Flows.InstallAsync(client, await Flows.TemplateIdAsync(Factory));
         }
+
+        /// <summary>A staff user of the tenant for one case to change or remove, written straight to the database.</summary>
+        public Task<Guid> FreshStaffAsync(Guid tenantId) => Flows.QueryAsync(Factory, async db =>
+        {
+            var user = new User { Id = Guid.CreateVersion7(), TenantId = tenantId, Email = $"staff-{Guid.NewGuid():N}@matrix.example", Role = UserRole.Staff, PasswordHash = "x", CreatedAt = DateTime.UtcNow };
+            db.Users.Add(user);
+            await db.SaveChangesAsync();
+            return user.Id;
+        });
 
         /// <summary>A tenant that is not a reseller yet, written straight to the database (no endpoint creates plain tenants).</summary>
         public Task<Guid> FreshTenantAsync() => Flows.QueryAsync(Factory, async db =>

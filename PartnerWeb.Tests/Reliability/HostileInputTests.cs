@@ -35,7 +35,7 @@ public sealed class HostileInputTests(HostileInputTests.State state) : IClassFix
         ["invoice mark-paid"] = new(Caller.PlatformAdmin, "POST", "/api/billing/invoices/{invoice}/mark-paid",    """{"reference":"ref-1"}"""),
         ["void"] =             new(Caller.PlatformAdmin, "POST",  "/api/billing/invoices/{voidable}/void",        null),
         ["reseller"] =         new(Caller.PlatformAdmin, "POST",  "/api/resellers",                               """{"tenantId":"{tenant}","marginPercent":10}"""),
-        ["child tenant"] =     new(Caller.UmbrellaOwner, "POST",  "/api/resellers/me/tenants",                    """{"name":"Hostile child","ownerEmail":"hostile@child.example","ownerPassword":"Child!2345"}"""),
+        ["child tenant"] =     new(Caller.UmbrellaOwner, "POST",  "/api/resellers/me/tenants",                    """{"name":"Hostile child","ownerEmail":"hostile@child.example","ownerPassword":"Hostile-child!2345"}"""),
         ["apply"] =            new(Caller.InitechOwner,  "POST",  "/api/partners/apply",                          """{"displayName":"Initech Partner","contactEmail":"partners@initech.example","country":"US","payoutPreferences":{"method":"bank_transfer","accountHolder":"Initech Ltd","iban":"DE89 3704 0044 0532 0130 00"}}"""),
         ["listing"] =          new(Caller.PlatformAdmin, "POST",  "/api/partners/{partner}/listings",             """{"marketplaceItemId":"{unlisted}","commissionType":"percent","commissionValue":20}"""),
         ["listing patch"] =    new(Caller.PlatformAdmin, "PATCH", "/api/partners/{partner}/listings/{listing}",   """{"status":"paused","commissionType":"percent","commissionValue":25}"""),

@@ -48,10 +48,8 @@ public sealed record Shop(Guid PartnerId, string AdminToken, string BuyerToken, 
             items.Add(sale.Name, itemId);
         }
 
-        const string buyerPassword = "Child!2345";
-        await (await umbrella.PostAsJsonAsync("/api/resellers/me/tenants", new { name = child, ownerEmail = buyerEmail, ownerPassword = buyerPassword }))
-            .AssertJsonAsync(HttpStatusCode.Created);
-        return new Shop(partnerId, adminToken, await app.TokenAsync(buyerEmail, buyerPassword), items);
+        var (_, buyerToken) = await Flows.ChildTenantAsync(umbrella, app.Http, child, buyerEmail);
+        return new Shop(partnerId, adminToken, buyerToken, items);
     }
 
     /// <summary>Each earning is the partner's, as the sale of its invoice says; each reseller commission too.</summary>

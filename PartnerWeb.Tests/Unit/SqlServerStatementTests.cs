@@ -50,6 +50,15 @@ public sealed class SqlServerStatementTests
     }
 
     [Fact]
+    public async Task Locking_a_tenants_owners_is_valid_TSql()
+    {
+        await using var services = Services();
+        await using var scope = services.CreateAsyncScope();
+        await Features.Users.UserService.LockOwnersAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), Guid.NewGuid(), default);
+        AssertValidTSql(expectUpdates: 1);
+    }
+
+    [Fact]
     public async Task Reviving_a_dead_task_is_valid_TSql()
     {
         await using var services = Services();
@@ -149,6 +158,7 @@ public sealed class SqlServerStatementTests
             ["Features/Partners/PayoutSending.cs"] = 1,
             ["Features/Partners/PayoutService.cs"] = 3,
             ["Features/Partners/StripeAccountUpdates.cs"] = 1,
+            ["Features/Users/UserService.cs"] = 1,
             ["Jobs/AccrualFailures.cs"] = 2,
             ["Jobs/AccrualJob.cs"] = 1,
             ["Jobs/PurgeRateLimitWindowsJob.cs"] = 2,

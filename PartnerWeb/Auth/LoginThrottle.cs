@@ -8,8 +8,8 @@ using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Auth;
 
-/// <summary>Why a sign-in was refused, and the whole seconds to wait when waiting helps.</summary>
-public sealed record LoginRefusal(AppError Error, int? RetryAfterSeconds)
+/// <summary>Why an attempt (sign-in, password change) was refused, and the whole seconds to wait when waiting helps.</summary>
+public sealed record ThrottleRefusal(AppError Error, int? RetryAfterSeconds)
 {
     /// <summary>What the login page shows; the API answers the title as problem details with the same header.</summary>
     public string Message => RetryAfterSeconds is { } seconds ? $"{Error.Title} Try again in {seconds} seconds." : Error.Title;
@@ -22,7 +22,7 @@ public sealed record LoginRefusal(AppError Error, int? RetryAfterSeconds)
 }
 
 /// <summary>The verified user, or why not.</summary>
-public sealed record LoginOutcome<TUser>(TUser? User, LoginRefusal? Refusal) where TUser : class;
+public sealed record LoginOutcome<TUser>(TUser? User, ThrottleRefusal? Refusal) where TUser : class;
 
 /// <summary>
 /// Every sign-in (token API and login page) passes three limits before its password is checked: attempts
@@ -38,12 +38,12 @@ public sealed class LoginThrottle(FixedWindowCounter counter, AccountLockout loc
     /// <summary>Long enough not to add load to a failing database, short enough that a person retrying barely waits.</summary>
     private const int UnavailableRetryAfterSeconds = 5;
 
-    private static readonly LoginRefusal Unavailable =
+    private static readonly ThrottleRefusal Unavailable =
         new(new AppError(StatusCodes.Status503ServiceUnavailable, "Sign-in is unavailable for a moment."), UnavailableRetryAfterSeconds);
 
-    private static readonly LoginRefusal Invalid = new(new AppError(StatusCodes.Status401Unauthorized, "Invalid email or password."), null);
+    private static readonly ThrottleRefusal Invalid = new(new AppError(StatusCodes.Status401Unauthorized, "Invalid email or password."), null);
 
-    private static LoginRefusal TooMany(int retryAfterSeconds) =>
+    private static ThrottleRefusal TooMany(int retryAfterSeconds) =>
         new(new AppError(StatusCodes.Status429TooManyRequests, "Too many login attempts."), retryAfterSeconds);
 
     /// <param name="verify">The password check, run only when every limit lets the attempt through; null when it fails.</param>
@@ -82,7 +82,7 @@ public sealed class LoginThrottle(FixedWindowCounter counter, AccountLockout loc
         return new LoginOutcome<TUser>(user, null);
     }
 
-    private async Task<LoginRefusal?> LimitAsync(string policy, string partition, CancellationToken ct) =>
+    private async Task<ThrottleRefusal?> LimitAsync(string policy, string partition, CancellationToken ct) =>
         await counter.HitAsync(policy, partition, ct) switch
         {
             null => Unavailable,

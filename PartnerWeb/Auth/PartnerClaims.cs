@@ -19,6 +19,9 @@ public static class PartnerClaims
     /// <summary>When the user typed the password (Unix seconds): a refreshed cookie keeps it, so the absolute lifetime holds.</summary>
     public const string SignedInAt = "auth_time";
 
+    /// <summary>Present ("true") while the user must choose their own password; see <see cref="PasswordChangeRequirement"/>.</summary>
+    public const string MustChangePassword = "mcp";
+
     /// <summary>The identity both schemes (bearer token and cookie) carry.</summary>
     public static ClaimsPrincipal CreatePrincipal(UserInfo user, string securityStamp, DateTimeOffset signedInAt, string authenticationType)
     {
@@ -33,6 +36,7 @@ public static class PartnerClaims
             new Claim(SecurityStamp, securityStamp),
             new Claim(SignedInAt, signedInAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         ], authenticationType, Email, Role);
+        if (user.MustChangePassword) identity.AddClaim(new Claim(MustChangePassword, "true"));
         return new ClaimsPrincipal(identity);
     }
 
@@ -42,10 +46,18 @@ public static class PartnerClaims
             : null;
 }
 
-/// <summary>The <c>user</c> object of the auth API.</summary>
-public sealed record UserInfo(Guid Id, string Email, UserRole Role, Guid TenantId, string TenantName, bool IsPlatformAdmin)
+/// <summary>The <c>user</c> object of the auth API. <c>mustChangePassword</c>: only <c>POST /api/auth/password</c> is open until it is done.</summary>
+public sealed record UserInfo(Guid Id, string Email, UserRole Role, Guid TenantId, string TenantName, bool IsPlatformAdmin, bool MustChangePassword = false)
 {
     public static bool IsAdminRole(UserRole role) => role is UserRole.Owner or UserRole.Admin;
+
+    /// <summary>The user as a ticket carries them; <see cref="User.Tenant"/> must be loaded.</summary>
+    public static UserInfo Of(User user)
+    {
+        var tenant = user.Tenant ?? throw new InvalidOperationException("The user's tenant is not loaded.");
+        return new UserInfo(user.Id, user.Email, user.Role, tenant.Id, tenant.Name,
+            tenant.IsPlatform && IsAdminRole(user.Role), user.MustChangePassword);
+    }
 
     public static UserInfo? FromPrincipal(ClaimsPrincipal principal)
     {
@@ -55,7 +67,8 @@ public sealed record UserInfo(Guid Id, string Email, UserRole Role, Guid TenantI
             && Enum.TryParse<UserRole>(principal.FindFirstValue(PartnerClaims.Role), ignoreCase: true, out var role)
             ? new UserInfo(id, principal.FindFirstValue(PartnerClaims.Email) ?? "", role, tenantId,
                 principal.FindFirstValue(PartnerClaims.TenantName) ?? "",
-                principal.FindFirstValue(PartnerClaims.PlatformAdmin) == "true")
+                principal.FindFirstValue(PartnerClaims.PlatformAdmin) == "true",
+                principal.FindFirstValue(PartnerClaims.MustChangePassword) == "true")
             : null;
     }
 }

@@ -14,13 +14,20 @@ public static class Policies
     /// <summary>Platform admin signed in by cookie: the Hangfire dashboard.</summary>
     public const string HangfireDashboard = nameof(HangfireDashboard);
 
-    public static AuthorizationBuilder AddPartnerWebPolicies(this AuthorizationBuilder builder) => builder
-        // Closed by default: an endpoint that forgets its rule still needs a signed-in user.
-        .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-        .AddPolicy(PlatformAdmin, p => p.RequireAuthenticatedUser().RequireClaim(PartnerClaims.PlatformAdmin, "true"))
-        .AddPolicy(TenantAdmin, p => p.RequireAuthenticatedUser().RequireClaim(PartnerClaims.Role, "owner", "admin"))
-        .AddPolicy(HangfireDashboard, p => p
-            .AddAuthenticationSchemes(AuthSchemes.Cookie)
-            .RequireAuthenticatedUser()
-            .RequireClaim(PartnerClaims.PlatformAdmin, "true"));
+    public static AuthorizationBuilder AddPartnerWebPolicies(this AuthorizationBuilder builder)
+    {
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, PasswordChangeResultHandler>();
+        return builder
+            // Closed by default: an endpoint that forgets its rule still needs a signed-in user.
+            .SetFallbackPolicy(SignedIn().Build())
+            .SetDefaultPolicy(SignedIn().Build())
+            .AddPolicy(PlatformAdmin, p => SignedIn(p).RequireClaim(PartnerClaims.PlatformAdmin, "true"))
+            .AddPolicy(TenantAdmin, p => SignedIn(p).RequireClaim(PartnerClaims.Role, "owner", "admin"))
+            .AddPolicy(HangfireDashboard, p => SignedIn(p.AddAuthenticationSchemes(AuthSchemes.Cookie))
+                .RequireClaim(PartnerClaims.PlatformAdmin, "true"));
+    }
+
+    /// <summary>Every policy starts here: a signed-in user with no password change pending.</summary>
+    private static AuthorizationPolicyBuilder SignedIn(AuthorizationPolicyBuilder? builder = null) =>
+        (builder ?? new AuthorizationPolicyBuilder()).RequireAuthenticatedUser().AddRequirements(new PasswordChangeRequirement());
 }

@@ -10,7 +10,7 @@ namespace PartnerWeb.Auth;
 
 /// <summary>
 /// Whether a ticket, token or cookie, still matches the user as the database has it now: the user exists, in
-/// that tenant, with that role and platform-admin flag, and the ticket carries the current security stamp.
+/// that tenant, with that role, platform-admin flag and pending password change, and the ticket carries the current security stamp.
 /// One primary-key read per request and no cache, so a revocation holds on the very next request on every
 /// instance.
 /// </summary>
@@ -23,13 +23,14 @@ public sealed class PrincipalValidator(AppDbContext db)
         if (claimed is null || string.IsNullOrEmpty(stamp)) return false;
         var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == claimed.Id)
-            .Select(u => new { u.SecurityStamp, u.TenantId, u.Role, u.Tenant!.IsPlatform })
+            .Select(u => new { u.SecurityStamp, u.TenantId, u.Role, u.MustChangePassword, u.Tenant!.IsPlatform })
             .SingleOrDefaultAsync(ct);
         return user is not null
             && user.SecurityStamp == stamp
             && user.TenantId == claimed.TenantId
             && principal.FindFirstValue(PartnerClaims.Role) == user.Role.ToString().ToLowerInvariant()
-            && claimed.IsPlatformAdmin == (user.IsPlatform && UserInfo.IsAdminRole(user.Role));
+            && claimed.IsPlatformAdmin == (user.IsPlatform && UserInfo.IsAdminRole(user.Role))
+            && claimed.MustChangePassword == user.MustChangePassword;
     }
 
     /// <summary>The cookie's hook: a stale cookie is refused and deleted, so the page sends the visitor to sign in.</summary>

@@ -22,6 +22,8 @@ public static class RateLimits
 
     /// <summary>Sign-in, one window per client IP across all emails; see <see cref="LoginThrottle"/>.</summary>
     public const string LoginPerIp = "LoginPerIp";
+    /// <summary>Password changes, one window per user: the current password is checked, so guesses are counted.</summary>
+    public const string PasswordChange = "PasswordChange";
 
     public static IServiceCollection AddPartnerWebRateLimits(this IServiceCollection services)
     {
@@ -31,9 +33,11 @@ public static class RateLimits
         services.AddOptions<FixedWindowSettings>(LoginPerIp).Configure(o => o.PermitLimit = 30)
             .BindConfiguration("RateLimiting:LoginPerIp").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LockoutSettings>().BindConfiguration("Auth:Lockout").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FixedWindowSettings>(PasswordChange).BindConfiguration("RateLimiting:PasswordChange").ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<FixedWindowCounter>();
         services.AddScoped<AccountLockout>();
         services.AddScoped<LoginThrottle>();
+        services.AddScoped<PasswordChangeThrottle>();
         return services;
     }
 

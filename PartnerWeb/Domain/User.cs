@@ -7,7 +7,7 @@ public enum UserRole
     Staff,
 }
 
-public sealed class User
+public sealed class User : IKeyset
 {
     public Guid Id { get; init; }
     public Guid TenantId { get; init; }

@@ -15,6 +15,8 @@ public static class FeatureServices
     {
         services.AddScoped<AuditLog>();
         services.AddScoped<AuthService>();
+        services.AddScoped<PasswordService>();
+        services.AddScoped<Users.UserService>();
 
         services.AddScoped<MarketplaceService>();
 

@@ -43,4 +43,8 @@ public static class AuditActions
 
     /// <summary>Sign-out: the user's security stamp changed, so every token and cookie of theirs stopped working.</summary>
     public const string UserSignedOut = "USER_SIGNED_OUT";
+    public const string UserCreated = "USER_CREATED";
+    public const string UserRoleChanged = "USER_ROLE_CHANGED";
+    public const string UserRemoved = "USER_REMOVED";
+    public const string PasswordChanged = "PASSWORD_CHANGED";
 }

@@ -50,6 +50,7 @@ public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, 
 
     [HttpGet("me")]
     [Authorize]
+    [AllowPendingPasswordChange]
     [EndpointSummary("The signed-in user")]
     public ActionResult<UserInfo> Me() => Ok(currentUser.Required);
 }

@@ -40,10 +40,7 @@ public sealed class AuthService(
         }
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed) return null;
-        var tenant = user.Tenant!;
-        return new VerifiedUser(
-            new UserInfo(user.Id, user.Email, user.Role, tenant.Id, tenant.Name, tenant.IsPlatform && UserInfo.IsAdminRole(user.Role)),
-            user.SecurityStamp);
+        return new VerifiedUser(UserInfo.Of(user), user.SecurityStamp);
     }
 
     /// <summary>The principal of a fresh sign-in, for either scheme.</summary>

@@ -55,6 +55,11 @@ public sealed record FormErrors(string? Message, IReadOnlyDictionary<string, str
         ? new FormErrors(null, fields.ToDictionary(f => f.Key.ToLowerInvariant(), f => f.Value))
         : new FormErrors(error.Title, new Dictionary<string, string[]>());
 
+    /// <summary>The form's own validation (model binding), keyed like the service's errors.</summary>
+    public static FormErrors From(Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary state) => new(null, state
+        .Where(e => e.Value?.Errors.Count > 0)
+        .ToDictionary(e => e.Key.ToLowerInvariant(), e => e.Value!.Errors.Select(x => x.ErrorMessage).ToArray()));
+
     public string[] For(string field) => Fields.TryGetValue(field.ToLowerInvariant(), out var messages) ? messages : [];
 
     public IEnumerable<string> All => (Message is null ? [] : new[] { Message }).Concat(Fields.Values.SelectMany(v => v));

@@ -123,7 +123,5 @@ public sealed class PartnerDashboardController(
             new StripePayoutsModel(partner, await stripe.StateAsync(partner.Id, ct), gateway.Configured, note?.Returned, note?.Error));
     }
 
-    private FormErrors ModelErrors() => new(null, ModelState
-        .Where(e => e.Value?.Errors.Count > 0)
-        .ToDictionary(e => e.Key.ToLowerInvariant(), e => e.Value!.Errors.Select(x => x.ErrorMessage).ToArray()));
+    private FormErrors ModelErrors() => FormErrors.From(ModelState);
 }

@@ -21,7 +21,8 @@ public sealed class CreateChildTenantRequest
     [Required, EmailAddress, StringLength(254)]
     public string? OwnerEmail { get; init; }
 
-    [Required, StringLength(200, MinimumLength = 8)]
+    /// <summary>Checked by <see cref="PasswordPolicy"/>; the owner must replace it at first sign-in.</summary>
+    [Required]
     public string? OwnerPassword { get; init; }
 }
 

@@ -42,12 +42,17 @@ public sealed class ResellerService(
         // Normalised before the uniqueness check, so "Ｐｌａｔｆｏｒｍ HQ" is the existing "Platform HQ".
         if (!TextSafety.TryNormalizeName(request.Name, out var name)) return AppError.Validation("name", TextSafety.NameRefusal("name"));
         var email = User.NormalizeEmail(request.OwnerEmail!);
+        if (PasswordPolicy.Check(request.OwnerPassword!, email) is { } problem) return AppError.Validation("ownerPassword", problem);
         if (await db.Tenants.AnyAsync(t => t.Name == name, ct)) return AppError.Conflict("A tenant with this name already exists.");
         if (await db.Users.AnyAsync(u => u.Email == email, ct)) return AppError.Conflict("A user with this email already exists.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var tenant = new Tenant { Id = ids.NewId(), Name = name, ResellerId = reseller.Id, CreatedAt = now };
-        var owner = new User { Id = ids.NewId(), TenantId = tenant.Id, Email = email, Role = UserRole.Owner, PasswordHash = "", CreatedAt = now };
+        // The reseller chose this password, so the owner sets their own at first sign-in.
+        var owner = new User
+        {
+            Id = ids.NewId(), TenantId = tenant.Id, Email = email, Role = UserRole.Owner, PasswordHash = "", CreatedAt = now, MustChangePassword = true,
+        };
         owner.PasswordHash = hasher.HashPassword(owner, request.OwnerPassword!);
         db.Tenants.Add(tenant);
         db.Users.Add(owner);

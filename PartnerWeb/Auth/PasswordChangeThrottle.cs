@@ -1,0 +1,22 @@
+using PartnerWeb.Infrastructure;
+
+namespace PartnerWeb.Auth;
+
+/// <summary>
+/// Password changes per user (<c>RateLimiting:PasswordChange</c>), counted by <see cref="FixedWindowCounter"/>:
+/// each attempt checks the current password, so a stolen session could otherwise guess it. Like the sign-in
+/// throttle it stays shut (503) when the database cannot count.
+/// </summary>
+public sealed class PasswordChangeThrottle(FixedWindowCounter counter)
+{
+    private const int UnavailableRetryAfterSeconds = 5;
+
+    /// <returns>Null when the attempt may proceed.</returns>
+    public async Task<ThrottleRefusal?> CheckAsync(Guid userId, CancellationToken ct) =>
+        await counter.HitAsync(RateLimits.PasswordChange, userId.ToString("N"), ct) switch
+        {
+            null => new ThrottleRefusal(new AppError(StatusCodes.Status503ServiceUnavailable, "Changing the password is unavailable for a moment."), UnavailableRetryAfterSeconds),
+            { Allowed: false } refused => new ThrottleRefusal(new AppError(StatusCodes.Status429TooManyRequests, "Too many password change attempts."), refused.RetryAfterSeconds),
+            _ => null,
+        };
+}
