@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
@@ -35,7 +34,7 @@ public static class PartnerWebHost
         services.AddOptions<SeedOptions>().BindConfiguration("Seed");
 
         services.AddPartnerWebDatabase();
-        services.AddDataProtection().SetApplicationName("PartnerWeb").PersistKeysToDbContext<AppDbContext>();
+        builder.AddPartnerWebDataProtection();
         services.AddPartnerWebAuthentication();
         services.AddAuthorizationBuilder().AddPartnerWebPolicies();
         services.AddPartnerWebForwardedHeaders();
@@ -149,6 +148,7 @@ public static class PartnerWebHost
 
     public static WebApplication UsePartnerWeb(this WebApplication app)
     {
+        app.EnforceProductionGuard();
         // The database first: Hangfire's PostgreSQL storage prepares its schema as soon as it is
         // created (by the dashboard's mapping, or here by the recurring jobs), and on a database that
         // does not exist yet it backs off and retries for about half a minute before it gives up.
