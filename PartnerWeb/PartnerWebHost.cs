@@ -36,10 +36,12 @@ public static class PartnerWebHost
         services.AddPartnerWebDatabase();
         builder.AddPartnerWebDataProtection();
         services.AddPartnerWebAuthentication();
+        services.AddPartnerWebCookieHardening();
         services.AddAuthorizationBuilder().AddPartnerWebPolicies();
         services.AddPartnerWebForwardedHeaders();
         services.AddPartnerWebRateLimits();
         services.AddPartnerWebErrors();
+        services.AddPartnerWebSecurityHeaders();
         services.AddPartnerWebJobs();
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>();
         services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
@@ -141,7 +143,7 @@ public static class PartnerWebHost
         var request = http.Request;
         if (request.IsApi()) return AuthSchemes.Bearer;
         if (!request.IsApiDocument()) return AuthSchemes.Cookie;
-        return request.Headers.Authorization.Count == 0 && request.Cookies.ContainsKey(AuthCookieName)
+        return request.Headers.Authorization.Count == 0 && request.Cookies.ContainsKey(CookieHardening.AuthCookieName(http))
             ? AuthSchemes.Cookie
             : AuthSchemes.Bearer;
     }
@@ -155,6 +157,7 @@ public static class PartnerWebHost
         InitializeAsync(app.Services).GetAwaiter().GetResult();
 
         app.UseForwardedHeaders();
+        app.UsePartnerWebSecurityHeaders();
         app.UsePartnerWebErrors();
         app.UseStaticFiles();
         app.UseRouting();
