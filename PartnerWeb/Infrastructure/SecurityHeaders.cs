@@ -30,6 +30,7 @@ public static class SecurityHeaders
         services.AddHsts(o =>
         {
             o.MaxAge = TimeSpan.FromDays(365);
+            // Sibling subdomains may be other sites, not served over https by this deployment.
             o.IncludeSubDomains = false;
         });
         return services;
