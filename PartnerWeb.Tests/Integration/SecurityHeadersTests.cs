@@ -161,7 +161,7 @@ public sealed partial class SecurityHeadersTests(ProductionFactory factory) : IC
     [Fact]
     public void Kestrel_sends_no_server_header()
     {
-        // The test server sends none of its own; what Kestrel would send is its option (see also the Kestrel test below).
+        // The test server sends none of its own; what Kestrel would send is its option (DevelopmentHeadersTests runs Kestrel itself).
         Assert.False(factory.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.AddServerHeader);
     }
 
