@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
@@ -36,12 +35,14 @@ public static class PartnerWebHost
         services.AddOptions<SeedOptions>().BindConfiguration("Seed");
 
         services.AddPartnerWebDatabase();
-        services.AddDataProtection().SetApplicationName("PartnerWeb").PersistKeysToDbContext<AppDbContext>();
+        builder.AddPartnerWebDataProtection();
         services.AddPartnerWebAuthentication();
+        services.AddPartnerWebCookieHardening();
         services.AddAuthorizationBuilder().AddPartnerWebPolicies();
         services.AddPartnerWebForwardedHeaders();
         services.AddPartnerWebRateLimits();
         services.AddPartnerWebErrors();
+        services.AddPartnerWebSecurityHeaders();
         services.AddPartnerWebJobs();
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>();
         services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
@@ -147,19 +148,21 @@ public static class PartnerWebHost
         var request = http.Request;
         if (request.IsApi()) return AuthSchemes.Bearer;
         if (!request.IsApiDocument()) return AuthSchemes.Cookie;
-        return request.Headers.Authorization.Count == 0 && request.Cookies.ContainsKey(AuthCookieName)
+        return request.Headers.Authorization.Count == 0 && request.Cookies.ContainsKey(CookieHardening.AuthCookieName(http))
             ? AuthSchemes.Cookie
             : AuthSchemes.Bearer;
     }
 
     public static WebApplication UsePartnerWeb(this WebApplication app)
     {
+        app.EnforceProductionGuard();
         // The database first: Hangfire's PostgreSQL storage prepares its schema as soon as it is
         // created (by the dashboard's mapping, or here by the recurring jobs), and on a database that
         // does not exist yet it backs off and retries for about half a minute before it gives up.
         InitializeAsync(app.Services).GetAwaiter().GetResult();
 
         app.UseForwardedHeaders();
+        app.UsePartnerWebSecurityHeaders();
         app.UsePartnerWebErrors();
         app.UseStaticFiles();
         app.UseRouting();

@@ -30,6 +30,7 @@ public sealed class ApiReferenceBrowserTests(BrowserFixture browser) : IClassFix
         await Assertions.Expect(sidebar.GetByText("Apply as a partner (owner/admin of a non-platform tenant)")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("api-reference.png") });
         Assert.True(failed.Count == 0, "Failed requests: " + string.Join(", ", failed));
+        browser.AssertNothingBlocked();
     }
 
     [Fact]

@@ -86,5 +86,6 @@ public sealed class BillingPagesBrowserTests(StripeBrowserFixture browser) : ICl
         Assert.Equal(0, pollsAfterPaid);
         await AssertFitsTheWidthAsync(page);
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("invoice-paid-mobile.png"), FullPage = true });
+        browser.AssertNothingBlocked();
     }
 }

@@ -78,5 +78,19 @@ public sealed class DashboardFlowTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(partner.Locator("#payouts tbody tr .badge")).ToHaveTextAsync("paid");
         await Assertions.Expect(partner.Locator("#earnings .earning-row")).ToContainTextAsync("in payout");
         await partner.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("partner-dashboard.png"), FullPage = true });
+        browser.AssertNothingBlocked();
+    }
+
+    [Fact]
+    public async Task The_jobs_dashboard_renders_under_the_content_security_policy()
+    {
+        var admin = await browser.SignInAsync(Demo.PlatformAdmin);
+        var failed = new List<string>();
+        admin.Response += (_, response) => { if (response.Status >= 400) failed.Add($"{response.Status} {response.Url}"); };
+        await admin.GotoAsync("/hangfire/recurring");
+        await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Recurring Jobs" })).ToBeVisibleAsync();
+        await Assertions.Expect(admin.Locator("table")).ToContainTextAsync("reconcile");
+        Assert.True(failed.Count == 0, "Failed requests: " + string.Join(", ", failed));
+        browser.AssertNothingBlocked();
     }
 }

@@ -57,5 +57,6 @@ public sealed class StripePayoutsBrowserTests(StripeBrowserFixture browser) : IC
         await Assertions.Expect(button).ToHaveCountAsync(0);
         await AssertFitsTheWidthAsync(page);
         await section.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("stripe-payouts-ready-mobile.png") });
+        browser.AssertNothingBlocked();
     }
 }

@@ -4,10 +4,15 @@ using Microsoft.Extensions.Logging;
 
 namespace PartnerWeb.Tests.Infrastructure;
 
-/// <summary>Every log entry an app writes, kept for a test to read (registered by <see cref="LogCapturingFactory"/>).</summary>
-public sealed class CapturedLogs : ILoggerProvider
+/// <summary>
+/// Every log entry an app writes from <paramref name="minimum"/> up, kept for a test to read (registered by
+/// <see cref="LogCapturingFactory"/>). Below Information the app's own Logging:LogLevel must let entries through too.
+/// </summary>
+public sealed class CapturedLogs(LogLevel minimum = LogLevel.Information) : ILoggerProvider
 {
-    public sealed record Entry(LogLevel Level, string Category, string Message);
+    public sealed record Entry(LogLevel Level, string Category, string Message, string? Exception = null);
+
+    private readonly LogLevel _minimum = minimum;
 
     public ConcurrentQueue<Entry> Entries { get; } = new();
 
@@ -18,11 +23,11 @@ public sealed class CapturedLogs : ILoggerProvider
     private sealed class Logger(CapturedLogs logs, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= logs._minimum;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) logs.Entries.Enqueue(new Entry(logLevel, category, formatter(state, exception)));
+            if (IsEnabled(logLevel)) logs.Entries.Enqueue(new Entry(logLevel, category, formatter(state, exception), exception?.ToString()));
         }
     }
 }

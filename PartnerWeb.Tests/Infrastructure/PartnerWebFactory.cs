@@ -42,7 +42,9 @@ public class PartnerWebFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        // Development, as on a developer's machine: outside it the app refuses demo data (ProductionGuard) and
+        // sends its cookies over https only. A test of production behaviour sets ["environment"] = "Production".
+        builder.UseEnvironment("Development");
         builder.UseSetting("Database:Provider", Settings.GetValueOrDefault("Database:Provider") ?? TestDatabase.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Default", Settings.GetValueOrDefault("ConnectionStrings:Default") ?? TestDatabase.ConnectionString(DatabasePath));
         builder.UseSetting("Seed:Demo", "true");

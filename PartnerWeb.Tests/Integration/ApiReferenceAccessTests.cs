@@ -17,7 +17,7 @@ public sealed class ApiReferenceAccessTests(PartnerWebFactory factory) : IClassF
         using var client = Browser();
         var response = await client.GetAsync(path);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/login?ReturnUrl=", response.Headers.Location!.PathAndQuery);
+        Assert.StartsWith("/login?ReturnUrl=", response.Headers.Location!.OriginalString);
     }
 
     [Theory]

@@ -13,7 +13,7 @@ public sealed class CookieLoginTests(PartnerWebFactory factory) : IClassFixture<
         using var client = Browser();
         var response = await client.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery);
+        Assert.StartsWith("/login", response.Headers.Location!.OriginalString);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class HangfireDashboardTests(PartnerWebFactory factory) : IClassFi
         using var client = Browser();
         var response = await client.GetAsync("/hangfire");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery);
+        Assert.StartsWith("/login", response.Headers.Location!.OriginalString);
     }
 
     [Theory]

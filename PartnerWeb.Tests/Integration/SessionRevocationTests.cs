@@ -143,7 +143,7 @@ public sealed class SessionRevocationTests(SessionRevocationTests.ClockFactory f
         {
             var response = await client.GetAsync(path);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery);
+            Assert.StartsWith("/login", response.Headers.Location!.OriginalString);
         }
     }
 
@@ -218,7 +218,7 @@ public sealed class SessionRevocationTests(SessionRevocationTests.ClockFactory f
         stolen.DefaultRequestHeaders.Add("Cookie", $"{cookieName}={cookie}");
         var response = await stolen.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery);
+        Assert.StartsWith("/login", response.Headers.Location!.OriginalString);
     }
 
     [Fact]
@@ -235,7 +235,7 @@ public sealed class SessionRevocationTests(SessionRevocationTests.ClockFactory f
         }
         var response = await browser.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery);
+        Assert.StartsWith("/login", response.Headers.Location!.OriginalString);
     }
 
     private static string? CookieValue(HttpResponseMessage response, string name) =>

@@ -80,7 +80,8 @@ public sealed class AppProcess : IDisposable
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k.StartsWith("DOTNET_ENVIRONMENT", StringComparison.Ordinal)).ToList())
             info.Environment.Remove(key);
         info.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Development: the demo data these runs sign in with is refused in any other environment (ProductionGuard).
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["Seed__Demo"] = "true";
         info.Environment["Seed__DemoPassword"] = PartnerWebFactory.Password;

@@ -40,7 +40,8 @@ internal sealed class AppServer : IAsyncDisposable
         };
         var env = info.Environment;
         env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Development: the demo data the benchmark signs in with is refused in any other environment.
+        env["ASPNETCORE_ENVIRONMENT"] = "Development";
         env["Seed__Demo"] = "true";
         env["Stripe__WebhookSecret"] = settings.WebhookSecret;
         env["Database__Provider"] = database.AppProvider;

@@ -41,10 +41,10 @@ internal static class Report
         md.AppendLine("|---|---|");
         foreach (var (key, value) in r.Machine) md.AppendLine($"| {key} | {value} |");
         if (sqlite is not null)
-            md.AppendLine($"| App build | Release, `ASPNETCORE_ENVIRONMENT=Production`, SQLite in WAL mode, `PRAGMA synchronous={BenchSettings.AppSynchronous}`, `{BenchSettings.AppPragmas}` |");
+            md.AppendLine($"| App build | Release, `ASPNETCORE_ENVIRONMENT=Development` (the demo data needs it), SQLite in WAL mode, `PRAGMA synchronous={BenchSettings.AppSynchronous}`, `{BenchSettings.AppPragmas}` |");
         if (postgres is not null && r.PostgresServer.Count > 0)
         {
-            if (sqlite is null) md.AppendLine("| App build | Release, `ASPNETCORE_ENVIRONMENT=Production` |");
+            if (sqlite is null) md.AppendLine("| App build | Release, `ASPNETCORE_ENVIRONMENT=Development` (the demo data needs it) |");
             md.AppendLine($"| PostgreSQL | {r.PostgresServer["version"]}, a throw-away cluster started by `scripts/bench.sh` (`initdb`, loopback only) on the same "
                 + "2 cores and disk; one fresh database per phase (`CREATE DATABASE`), dropped after it; `Database__Provider=PostgreSql`, Hangfire.PostgreSql "
                 + "storage in the same database. Settings: "

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts a throw-away PartnerWeb on a fresh SQLite database, for scripts and tests.
+# Starts a throw-away PartnerWeb on a fresh SQLite database, for scripts and tests, in Development
+# (the demo data it signs in with is refused in any other environment; see README, Development and production).
 # Usage: source scripts/lib/server.sh; start_server; ...; stop_server
 # Sets BASE_URL, SERVER_PID, SERVER_DIR. Needs a build: CONFIGURATION (default Release).
 
@@ -17,7 +18,7 @@ start_server() {
   export STRIPE_WEBHOOK_SECRET=${STRIPE_WEBHOOK_SECRET:-whsec_test_$(openssl rand -hex 12)}
   (
     cd "$root/PartnerWeb" &&
-    ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
+    ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Development \
     Seed__Demo=true Stripe__WebhookSecret="$STRIPE_WEBHOOK_SECRET" \
     ConnectionStrings__Default="Data Source=$SERVER_DIR/partnerweb.db" \
     exec dotnet "$dll"

@@ -44,6 +44,8 @@ public static class ApiDocs
                 .AddDocument(DocumentName, "PartnerWeb API")
                 .AddPreferredSecuritySchemes(ApiDocumentTransformers.BearerScheme)
                 .HideDeveloperTools()
+                // A fresh nonce on its bootstrap scripts per answer: the page's Content-Security-Policy allows only those (SecurityHeaders).
+                .WithNonce()
                 // Nothing leaves the browser for Scalar's services: no CDN fonts, no telemetry, no AI agent, no MCP.
                 .DisableDefaultFonts()
                 .DisableTelemetry()
