@@ -154,4 +154,14 @@ public sealed class ForcedPasswordChangeTests(PartnerWebFactory factory) : IClas
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/settings/users")).StatusCode);
         Assert.False(await Flows.QueryAsync(factory, db => db.Users.Where(u => u.Id == userId).Select(u => u.MustChangePassword).SingleAsync()));
     }
+
+    [Fact]
+    public async Task A_user_who_must_change_the_password_may_still_sign_out()
+    {
+        var (email, _) = await ResellerCreatedOwnerAsync();
+        var (client, _) = await SignInAsync(email, Flows.ResellerChosenPassword);
+        using var _ = client;
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/auth/logout", null)).StatusCode);
+        await (await client.GetAsync("/api/auth/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
 }

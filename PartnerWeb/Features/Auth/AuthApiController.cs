@@ -40,6 +40,7 @@ public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, 
 
     [HttpPost("logout")]
     [Authorize]
+    [AllowPendingPasswordChange]
     [EndpointSummary("Sign out everywhere: every token and cookie of the user stops working")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<IActionResult> Logout(CancellationToken ct)
