@@ -248,9 +248,17 @@ public sealed partial class StripeTakeBackTests(TakeBackFixture fixture) : IClas
         using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
         var url = $"/api/billing/invoices/{sale.InvoiceId}/refund";
 
-        var clicks = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => admin.PostAsJsonAsync(url, new { amount = 1000 }))));
+        List<string> Keys() => fixture.Stripe.Calls.Where(c => c.Path == "/v1/refunds" && c.Form.GetValueOrDefault("payment_intent") == sale.Intent).Select(c => c.IdempotencyKey).ToList();
+        // A double click: both requests have read the invoice and asked Stripe before either is answered. (Once the
+        // first has landed, a click without a key is a new refund of the rest; pages send a key of their own.)
+        fixture.Stripe.HoldAnswersTo = "/v1/refunds";
+        var pending = Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => admin.PostAsJsonAsync(url, new { amount = 1000 }))));
+        await Flows.EventuallyAsync(() => Task.FromResult(Keys().Count == 2), "both clicks asking Stripe", timeoutSeconds: 30);
+        fixture.Stripe.HoldAnswersTo = null;
+        fixture.Stripe.Release.TrySetResult();
+        var clicks = await pending;
         Assert.All(clicks, c => Assert.Equal(HttpStatusCode.OK, c.StatusCode));
-        var keys = fixture.Stripe.Calls.Where(c => c.Path == "/v1/refunds" && c.Form.GetValueOrDefault("payment_intent") == sale.Intent).Select(c => c.IdempotencyKey).ToList();
+        var keys = Keys();
         Assert.Equal([$"refund-{sale.InvoiceId:N}-0-1000", $"refund-{sale.InvoiceId:N}-0-1000"], keys);
         Assert.Equal(1000, (await StateAsync(sale.InvoiceId)).Refunded);
         // Each request is on record with who made it; one refund moved money.
