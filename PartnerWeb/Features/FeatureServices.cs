@@ -19,6 +19,7 @@ public static class FeatureServices
         services.AddScoped<Users.UserService>();
 
         services.AddScoped<MarketplaceService>();
+        services.AddScoped<MarketplaceCatalog>();
 
         services.AddOptions<StripeOptions>().BindConfiguration("Stripe");
         services.AddSingleton<StripeGateway>();
