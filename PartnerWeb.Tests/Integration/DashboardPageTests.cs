@@ -63,40 +63,55 @@ public sealed class DashboardPageTests(PartnerWebFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.NotFound, me.StatusCode);
     }
     [Fact]
-    public async Task The_day_chart_widens_its_drawing_so_every_day_of_a_long_range_is_inside_it()
+    public async Task The_day_chart_has_a_slot_for_every_day_of_the_range_and_draws_negative_days_below_zero()
     {
         var partnerId = await PartnerFlows.ApprovedPartnerAsync(factory, Demo.InitechOwner);
-        const int days = 200;
+        const int days = 70;
+        var last = DateTime.UtcNow.Date;
+        var first = last.AddDays(-(days - 1));
+        var numbers = new List<string>();
         await Flows.QueryAsync(factory, async db =>
         {
             var tenant = await db.Tenants.Where(t => t.Name == "Globex").Select(t => t.Id).SingleAsync();
-            for (var i = 0; i < days; i++)
+            // Nine sales a week apart and one day whose net is negative: 10 entries over 70 days.
+            for (var i = 0; i < 10; i++)
             {
-                var at = DateTime.UtcNow.Date.AddDays(-i).AddHours(12);
+                var at = first.AddDays(i * 7 + 2).AddHours(12);
+                var net = i == 9 ? -300L : 100 + i;
                 var invoice = new Invoice
                 {
                     Id = Guid.CreateVersion7(), TenantId = tenant, Number = $"INV-C-{Guid.NewGuid():N}"[..30], Status = InvoiceStatus.Paid,
-                    Currency = "USD", Total = 100 + i, CreatedAt = at,
+                    Currency = "USD", Total = Math.Abs(net), CreatedAt = at,
                 };
+                numbers.Add(invoice.Number);
                 db.Invoices.Add(invoice);
                 db.PartnerEarnings.Add(new PartnerEarning
                 {
-                    Id = Guid.CreateVersion7(), PartnerId = partnerId, InvoiceId = invoice.Id, Kind = EntryKind.Accrual, Currency = "USD",
-                    GrossAmount = 100 + i, CommissionAmount = 0, PartnerNet = 100 + i, PayableAt = at, CreatedAt = at,
+                    Id = Guid.CreateVersion7(), PartnerId = partnerId, InvoiceId = invoice.Id, Kind = net < 0 ? EntryKind.Reversal : EntryKind.Accrual,
+                    Currency = "USD", GrossAmount = net, CommissionAmount = 0, PartnerNet = net, PayableAt = at, CreatedAt = at,
                 });
             }
             return await db.SaveChangesAsync();
         });
         using var initech = await BrowserAsAsync(Demo.InitechOwner);
 
-        var page = await initech.GetStringAsync("/dashboard/partners");
+        var page = await initech.GetStringAsync($"/dashboard/partners?from={first:yyyy-MM-dd}&to={last:yyyy-MM-dd}");
 
-        var chart = Regex.Match(page, "<svg viewBox=\"0 0 (\\d+) \\d+\"[^>]*Net earnings per day in USD[^>]*>(.*?)</svg>", RegexOptions.Singleline);
+        var chart = Regex.Match(page, "<svg viewBox=\"0 0 ([\\d.]+) [\\d.]+\"[^>]*Net earnings per day in USD[^>]*>(.*?)</svg>", RegexOptions.Singleline);
         Assert.True(chart.Success, "no USD day chart on the page");
-        var bars = Regex.Matches(chart.Groups[2].Value, "<rect x=\"(\\d+)\"[^>]*width=\"(\\d+)\"");
-        Assert.Equal(days, bars.Count);
-        var right = bars.Max(b => int.Parse(b.Groups[1].Value) + int.Parse(b.Groups[2].Value));
-        Assert.True(right <= int.Parse(chart.Groups[1].Value), $"bars reach x = {right}, past the drawing's width {chart.Groups[1].Value}");
+        var bars = Regex.Matches(chart.Groups[2].Value, "<rect class=\"(bar[^\"]*)\" data-day=\"([\\d-]+)\" x=\"([\\d.]+)\" y=\"([\\d.]+)\" width=\"([\\d.]+)\" height=\"([\\d.]+)\"");
+        Assert.Equal(Enumerable.Range(0, days).Select(i => first.AddDays(i).ToString("yyyy-MM-dd")), bars.Select(b => b.Groups[2].Value));
+        Assert.Equal(days - 10, bars.Count(b => b.Groups[6].Value == "0"));
+        Assert.Equal(first.AddDays(65).ToString("yyyy-MM-dd"), Assert.Single(bars, b => b.Groups[1].Value == "bar negative").Groups[2].Value);
+        var right = bars.Max(b => double.Parse(b.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) + double.Parse(b.Groups[5].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(right <= double.Parse(chart.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), $"bars reach x = {right}, past the drawing's width");
+        Assert.Contains("<text class=\"axis\"", chart.Groups[2].Value);
+        Assert.Contains("-$3.00", chart.Groups[2].Value);
+        Assert.DoesNotContain("style=", chart.Value);
+        Assert.Contains("Net per day as a table", page);
+        // The first page of rows (the latest entries) names their invoices, not an id prefix.
+        Assert.Contains(numbers[^1], page);
+        Assert.Contains("USD · 9 sales · 1 refund<", page);
     }
 }
 
@@ -113,6 +128,10 @@ public sealed class DashboardLoadMoreTests(UnlimitedPartnerWritesFactory factory
 
         var page = await acme.GetStringAsync("/dashboard/partners");
         Assert.Equal(20, System.Text.RegularExpressions.Regex.Matches(page, "class=\"earning-row").Count);
+        var row = System.Text.RegularExpressions.Regex.Match(page, "<tr class=\"earning-row.*?</tr>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        Assert.Matches("<td class=\"mono\">INV-\\d{8}-[0-9A-F]{10}</td>", row);
+        Assert.Contains("<td>Acme CRM Add-on</td>", row);
+        Assert.Contains("<td>sale</td>", row);
         var more = System.Text.RegularExpressions.Regex.Match(page, "hx-get=\"(/dashboard/partners/earnings\\?cursor=[^\"]+)\"");
         Assert.True(more.Success, "no load-more button");
 

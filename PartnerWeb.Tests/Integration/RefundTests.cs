@@ -204,12 +204,17 @@ public sealed class RefundTests(UnlimitedPartnerWritesFactory factory) : IClassF
         var rows = lines.Skip(1).Select(l => l.Split(',')).Where(f => f[3] == invoiceId.ToString()).ToList();
         Assert.Equal(["accrual", "reversal"], rows.Select(r => r[2]).Order());
         Assert.Equal(9030 - 90, rows.Sum(r => long.Parse(r[7])));
+        Assert.Equal("invoiceNumber,item,reason", string.Join(',', lines[0].Split(',')[12..]));
+        Assert.All(rows, r => Assert.Matches("^INV-", r[12]));
+        Assert.All(rows, r => Assert.Equal("Acme CRM Add-on", r[13]));
+        Assert.Equal(["refund", "sale"], rows.Select(r => r[14]).Order());
 
         var generated = await (await admin.PostAsync($"/api/partners/{partnerId}/payouts/generate", null)).AssertJsonAsync(HttpStatusCode.Created);
         var payout = generated.GetProperty("payouts")[0];
         var statement = await (await admin.GetAsync($"/api/partners/{partnerId}/payouts/{payout.GetProperty("id").GetGuid()}/statement.csv")).Content.ReadAsStringAsync();
         var nets = statement.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Sum(l => long.Parse(l.Split(',')[7]));
         Assert.Equal(payout.GetProperty("amount").GetInt64(), nets);
+        Assert.Contains(statement.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1), l => l.EndsWith(",Acme CRM Add-on,sale"));
     }
 
     [Fact]

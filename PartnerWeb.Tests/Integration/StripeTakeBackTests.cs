@@ -107,8 +107,8 @@ public sealed partial class StripeTakeBackTests(TakeBackFixture fixture) : IClas
         using var browser = App.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
         await CookieLogin.SignInAsync(browser, Demo.AcmeOwner, PartnerWebFactory.Password);
         var page = await (await browser.GetAsync("/dashboard/partners")).Content.ReadAsStringAsync();
-        Assert.Contains("dispute won: restored", page);
-        Assert.Contains(">disputed<", page);
+        Assert.Contains(">reinstated: dispute won<", page);
+        Assert.Contains(">dispute<", page);
     }
 
     [Fact]

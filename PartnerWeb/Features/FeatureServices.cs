@@ -51,6 +51,7 @@ public static class FeatureServices
         services.AddScoped<PartnerAccountService>();
         services.AddScoped<ListingService>();
         services.AddScoped<EarningService>();
+        services.AddScoped<EarningDetails>();
         services.AddScoped<PayoutService>();
         services.AddScoped<StatementService>();
         services.AddScoped<PartnerStripeService>();

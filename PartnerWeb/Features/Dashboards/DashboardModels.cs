@@ -75,7 +75,7 @@ public sealed record ListingsModel(
 }
 
 public sealed record EarningsModel(
-    PartnerDto Partner, string? From, string? To, EarningsPage Page, IReadOnlyList<DailyNet> Daily, bool IsAdmin, string? Error)
+    PartnerDto Partner, string? From, string? To, EarningsPage Page, EarningsChart Chart, bool IsAdmin, string? Error)
 {
     public string BaseUrl => IsAdmin ? $"/dashboard/admin/partners/{Partner.Id}" : "/dashboard/partners";
 

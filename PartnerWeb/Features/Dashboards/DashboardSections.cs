@@ -7,7 +7,7 @@ namespace PartnerWeb.Features.Dashboards;
 /// passes a partner it resolved through <see cref="PartnerAccess"/> (as a <see cref="PartnerDto"/>),
 /// so the sections use the services' overloads that do not look the partner up again.
 /// </summary>
-public sealed class DashboardSections(ListingService listings, EarningService earnings, PayoutService payouts)
+public sealed class DashboardSections(ListingService listings, EarningService earnings, PayoutService payouts, TimeProvider clock)
 {
     public const int EarningsPageSize = 20;
 
@@ -25,7 +25,11 @@ public sealed class DashboardSections(ListingService listings, EarningService ea
         if (invalid is not null) query = new EarningsQuery { Limit = EarningsPageSize };
         var page = await earnings.ListAsync(partner, query, ct);
         var daily = await earnings.DailyNetAsync(partner, query, ct);
-        return new EarningsModel(partner, query.From, query.To, page, daily, isAdmin, invalid);
+        var (fromUtc, toExclusive) = query.Range();
+        var chart = EarningsChart.Build(daily, fromUtc is { } f ? DateOnly.FromDateTime(f) : null,
+            toExclusive is { } t ? DateOnly.FromDateTime(t == DateTime.MaxValue ? t : t.AddTicks(-1)) : null,
+            DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        return new EarningsModel(partner, query.From, query.To, page, chart, isAdmin, invalid);
     }
 
     public async Task<PayoutsModel> PayoutsAsync(PartnerDto partner, bool isAdmin, FormErrors errors, CancellationToken ct)

@@ -4,7 +4,7 @@ using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Features.Partners;
 
-public sealed class EarningService(AppDbContext db, PartnerAccess access, TimeProvider clock, Microsoft.Extensions.Options.IOptions<PartnerOptions> options)
+public sealed class EarningService(AppDbContext db, PartnerAccess access, EarningDetails details, TimeProvider clock, Microsoft.Extensions.Options.IOptions<PartnerOptions> options)
 {
     public async Task<Result<EarningsPage>> ListAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
     {
@@ -52,27 +52,16 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access, TimePr
     private IQueryable<Domain.PartnerEarning> Filtered(Guid partnerId, EarningsQuery query) =>
         query.Filter(db.PartnerEarnings.AsNoTracking().Where(e => e.PartnerId == partnerId));
 
-    /// <summary>The page's reversals say what they answer (a refund, a dispute, money that came back): one look-up for the page.</summary>
-    private async Task<Page<EarningDto>> WithReasonsAsync(Page<EarningDto> page, CancellationToken ct)
-    {
-        var refundIds = page.Items.Where(e => e.RefundId is not null).Select(e => e.RefundId!.Value).Distinct().ToList();
-        if (refundIds.Count == 0) return page;
-        var refunds = await db.InvoiceRefunds.AsNoTracking().Where(r => refundIds.Contains(r.Id))
-            .Select(r => new { r.Id, r.Source, r.Amount }).ToDictionaryAsync(r => r.Id, ct);
-        return page with
-        {
-            Items = page.Items.Select(e => e.RefundId is { } id && refunds.TryGetValue(id, out var r) ? e with { Reason = Domain.InvoiceRefund.ReasonOf(r.Source, r.Amount) } : e).ToList(),
-        };
-    }
-
     /// <summary>One keyset page, and totals per currency over the whole filter (computed in SQL).</summary>
     private async Task<EarningsPage> PageAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
     {
         var earnings = Filtered(partnerId, query);
-        var page = await WithReasonsAsync(await earnings.ToPageAsync(query.ToRequest(), EarningDto.From, ct), ct);
+        var page = await earnings.ToPageAsync(query.ToRequest(), EarningDto.From, ct);
+        page = page with { Items = await details.DescribeAsync(page.Items, ct) };
         var totals = await earnings
             .GroupBy(e => e.Currency)
-            .Select(g => new EarningTotals(g.Key, g.Count(), g.Sum(e => e.GrossAmount), g.Sum(e => e.CommissionAmount), g.Sum(e => e.PartnerNet)))
+            .Select(g => new EarningTotals(g.Key, g.Count(), g.Sum(e => e.GrossAmount), g.Sum(e => e.CommissionAmount), g.Sum(e => e.PartnerNet),
+                g.Count(e => e.Kind == Domain.EntryKind.Accrual), g.Count(e => e.Kind == Domain.EntryKind.Reversal && e.GrossAmount < 0)))
             .ToListAsync(ct);
         return new EarningsPage(page.Items, page.HasMore, page.NextCursor, totals.OrderBy(x => x.Currency, StringComparer.Ordinal).ToList(),
             await BalancesAsync(partnerId, ct));

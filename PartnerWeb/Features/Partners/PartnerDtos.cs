@@ -148,16 +148,21 @@ public sealed record ListingDto(
 
 public sealed record EarningDto(
     Guid Id, Guid PartnerId, Guid? InvoiceId, EntryKind Kind, EntryReason Reason, string Currency, long GrossAmount, long CommissionAmount,
-    long PartnerNet, Guid? PayoutId, Guid? ReversesEarningId, Guid? RefundId, Guid? ReturnsPayoutId, DateTime PayableAt, DateTime CreatedAt)
+    long PartnerNet, Guid? PayoutId, Guid? ReversesEarningId, Guid? RefundId, Guid? ReturnsPayoutId, DateTime PayableAt, DateTime CreatedAt,
+    string? InvoiceNumber = null, string? Item = null)
 {
-    /// <summary>A reversal is a refund's until the earnings page reads what its refund row was.</summary>
+    /// <summary>A reversal is a refund's, and number and item are unknown, until <see cref="EarningDetails"/> reads them.</summary>
     public static EarningDto From(PartnerEarning e) => new(
         e.Id, e.PartnerId, e.InvoiceId, e.Kind,
         e.Kind switch { EntryKind.Accrual => EntryReason.Sale, EntryKind.PayoutReturn => EntryReason.PayoutReturned, _ => EntryReason.Refund },
         e.Currency, e.GrossAmount, e.CommissionAmount, e.PartnerNet, e.PayoutId, e.ReversesEarningId, e.RefundId, e.ReturnsPayoutId, e.PayableAt, e.CreatedAt);
 }
 
-public sealed record EarningTotals(string Currency, int Count, long GrossAmount, long CommissionAmount, long PartnerNet);
+/// <summary>
+/// <see cref="Count"/> is every entry; <see cref="Sales"/> the accruals and <see cref="Refunds"/> the reversals
+/// that took money back (refunds and disputes). Money given back again (a failed refund, a dispute won) is neither.
+/// </summary>
+public sealed record EarningTotals(string Currency, int Count, long GrossAmount, long CommissionAmount, long PartnerNet, int Sales = 0, int Refunds = 0);
 
 /// <summary>
 /// What no payout has taken yet, per currency: the whole balance (may be negative after refunds),

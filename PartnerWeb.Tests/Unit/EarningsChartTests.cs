@@ -1,0 +1,132 @@
+using PartnerWeb.Features.Dashboards;
+using PartnerWeb.Features.Partners;
+
+namespace PartnerWeb.Tests.Unit;
+
+public sealed class EarningsChartTests
+{
+    private static readonly DateOnly Today = new(2026, 12, 2);
+
+    [Fact]
+    public void Every_day_of_the_range_has_a_slot_and_days_without_entries_are_zero()
+    {
+        var first = new DateOnly(2026, 9, 1);
+        var sales = Enumerable.Range(0, 9).Select(i => new DailyNet(first.AddDays(i * 7 + 3), "USD", 1000 + i)).ToList();
+
+        var chart = EarningsChart.Build(sales, first, first.AddDays(69), Today);
+
+        var bars = Assert.Single(chart.Series).Bars;
+        Assert.Equal(70, bars.Count);
+        Assert.Equal(Enumerable.Range(0, 70).Select(i => first.AddDays(i)), bars.Select(b => b.Day));
+        Assert.Equal(9, bars.Count(b => b.Net != 0));
+        Assert.Equal(1000 + 4, bars.Single(b => b.Day == first.AddDays(31)).Net);
+        Assert.All(bars.Where(b => b.Net == 0), b => Assert.Equal(0, b.Height));
+        // Slots advance left to right at one pitch, so gaps between sales are visible.
+        var pitches = bars.Zip(bars.Skip(1), (a, b) => Math.Round(b.X - a.X, 6)).Distinct().ToList();
+        Assert.Single(pitches);
+        Assert.True(bars[^1].X + bars[^1].Width <= chart.Series[0].PlotRight + 1e-9);
+    }
+
+    [Fact]
+    public void A_negative_day_is_a_bar_below_the_zero_line_and_the_axis_goes_below_zero()
+    {
+        var day = new DateOnly(2026, 11, 1);
+        var chart = EarningsChart.Build([new(day, "EUR", 5000), new(day.AddDays(1), "EUR", -2000)], day, day.AddDays(2), Today);
+
+        var series = Assert.Single(chart.Series);
+        var (up, down, none) = (series.Bars[0], series.Bars[1], series.Bars[2]);
+        Assert.Equal(series.ZeroY, up.Y + up.Height, 6);
+        Assert.Equal(series.ZeroY, down.Y, 6);
+        Assert.True(down.Height > 0);
+        Assert.Equal(0, none.Height);
+        Assert.True(up.Height > down.Height);
+        Assert.True(series.Ticks.Min(t => t.Value) <= -2000);
+        Assert.Contains(series.Ticks, t => t.Value == 0);
+        Assert.Contains(series.Ticks, t => t.Label == "-€20.00");
+        Assert.Equal("-€20.00", down.Label);
+    }
+
+    [Theory]
+    [InlineData(0, 9030, 0, 10000, 5000)]
+    [InlineData(-2000, 5000, -2000, 6000, 2000)]
+    [InlineData(0, 7, 0, 8, 2)]
+    [InlineData(0, 1, 0, 1, 1)]
+    [InlineData(-300, 0, -300, 0, 100)]
+    public void Ticks_are_whole_multiples_of_a_one_two_five_step(long min, long max, long low, long high, long step) =>
+        Assert.Equal((low, high, step), EarningsChart.Axis(min, max, "USD"));
+
+    [Fact]
+    public void The_ticks_are_currency_formatted_and_evenly_spaced()
+    {
+        var day = new DateOnly(2026, 11, 1);
+        var series = EarningsChart.Build([new(day, "USD", 9030)], day, day, Today).Series[0];
+        Assert.Equal(["$0.00", "$50.00", "$100.00"], series.Ticks.Select(t => t.Label));
+        Assert.Equal(series.Ticks[0].Y - series.Ticks[1].Y, series.Ticks[1].Y - series.Ticks[2].Y, 6);
+    }
+
+    [Fact]
+    public void A_single_day_range_has_one_slot_and_one_day_label()
+    {
+        var day = new DateOnly(2026, 11, 5);
+        var series = EarningsChart.Build([new(day, "USD", 250)], day, day, Today).Series[0];
+        var bar = Assert.Single(series.Bars);
+        Assert.Equal(day, bar.Day);
+        Assert.True(bar.Height > 0);
+        Assert.Equal(day, Assert.Single(series.DayLabels).Day);
+    }
+
+    [Fact]
+    public void An_all_zero_range_draws_flat_bars_on_an_axis_of_one_major_unit()
+    {
+        var day = new DateOnly(2026, 11, 5);
+        // A refund and its sale on the same day net to zero.
+        var series = EarningsChart.Build([new(day, "JPY", 0)], day, day.AddDays(3), Today).Series[0];
+        Assert.Equal(4, series.Bars.Count);
+        Assert.All(series.Bars, b => Assert.Equal(0, b.Height));
+        Assert.Equal(["¥0", "¥1"], series.Ticks.Select(t => t.Label));
+        Assert.All(series.Bars, b => Assert.False(double.IsNaN(b.Y)));
+    }
+
+    [Fact]
+    public void Two_currencies_get_two_charts_with_their_own_scale_and_colour_and_are_never_summed()
+    {
+        var day = new DateOnly(2026, 11, 5);
+        var chart = EarningsChart.Build([new(day, "USD", 100_00), new(day, "JPY", 500), new(day.AddDays(1), "USD", 50_00)], day, day.AddDays(1), Today);
+
+        Assert.Equal(["JPY", "USD"], chart.Series.Select(s => s.Currency));
+        Assert.NotEqual(chart.Series[0].ColourIndex, chart.Series[1].ColourIndex);
+        Assert.Equal([500L, 0L], chart.Series[0].Bars.Select(b => b.Net));
+        Assert.Equal([100_00L, 50_00L], chart.Series[1].Bars.Select(b => b.Net));
+        Assert.Equal(chart.Series[0].Bars.Count, chart.Series[1].Bars.Count);
+    }
+
+    [Fact]
+    public void Without_a_filter_the_axis_runs_from_the_first_entry_to_today()
+    {
+        var chart = EarningsChart.Build([new(Today.AddDays(-9), "USD", 100)], null, null, Today);
+        Assert.Equal((Today.AddDays(-9), Today, 10), (chart.First, chart.Last, chart.DayCount));
+        Assert.False(chart.Clipped);
+    }
+
+    [Fact]
+    public void A_range_longer_than_the_limit_is_cut_to_its_latest_days_with_entries()
+    {
+        var chart = EarningsChart.Build([new(Today.AddDays(-1000), "USD", 100), new(Today.AddDays(-3), "USD", 100)], new DateOnly(2000, 1, 1), null, Today);
+        Assert.True(chart.Clipped);
+        Assert.Equal(EarningsChart.MaxDays, chart.DayCount);
+        Assert.Equal(Today.AddDays(-3), chart.Last);
+        Assert.Equal(EarningsChart.MaxDays, chart.Series[0].Bars.Count);
+    }
+
+    [Fact]
+    public void Coordinates_are_written_with_a_dot_whatever_the_culture()
+    {
+        var before = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new("de-DE");
+            Assert.Equal("12.35", EarningsChart.N(12.3456));
+        }
+        finally { System.Globalization.CultureInfo.CurrentCulture = before; }
+    }
+}

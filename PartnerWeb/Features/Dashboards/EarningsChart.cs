@@ -1,0 +1,110 @@
+using System.Globalization;
+using PartnerWeb.Domain;
+using PartnerWeb.Features.Partners;
+using PartnerWeb.Infrastructure;
+
+namespace PartnerWeb.Features.Dashboards;
+
+/// <summary>One day slot: its net (zero when nothing happened) and its bar, in drawing units.</summary>
+public sealed record ChartBar(DateOnly Day, long Net, string Label, double X, double Y, double Width, double Height);
+
+public sealed record ChartTick(long Value, string Label, double Y);
+
+public sealed record ChartDayLabel(DateOnly Day, double X);
+
+/// <summary>The chart of one currency: money is never summed across currencies, so each has its own.</summary>
+public sealed record CurrencyChart(
+    string Currency, int ColourIndex, double Width, double Height, double PlotLeft, double PlotRight, double ZeroY,
+    IReadOnlyList<ChartBar> Bars, IReadOnlyList<ChartTick> Ticks, IReadOnlyList<ChartDayLabel> DayLabels);
+
+/// <summary>
+/// Net per day as bar geometry, from the daily figures, with no web or database dependency: a continuous
+/// day axis over the range (days without entries are slots of zero), a y-axis from a negative minimum to a
+/// positive maximum with 1-2-5 steps in minor units, bars below the zero line for negative days.
+/// </summary>
+public sealed record EarningsChart(DateOnly First, DateOnly Last, bool Clipped, IReadOnlyList<CurrencyChart> Series)
+{
+    /// <summary>Longer ranges (an open "from") are cut to the days with entries, then to the latest this many days.</summary>
+    public const int MaxDays = 366;
+
+    public const double MinWidth = 600, Height = 180, PlotTop = 10, PlotBottom = 150, PlotLeft = 80, PlotRightMargin = 10, MinSlot = 2;
+    public const int Colours = 4;
+
+    public int DayCount => Last.DayNumber - First.DayNumber + 1;
+
+    /// <param name="from">First day of the filter, or null: the first day with an entry (else today).</param>
+    /// <param name="to">Last day of the filter (inclusive), or null: today, or the last day with an entry if later.</param>
+    public static EarningsChart Build(IReadOnlyList<DailyNet> daily, DateOnly? from, DateOnly? to, DateOnly today)
+    {
+        var dataFirst = daily.Count == 0 ? (DateOnly?)null : daily.Min(d => d.Day);
+        var dataLast = daily.Count == 0 ? (DateOnly?)null : daily.Max(d => d.Day);
+        var first = from ?? dataFirst ?? today;
+        var last = to ?? (dataLast is { } l && l > today ? l : today);
+        if (last < first) last = first;
+        var clipped = false;
+        if (last.DayNumber - first.DayNumber + 1 > MaxDays)
+        {
+            clipped = true;
+            if (dataFirst is { } df && df > first) first = df;
+            if (dataLast is { } dl && dl < last) last = dl;
+            if (last < first) last = first;
+            if (last.DayNumber - first.DayNumber + 1 > MaxDays) first = last.AddDays(-(MaxDays - 1));
+        }
+        var series = daily.GroupBy(d => d.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select((g, i) => SeriesOf(g.Key, i % Colours, g.GroupBy(d => d.Day).ToDictionary(d => d.Key, d => d.Sum(x => x.PartnerNet)), first, last))
+            .ToList();
+        return new EarningsChart(first, last, clipped, series);
+    }
+
+    private static CurrencyChart SeriesOf(string currency, int colour, Dictionary<DateOnly, long> nets, DateOnly first, DateOnly last)
+    {
+        var days = last.DayNumber - first.DayNumber + 1;
+        var values = Enumerable.Range(0, days).Select(i => first.AddDays(i)).Select(d => (Day: d, Net: nets.GetValueOrDefault(d))).ToList();
+        var (low, high, step) = Axis(values.Min(v => v.Net), values.Max(v => v.Net), currency);
+        var plotWidth = Math.Max(MinWidth - PlotLeft - PlotRightMargin, days * MinSlot);
+        var slot = plotWidth / days;
+        var barWidth = slot >= 3 ? slot * 0.8 : slot;
+        double Y(long v) => PlotTop + (double)(high - v) / (high - low) * (PlotBottom - PlotTop);
+        var zero = Y(0);
+        var bars = values.Select((v, i) =>
+        {
+            var y = Y(v.Net);
+            return new ChartBar(v.Day, v.Net, MoneyFormat.Format(v.Net, currency),
+                PlotLeft + i * slot + (slot - barWidth) / 2, Math.Min(y, zero), barWidth, Math.Abs(zero - y));
+        }).ToList();
+        var ticks = new List<ChartTick>();
+        for (var t = low; t <= high; t += step) ticks.Add(new ChartTick(t, MoneyFormat.Format(t, currency), Y(t)));
+        var labelCount = Math.Min(days, 5);
+        var labels = Enumerable.Range(0, labelCount)
+            .Select(i => labelCount == 1 ? 0 : (int)Math.Round(i * (days - 1) / (double)(labelCount - 1)))
+            .Distinct().Select(i => new ChartDayLabel(values[i].Day, PlotLeft + i * slot + slot / 2)).ToList();
+        return new CurrencyChart(currency, colour, PlotLeft + plotWidth + PlotRightMargin, Height, PlotLeft, PlotLeft + plotWidth, zero, bars, ticks, labels);
+    }
+
+    /// <summary>
+    /// Axis bounds that hold zero, min and max, as whole multiples of a 1, 2 or 5 × 10ⁿ step (in minor units)
+    /// giving at most about five intervals. An all-zero range gets one major unit above zero.
+    /// </summary>
+    public static (long Low, long High, long Step) Axis(long min, long max, string currency)
+    {
+        min = Math.Min(min, 0);
+        max = Math.Max(max, 0);
+        if (min == 0 && max == 0) max = (long)Math.Pow(10, Currencies.MinorDigits(currency));
+        var step = NiceStep((max - min) / 4.0);
+        var low = (long)Math.Floor(min / (double)step) * step;
+        var high = (long)Math.Ceiling(max / (double)step) * step;
+        return (low, high, step);
+    }
+
+    public static long NiceStep(double raw)
+    {
+        if (raw <= 1) return 1;
+        var magnitude = (long)Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        foreach (var factor in new long[] { 1, 2, 5, 10 })
+            if (factor * magnitude >= raw) return factor * magnitude;
+        return 10 * magnitude;
+    }
+
+    /// <summary>A drawing coordinate as SVG wants it, whatever the request's culture.</summary>
+    public static string N(double value) => Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture);
+}
