@@ -248,7 +248,7 @@ public sealed partial class StripeTakeBackTests(TakeBackFixture fixture) : IClas
         using var admin = await App.ClientAsAsync(Demo.PlatformAdmin);
         var url = $"/api/billing/invoices/{sale.InvoiceId}/refund";
 
-        List<string> Keys() => fixture.Stripe.Calls.Where(c => c.Path == "/v1/refunds" && c.Form.GetValueOrDefault("payment_intent") == sale.Intent).Select(c => c.IdempotencyKey).ToList();
+        List<string?> Keys() => fixture.Stripe.Calls.Where(c => c.Path == "/v1/refunds" && c.Form.GetValueOrDefault("payment_intent") == sale.Intent).Select(c => c.IdempotencyKey).ToList();
         // A double click: both requests have read the invoice and asked Stripe before either is answered. (Once the
         // first has landed, a click without a key is a new refund of the rest; pages send a key of their own.)
         fixture.Stripe.HoldAnswersTo = "/v1/refunds";
