@@ -64,7 +64,10 @@ public class BrowserFixture : IAsyncLifetime
     public async Task<IPage> SignInAsync(string email, string password = PartnerWebFactory.Password, int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height } });
-        context.SetDefaultTimeout(15_000);
+        // Generous: on CI the browser shares two cores with the integration tests running beside it, and a
+        // first page load has been seen to take over 15 s there. A real failure still fails, only later.
+        context.SetDefaultTimeout(45_000);
+        context.SetDefaultNavigationTimeout(45_000);
         context.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal) && !HangfireFavicon(message.Text))
