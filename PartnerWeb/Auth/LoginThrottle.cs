@@ -19,6 +19,26 @@ public sealed record ThrottleRefusal(AppError Error, int? RetryAfterSeconds)
         response.StatusCode = Error.Status;
         if (RetryAfterSeconds is { } seconds) response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Long enough not to add load to a failing database, short enough that a person retrying barely waits.</summary>
+    private const int UnavailableRetryAfterSeconds = 5;
+
+    public static ThrottleRefusal Unavailable(string title) =>
+        new(new AppError(StatusCodes.Status503ServiceUnavailable, title), UnavailableRetryAfterSeconds);
+
+    public static ThrottleRefusal TooMany(string title, int retryAfterSeconds) =>
+        new(new AppError(StatusCodes.Status429TooManyRequests, title), retryAfterSeconds);
+
+    /// <summary>
+    /// A counter's decision as a refusal: none when allowed; 503 when the database could not count, because
+    /// these limits guard passwords and stay shut rather than open.
+    /// </summary>
+    public static ThrottleRefusal? Of(RateLimitDecision? decision, string unavailableTitle, string tooManyTitle) => decision switch
+    {
+        null => Unavailable(unavailableTitle),
+        { Allowed: false } refused => TooMany(tooManyTitle, refused.RetryAfterSeconds),
+        _ => null,
+    };
 }
 
 /// <summary>The verified user, or why not.</summary>
@@ -35,16 +55,14 @@ public sealed record LoginOutcome<TUser>(TUser? User, ThrottleRefusal? Refusal) 
 /// </summary>
 public sealed class LoginThrottle(FixedWindowCounter counter, AccountLockout lockout, ILogger<LoginThrottle> logger)
 {
-    /// <summary>Long enough not to add load to a failing database, short enough that a person retrying barely waits.</summary>
-    private const int UnavailableRetryAfterSeconds = 5;
+    private const string UnavailableTitle = "Sign-in is unavailable for a moment.";
+    private const string TooManyTitle = "Too many login attempts.";
 
-    private static readonly ThrottleRefusal Unavailable =
-        new(new AppError(StatusCodes.Status503ServiceUnavailable, "Sign-in is unavailable for a moment."), UnavailableRetryAfterSeconds);
+    private static readonly ThrottleRefusal Unavailable = ThrottleRefusal.Unavailable(UnavailableTitle);
 
     private static readonly ThrottleRefusal Invalid = new(new AppError(StatusCodes.Status401Unauthorized, "Invalid email or password."), null);
 
-    private static ThrottleRefusal TooMany(int retryAfterSeconds) =>
-        new(new AppError(StatusCodes.Status429TooManyRequests, "Too many login attempts."), retryAfterSeconds);
+    private static ThrottleRefusal TooMany(int retryAfterSeconds) => ThrottleRefusal.TooMany(TooManyTitle, retryAfterSeconds);
 
     /// <param name="verify">The password check, run only when every limit lets the attempt through; null when it fails.</param>
     public async Task<LoginOutcome<TUser>> SignInAsync<TUser>(IPAddress? clientIp, string email, Func<Task<TUser?>> verify, CancellationToken ct)
@@ -83,12 +101,7 @@ public sealed class LoginThrottle(FixedWindowCounter counter, AccountLockout loc
     }
 
     private async Task<ThrottleRefusal?> LimitAsync(string policy, string partition, CancellationToken ct) =>
-        await counter.HitAsync(policy, partition, ct) switch
-        {
-            null => Unavailable,
-            { Allowed: false } refused => TooMany(refused.RetryAfterSeconds),
-            _ => null,
-        };
+        ThrottleRefusal.Of(await counter.HitAsync(policy, partition, ct), UnavailableTitle, TooManyTitle);
 
     /// <summary>
     /// The client as the limits count it: an IPv6 client by its /64, the block one subscriber is usually

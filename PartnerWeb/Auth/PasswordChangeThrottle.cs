@@ -1,5 +1,3 @@
-using PartnerWeb.Infrastructure;
-
 namespace PartnerWeb.Auth;
 
 /// <summary>
@@ -9,14 +7,8 @@ namespace PartnerWeb.Auth;
 /// </summary>
 public sealed class PasswordChangeThrottle(FixedWindowCounter counter)
 {
-    private const int UnavailableRetryAfterSeconds = 5;
-
     /// <returns>Null when the attempt may proceed.</returns>
     public async Task<ThrottleRefusal?> CheckAsync(Guid userId, CancellationToken ct) =>
-        await counter.HitAsync(RateLimits.PasswordChange, userId.ToString("N"), ct) switch
-        {
-            null => new ThrottleRefusal(new AppError(StatusCodes.Status503ServiceUnavailable, "Changing the password is unavailable for a moment."), UnavailableRetryAfterSeconds),
-            { Allowed: false } refused => new ThrottleRefusal(new AppError(StatusCodes.Status429TooManyRequests, "Too many password change attempts."), refused.RetryAfterSeconds),
-            _ => null,
-        };
+        ThrottleRefusal.Of(await counter.HitAsync(RateLimits.PasswordChange, userId.ToString("N"), ct),
+            "Changing the password is unavailable for a moment.", "Too many password change attempts.");
 }
