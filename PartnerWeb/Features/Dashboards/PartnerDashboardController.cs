@@ -63,9 +63,8 @@ public sealed class PartnerDashboardController(
         return Request.IsHtmx() ? Dashboard(await DashboardAsync(null, null, null, ct), StatusCodes.Status200OK) : RedirectToAction(nameof(Index));
     }
 
-    /// <summary>Publishes an item for the partner's tenant with the service behind POST /api/marketplace/items.</summary>
+    /// <summary>Publishes an item for the partner's tenant with the service behind POST /api/marketplace/items (not limited there either).</summary>
     [HttpPost("items")]
-    [PartnerWriteLimit]
     [RefusalsInForm]
     public async Task<IActionResult> Publish(PublishForm form, CancellationToken ct)
     {
