@@ -64,11 +64,10 @@ public sealed record EarningsModel(
     public string BaseUrl => IsAdmin ? $"/dashboard/admin/partners/{Partner.Id}" : "/dashboard/partners";
 
     /// <summary>The filter as a query string (with its <c>?</c>), empty without one.</summary>
-    public string Filter => (From, To) switch
-    {
-        (null, null) => "",
-        _ => "?" + string.Join('&', new[] { From is null ? null : $"from={Uri.EscapeDataString(From)}", To is null ? null : $"to={Uri.EscapeDataString(To)}" }.OfType<string>()),
-    };
+    public string Filter => FilterQuery.Length == 0 ? "" : "?" + FilterQuery;
+
+    private string FilterQuery => string.Join('&',
+        new[] { From is null ? null : $"from={Uri.EscapeDataString(From)}", To is null ? null : $"to={Uri.EscapeDataString(To)}" }.OfType<string>());
 
     /// <summary>The page with this filter: what the address bar shows, so a reload or a shared link shows the same.</summary>
     public string PageUrl => BaseUrl + Filter;
@@ -77,8 +76,7 @@ public sealed record EarningsModel(
 
     public string CsvUrl => $"{BaseUrl}/earnings.csv{Filter}";
 
-    public string MoreUrl => $"{BaseUrl}/earnings?cursor={Uri.EscapeDataString(Page.NextCursor ?? "")}"
-        + (From is null ? "" : $"&from={Uri.EscapeDataString(From)}") + (To is null ? "" : $"&to={Uri.EscapeDataString(To)}");
+    public string MoreUrl => $"{BaseUrl}/earnings?cursor={Uri.EscapeDataString(Page.NextCursor ?? "")}" + (FilterQuery.Length == 0 ? "" : "&" + FilterQuery);
 }
 
 public sealed record EarningRowsModel(EarningsModel Earnings);
