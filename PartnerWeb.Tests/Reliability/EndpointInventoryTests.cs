@@ -63,6 +63,7 @@ public sealed class EndpointInventoryTests(PartnerWebFactory factory) : IClassFi
         // The dashboards' equivalents are limited too, so the page is no way around the limit.
         Assert.Contains("POST dashboard/partners/apply", limited);
         Assert.Contains("POST dashboard/partners/listings", limited);
+        Assert.Contains("POST dashboard/partners/profile", limited);
         Assert.Contains("POST dashboard/admin/partners/{id:guid}/listings", limited);
         Assert.Contains("POST dashboard/admin/partners/{id:guid}/payouts/generate", limited);
         Assert.Contains("POST dashboard/partners/stripe/onboarding", limited);

@@ -24,6 +24,8 @@ public static class Currencies
         "YER", "ZAR", "ZMW", "ZWG",
     ]);
 
+    public const string Refusal = "currency must be an ISO 4217 code, such as USD.";
+
     /// <summary>The upper-case code when <paramref name="code"/> is a known currency in any case.</summary>
     public static bool TryNormalize(string? code, out string normalized)
     {

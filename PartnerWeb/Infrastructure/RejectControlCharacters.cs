@@ -12,7 +12,8 @@ namespace PartnerWeb.Infrastructure;
 /// (<see cref="TextSafety.IsHostile"/>) are refused with 400, on the API and the pages alike, before any action
 /// runs. Every string of the bound arguments counts, at any depth: request bodies with nested records (payout
 /// preferences) and collections, JSON values, forms and queries. The refusal names where the string was
-/// (<c>payoutPreferences.iban</c>). Other validation errors are not this filter's: they keep their own answers.
+/// (<c>payoutPreferences.iban</c>); a page action marked <see cref="RefusalsInFormAttribute"/> gets the refusals in
+/// ModelState and shows them beside their fields. Other validation errors are not this filter's: they keep their own answers.
 /// </summary>
 public sealed class RejectControlCharacters : IActionFilter
 {
@@ -26,17 +27,34 @@ public sealed class RejectControlCharacters : IActionFilter
         foreach (var (name, value) in context.ActionArguments) Walk(value, value is string ? name : "", 0, hostile);
         if (hostile.Count == 0) return;
 
+        foreach (var path in hostile) context.ModelState.AddModelError(path, $"{path} {TextSafety.Refusal}");
         if (context.Controller is ApiControllerBase api)
         {
-            foreach (var path in hostile) context.ModelState.AddModelError(path, $"{path} {TextSafety.Refusal}");
             context.Result = api.ValidationProblem(context.ModelState);
             return;
         }
-        context.Result = new Microsoft.AspNetCore.Mvc.ContentResult
+        if (context.ActionDescriptor.EndpointMetadata.OfType<RefusalsInFormAttribute>().Any()) return;
+        context.Result = PageRefusal(context.HttpContext);
+    }
+
+    /// <summary>
+    /// For a page action that does not re-render its form: htmx puts the message in the page's flash area rather
+    /// than in place of the fragment the form targets, which would vanish until a reload.
+    /// </summary>
+    private static Microsoft.AspNetCore.Mvc.ContentResult PageRefusal(HttpContext http)
+    {
+        var message = $"The input {TextSafety.Refusal}";
+        var htmx = http.Request.IsHtmx();
+        if (htmx)
+        {
+            http.Response.Headers["HX-Retarget"] = "#flash";
+            http.Response.Headers["HX-Reswap"] = "outerHTML";
+        }
+        return new Microsoft.AspNetCore.Mvc.ContentResult
         {
             StatusCode = StatusCodes.Status400BadRequest,
             ContentType = "text/html; charset=utf-8",
-            Content = $"<p class=\"error\" role=\"alert\">The input {TextSafety.Refusal}</p>",
+            Content = htmx ? $"<div id=\"flash\" class=\"error flash\" role=\"alert\">{message}</div>" : $"<p class=\"error\" role=\"alert\">{message}</p>",
         };
     }
 

@@ -34,34 +34,38 @@ public sealed class AdminPartnersController(
     public async Task<IActionResult> Detail(Guid id, string? from, string? to, CancellationToken ct)
     {
         if ((await accounts.GetAsync(id, ct)).Value is not { } partner) return NotFound();
+        var earnings = await sections.EarningsAsync(partner, from, to, null, isAdmin: true, ct);
+        // A link with a refused filter still shows the page, with the message beside the filter.
+        if (earnings.Error is not null) Response.StatusCode = StatusCodes.Status400BadRequest;
         return View("AdminPartner", new AdminPartnerModel(partner,
             await sections.ListingsAsync(partner, isAdmin: true, FormErrors.None, ct),
-            await sections.EarningsAsync(partner, from, to, null, isAdmin: true, ct),
+            earnings,
             await sections.PayoutsAsync(partner, isAdmin: true, FormErrors.None, ct)));
     }
 
     [HttpPost("{id:guid}/listings")]
     [PartnerWriteLimit]
     public async Task<IActionResult> CreateListing(Guid id, Guid marketplaceItemId, CommissionType? commissionType, decimal? commissionValue, CancellationToken ct) =>
-        await ListingsAsync(id, async () => (await listings.CreateAsync(id, new CreateListingRequest
-        {
-            MarketplaceItemId = marketplaceItemId, CommissionType = commissionType, CommissionValue = commissionValue,
-        }, ct)).Error, ct);
+        await ListingsAsync(id, new ListingInput(null, marketplaceItemId, Request.Form["commissionType"], Request.Form["commissionValue"]),
+            async () => (await listings.CreateAsync(id, new CreateListingRequest
+            {
+                MarketplaceItemId = marketplaceItemId, CommissionType = commissionType, CommissionValue = commissionValue,
+            }, ct)).Error, ct);
 
     [HttpPost("{id:guid}/listings/{listingId:guid}")]
     public async Task<IActionResult> UpdateListing(Guid id, Guid listingId, ListingStatus? status, CommissionType? commissionType, decimal? commissionValue, CancellationToken ct) =>
-        await ListingsAsync(id, async () => (await listings.UpdateAsync(id, listingId, new UpdateListingRequest
-        {
-            Status = status, CommissionType = commissionType, CommissionValue = commissionValue,
-        }, ct)).Error, ct);
+        await ListingsAsync(id, new ListingInput(listingId, null, Request.Form["commissionType"], Request.Form["commissionValue"]),
+            async () => (await listings.UpdateAsync(id, listingId, new UpdateListingRequest
+            {
+                Status = status, CommissionType = commissionType, CommissionValue = commissionValue,
+            }, ct)).Error, ct);
 
     [HttpGet("{id:guid}/earnings")]
     public async Task<IActionResult> Earnings(Guid id, string? from, string? to, string? cursor, CancellationToken ct)
     {
         if ((await accounts.GetAsync(id, ct)).Value is not { } partner) return NotFound();
         if (!Request.IsHtmx()) return RedirectToAction(nameof(Detail), new { id, from, to });
-        var model = await sections.EarningsAsync(partner, from, to, cursor, isAdmin: true, ct);
-        return cursor is null ? this.Fragment("_Earnings", model) : this.Fragment("_EarningRows", new EarningRowsModel(model));
+        return EarningsFilter.Answer(this, await sections.EarningsAsync(partner, from, to, cursor, isAdmin: true, ct), cursor);
     }
 
     [HttpGet("{id:guid}/earnings.csv")]
@@ -97,12 +101,13 @@ public sealed class AdminPartnersController(
         return this.Fragment("_PartnerRow", new PartnerRowModel(partner, result.Error?.Title), result.Error?.Status ?? StatusCodes.Status200OK);
     }
 
-    private async Task<IActionResult> ListingsAsync(Guid id, Func<Task<AppError?>> change, CancellationToken ct)
+    /// <summary>A value that did not bind ("abc" for a commission) is refused here, with what was typed shown again beside it.</summary>
+    private async Task<IActionResult> ListingsAsync(Guid id, ListingInput input, Func<Task<AppError?>> change, CancellationToken ct)
     {
         if ((await accounts.GetAsync(id, ct)).Value is not { } partner) return NotFound();
-        var error = await change();
+        var error = ModelState.IsValid ? await change() : AppError.Validation(FormErrors.From(ModelState).Fields);
         if (!Request.IsHtmx()) return RedirectToAction(nameof(Detail), new { id });
-        var model = await sections.ListingsAsync(partner, isAdmin: true, error is null ? FormErrors.None : FormErrors.From(error), ct);
+        var model = await sections.ListingsAsync(partner, isAdmin: true, error is null ? FormErrors.None : FormErrors.From(error), ct, input);
         return this.Fragment("_Listings", model, error?.Status ?? StatusCodes.Status200OK);
     }
 

@@ -4,7 +4,7 @@ using PartnerWeb.Features.Partners;
 namespace PartnerWeb.Features.Dashboards;
 
 /// <summary>The apply form of the partner dashboard; its payout fields become payoutPreferences of the chosen method.</summary>
-public sealed class ApplyForm : IValidatableObject
+public sealed class ApplyForm : PayoutFields
 {
     [Required(ErrorMessage = "Display name is required."), StringLength(200)]
     public string? DisplayName { get; set; }
@@ -14,36 +14,6 @@ public sealed class ApplyForm : IValidatableObject
 
     [Required(ErrorMessage = "Country is required."), StringLength(2, MinimumLength = 2, ErrorMessage = "Country is a two-letter code, such as US.")]
     public string? Country { get; set; }
-
-    [Required(ErrorMessage = "Payout method is required."), StringLength(50)]
-    public string? PayoutMethod { get; set; }
-
-    /// <summary>For a bank transfer.</summary>
-    [StringLength(200)]
-    public string? AccountHolder { get; set; }
-
-    /// <summary>For a bank transfer.</summary>
-    [StringLength(64)]
-    public string? Iban { get; set; }
-
-    /// <summary>For PayPal.</summary>
-    [StringLength(254)]
-    public string? PayPalEmail { get; set; }
-
-    /// <summary>The preferences of the chosen method; the service checks their values as it does the API's.</summary>
-    public PayoutPreferences Preferences() => PayoutMethod switch
-    {
-        PayoutPreferences.BankTransfer => new BankTransferPreferences { AccountHolder = AccountHolder, Iban = Iban },
-        PayoutPreferences.PayPal => new PayPalPreferences { Email = PayPalEmail },
-        PayoutPreferences.StripeConnect => new StripeConnectPreferences(),
-        _ => throw new InvalidOperationException("The payout method was not validated."),
-    };
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (PayoutMethod is not null && !PayoutPreferences.Methods.Contains(PayoutMethod))
-            yield return new ValidationResult("Payout method must be bank transfer, PayPal or Stripe Connect.", [nameof(PayoutMethod)]);
-    }
 }
 
 /// <summary>Messages to show in a fragment: a general one and per-field ones.</summary>
@@ -52,15 +22,24 @@ public sealed record FormErrors(string? Message, IReadOnlyDictionary<string, str
     public static readonly FormErrors None = new(null, new Dictionary<string, string[]>());
 
     public static FormErrors From(Infrastructure.AppError error) => error.Errors is { } fields
-        ? new FormErrors(null, fields.ToDictionary(f => f.Key.ToLowerInvariant(), f => f.Value))
+        ? From(fields)
         : new FormErrors(error.Title, new Dictionary<string, string[]>());
 
     /// <summary>The form's own validation (model binding), keyed like the service's errors.</summary>
-    public static FormErrors From(Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary state) => new(null, state
+    public static FormErrors From(Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary state) => From(state
         .Where(e => e.Value?.Errors.Count > 0)
-        .ToDictionary(e => e.Key.ToLowerInvariant(), e => e.Value!.Errors.Select(x => x.ErrorMessage).ToArray()));
+        .Select(e => KeyValuePair.Create(e.Key, e.Value!.Errors.Select(x => x.ErrorMessage).ToArray())));
 
-    public string[] For(string field) => Fields.TryGetValue(field.ToLowerInvariant(), out var messages) ? messages : [];
+    /// <summary>Messages per field, whatever the case of the keys.</summary>
+    public static FormErrors From(IEnumerable<KeyValuePair<string, string[]>> fields) => new(null, fields
+        .GroupBy(f => f.Key.ToLowerInvariant())
+        .ToDictionary(g => g.Key, g => g.SelectMany(f => f.Value).Distinct().ToArray()));
+
+    /// <summary>The messages of a field, which the form and the service may know by different names (<c>iban</c>, <c>payoutPreferences.iban</c>).</summary>
+    public string[] For(params string[] fields) =>
+        fields.SelectMany(f => Fields.TryGetValue(f.ToLowerInvariant(), out var messages) ? messages : []).Distinct().ToArray();
+
+    public FormErrors With(FormErrors other) => new(Message ?? other.Message, From(Fields.Concat(other.Fields)).Fields);
 
     public IEnumerable<string> All => (Message is null ? [] : new[] { Message }).Concat(Fields.Values.SelectMany(v => v));
     public bool Any => Message is not null || Fields.Count > 0;
@@ -68,19 +47,36 @@ public sealed record FormErrors(string? Message, IReadOnlyDictionary<string, str
 
 public sealed record ApplyFormModel(ApplyForm Form, FormErrors Errors);
 
+/// <param name="Input">What the admin typed into a listing form that was refused, to show it again: the row's (<c>ListingId</c>) or the new listing's.</param>
 public sealed record ListingsModel(
-    PartnerDto Partner, IReadOnlyList<ListingView> Rows, IReadOnlyList<ItemOption> ListableItems, bool IsAdmin, FormErrors Errors)
+    PartnerDto Partner, IReadOnlyList<ListingView> Rows, IReadOnlyList<ItemOption> ListableItems, bool IsAdmin, FormErrors Errors, ListingInput? Input = null)
 {
     public string BaseUrl => IsAdmin ? $"/dashboard/admin/partners/{Partner.Id}" : "/dashboard/partners";
 }
 
+public sealed record ListingInput(Guid? ListingId, Guid? MarketplaceItemId, string? CommissionType, string? CommissionValue);
+
+/// <param name="FromInput">The filter as typed, shown again when it was refused (then <paramref name="From"/> is null).</param>
 public sealed record EarningsModel(
-    PartnerDto Partner, string? From, string? To, EarningsPage Page, EarningsChart Chart, bool IsAdmin, string? Error)
+    PartnerDto Partner, string? From, string? To, EarningsPage Page, EarningsChart Chart, bool IsAdmin, string? Error,
+    string? FromInput = null, string? ToInput = null)
 {
     public string BaseUrl => IsAdmin ? $"/dashboard/admin/partners/{Partner.Id}" : "/dashboard/partners";
 
-    public string MoreUrl => $"{BaseUrl}/earnings?cursor={Uri.EscapeDataString(Page.NextCursor ?? "")}"
-        + (From is null ? "" : $"&from={Uri.EscapeDataString(From)}") + (To is null ? "" : $"&to={Uri.EscapeDataString(To)}");
+    /// <summary>The filter as a query string (with its <c>?</c>), empty without one.</summary>
+    public string Filter => FilterQuery.Length == 0 ? "" : "?" + FilterQuery;
+
+    private string FilterQuery => string.Join('&',
+        new[] { From is null ? null : $"from={Uri.EscapeDataString(From)}", To is null ? null : $"to={Uri.EscapeDataString(To)}" }.OfType<string>());
+
+    /// <summary>The page with this filter: what the address bar shows, so a reload or a shared link shows the same.</summary>
+    public string PageUrl => BaseUrl + Filter;
+
+    public string SectionUrl => $"{BaseUrl}/earnings{Filter}";
+
+    public string CsvUrl => $"{BaseUrl}/earnings.csv{Filter}";
+
+    public string MoreUrl => $"{BaseUrl}/earnings?cursor={Uri.EscapeDataString(Page.NextCursor ?? "")}" + (FilterQuery.Length == 0 ? "" : "&" + FilterQuery);
 }
 
 public sealed record EarningRowsModel(EarningsModel Earnings);
@@ -89,7 +85,8 @@ public sealed record PayoutsModel(PartnerDto Partner, IReadOnlyList<PayoutDto> P
 
 /// <summary>The whole partner dashboard: the apply form, or the account with its sections.</summary>
 public sealed record PartnerDashboardModel(
-    ApplyFormModel? Apply, PartnerDto? Partner, ListingsModel? Listings, EarningsModel? Earnings, PayoutsModel? Payouts, StripePayoutsModel? Stripe = null);
+    ApplyFormModel? Apply, PartnerDto? Partner, ListingsModel? Listings, EarningsModel? Earnings, PayoutsModel? Payouts, StripePayoutsModel? Stripe = null,
+    PublishFormModel? Publish = null, ProfileFormModel? Profile = null);
 
 /// <summary>
 /// "Payouts with Stripe": the connected account's state, whether this server can reach Stripe, how the partner

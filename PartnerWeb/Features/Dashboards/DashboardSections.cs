@@ -11,16 +11,17 @@ public sealed class DashboardSections(ListingService listings, EarningService ea
 {
     public const int EarningsPageSize = 20;
 
-    public async Task<ListingsModel> ListingsAsync(PartnerDto partner, bool isAdmin, FormErrors errors, CancellationToken ct)
+    public async Task<ListingsModel> ListingsAsync(PartnerDto partner, bool isAdmin, FormErrors errors, CancellationToken ct, ListingInput? input = null)
     {
         var rows = await listings.ListWithItemsAsync(partner, ct);
         var listable = await listings.ListableItemsAsync(partner.TenantId, ct);
-        return new ListingsModel(partner, rows, listable, isAdmin, errors);
+        return new ListingsModel(partner, rows, listable, isAdmin, errors, errors.Any ? input : null);
     }
 
     public async Task<EarningsModel> EarningsAsync(PartnerDto partner, string? from, string? to, string? cursor, bool isAdmin, CancellationToken ct)
     {
-        var query = new EarningsQuery { From = Blank(from), To = Blank(to), Cursor = Blank(cursor), Limit = EarningsPageSize };
+        var (fromInput, toInput) = (Blank(from), Blank(to));
+        var query = new EarningsQuery { From = fromInput, To = toInput, Cursor = Blank(cursor), Limit = EarningsPageSize };
         var invalid = Validate(query);
         if (invalid is not null) query = new EarningsQuery { Limit = EarningsPageSize };
         var page = await earnings.ListAsync(partner, query, ct);
@@ -29,7 +30,7 @@ public sealed class DashboardSections(ListingService listings, EarningService ea
         var chart = EarningsChart.Build(daily, fromUtc is { } f ? DateOnly.FromDateTime(f) : null,
             toExclusive is { } t ? DateOnly.FromDateTime(t == DateTime.MaxValue ? t : t.AddTicks(-1)) : null,
             DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        return new EarningsModel(partner, query.From, query.To, page, chart, isAdmin, invalid);
+        return new EarningsModel(partner, query.From, query.To, page, chart, isAdmin, invalid, fromInput, toInput);
     }
 
     public async Task<PayoutsModel> PayoutsAsync(PartnerDto partner, bool isAdmin, FormErrors errors, CancellationToken ct)

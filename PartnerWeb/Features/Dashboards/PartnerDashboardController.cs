@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using PartnerWeb.Auth;
 using PartnerWeb.Domain;
 using PartnerWeb.Features.Billing;
+using PartnerWeb.Features.Marketplace;
 using PartnerWeb.Features.Partners;
 using PartnerWeb.Infrastructure;
 
@@ -14,15 +15,19 @@ namespace PartnerWeb.Features.Dashboards;
 [OneDbConnection]
 public sealed class PartnerDashboardController(
     PartnerAccountService accounts, ListingService listings, DashboardSections sections, StatementService statements,
-    PartnerStripeService stripe, StripeGateway gateway) : Controller
+    PartnerStripeService stripe, StripeGateway gateway, MarketplaceService marketplace) : Controller
 {
     /// <summary>This page on the host the request came to: where Stripe sends the partner back from onboarding.</summary>
     public static Uri Page(HttpRequest request) => new($"{request.Scheme}://{request.Host}{request.PathBase}/dashboard/partners");
 
     /// <param name="returned"><c>?stripe=return</c> or <c>refresh</c>: the partner is back from Stripe's onboarding.</param>
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? from, string? to, [FromQuery(Name = "stripe")] string? returned, CancellationToken ct) =>
-        View("PartnerDashboard", await DashboardAsync(null, from, to, ct, new StripeNote(returned, null)));
+    public async Task<IActionResult> Index(string? from, string? to, [FromQuery(Name = "stripe")] string? returned, CancellationToken ct)
+    {
+        var model = await DashboardAsync(null, from, to, ct, new StripeNote(returned, null));
+        // A link with a refused filter still shows the page, with the message beside the filter.
+        return StatusView(model, model.Earnings?.Error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
 
     /// <summary>A plain form post, not htmx: the answer sends the browser to Stripe's onboarding.</summary>
     [HttpPost("stripe/onboarding")]
@@ -44,6 +49,7 @@ public sealed class PartnerDashboardController(
 
     [HttpPost("apply")]
     [PartnerWriteLimit]
+    [RefusalsInForm]
     public async Task<IActionResult> Apply(ApplyForm form, CancellationToken ct)
     {
         if (!ModelState.IsValid) return Dashboard(await DashboardAsync(new ApplyFormModel(form, ModelErrors()), null, null, ct), StatusCodes.Status400BadRequest);
@@ -56,6 +62,48 @@ public sealed class PartnerDashboardController(
             return Dashboard(await DashboardAsync(new ApplyFormModel(form, FormErrors.From(result.Error!)), null, null, ct), result.Error!.Status);
         return Request.IsHtmx() ? Dashboard(await DashboardAsync(null, null, null, ct), StatusCodes.Status200OK) : RedirectToAction(nameof(Index));
     }
+
+    /// <summary>Publishes an item for the partner's tenant with the service behind POST /api/marketplace/items (not limited there either).</summary>
+    [HttpPost("items")]
+    [RefusalsInForm]
+    public async Task<IActionResult> Publish(PublishForm form, CancellationToken ct)
+    {
+        if (await MineAsync(ct) is not { } partner) return NotFound();
+        var errors = new Dictionary<string, string[]>();
+        var request = form.ToRequest(errors);
+        var refused = FormErrors.From(ModelState).With(FormErrors.From(errors));
+        if (refused.Any) return await FormAnswerAsync("_Publish", new PublishFormModel(form, refused), StatusCodes.Status400BadRequest, ct);
+        var result = await marketplace.CreateItemAsync(request!, ct);
+        if (result.Error is { } error) return await FormAnswerAsync("_Publish", new PublishFormModel(form, FormErrors.From(error)), error.Status, ct);
+        // The listings card offers the new item at once.
+        Response.Headers["HX-Trigger"] = "listings-changed";
+        return await FormAnswerAsync("_Publish", new PublishFormModel(new PublishForm(), FormErrors.None, result.Value), StatusCodes.Status200OK, ct);
+    }
+
+    /// <summary>Contact email and payout preferences, with the service behind PATCH /api/partners/{id}.</summary>
+    [HttpPost("profile")]
+    [PartnerWriteLimit]
+    [RefusalsInForm]
+    public async Task<IActionResult> UpdateProfile(ProfileForm form, CancellationToken ct)
+    {
+        if (await MineAsync(ct) is not { } partner) return NotFound();
+        if (!ModelState.IsValid)
+            return await FormAnswerAsync("_Profile", new ProfileFormModel(partner, form, FormErrors.From(ModelState)), StatusCodes.Status400BadRequest, ct);
+        var email = form.ContactEmail!.Trim();
+        var result = await accounts.UpdateAsync(partner.Id, new UpdatePartnerRequest
+        {
+            // Only a changed email is sent, so the audit event names only what changed.
+            ContactEmail = email == partner.ContactEmail ? null : email, PayoutPreferences = form.Preferences(),
+        }, ct);
+        if (result.Error is { } error)
+            return await FormAnswerAsync("_Profile", new ProfileFormModel(partner, form, FormErrors.From(error)), error.Status, ct);
+        var updated = result.Value!;
+        return await FormAnswerAsync("_Profile", new ProfileFormModel(updated, ProfileForm.Of(updated), FormErrors.None, Saved: true), StatusCodes.Status200OK, ct);
+    }
+
+    [HttpGet("listings")]
+    public async Task<IActionResult> Listings(CancellationToken ct) =>
+        await MineAsync(ct) is { } partner ? await ListingsAsync(partner, null, ct) : NotFound();
 
     [HttpPost("listings")]
     [PartnerWriteLimit]
@@ -78,9 +126,8 @@ public sealed class PartnerDashboardController(
     public async Task<IActionResult> Earnings(string? from, string? to, string? cursor, CancellationToken ct)
     {
         if (await MineAsync(ct) is not { } partner) return NotFound();
-        var model = await sections.EarningsAsync(partner, from, to, cursor, isAdmin: false, ct);
         if (!Request.IsHtmx()) return RedirectToAction(nameof(Index), new { from, to });
-        return cursor is null ? this.Fragment("_Earnings", model) : this.Fragment("_EarningRows", new EarningRowsModel(model));
+        return EarningsFilter.Answer(this, await sections.EarningsAsync(partner, from, to, cursor, isAdmin: false, ct), cursor);
     }
 
     [HttpGet("earnings.csv")]
@@ -99,6 +146,23 @@ public sealed class PartnerDashboardController(
         return Request.IsHtmx()
             ? this.Fragment("_Listings", model, error?.Status ?? StatusCodes.Status200OK)
             : RedirectToAction(nameof(Index));
+    }
+
+    /// <summary>
+    /// A form's card for htmx; without htmx, the dashboard after a success, or the whole page with the
+    /// refused form in its place (the page shows the form models it is given).
+    /// </summary>
+    private async Task<IActionResult> FormAnswerAsync(string fragment, object form, int status, CancellationToken ct)
+    {
+        if (Request.IsHtmx()) return this.Fragment(fragment, form, status);
+        if (status < StatusCodes.Status400BadRequest) return RedirectToAction(nameof(Index));
+        var page = await DashboardAsync(null, null, null, ct);
+        return StatusView(form switch
+        {
+            PublishFormModel publish => page with { Publish = publish },
+            ProfileFormModel profile => page with { Profile = profile },
+            _ => page,
+        }, status);
     }
 
     private IActionResult Dashboard(PartnerDashboardModel model, int status) =>
@@ -120,7 +184,10 @@ public sealed class PartnerDashboardController(
             await sections.ListingsAsync(partner, isAdmin: false, FormErrors.None, ct),
             await sections.EarningsAsync(partner, from, to, null, isAdmin: false, ct),
             await sections.PayoutsAsync(partner, isAdmin: false, FormErrors.None, ct),
-            new StripePayoutsModel(partner, await stripe.StateAsync(partner.Id, ct), gateway.Configured, note?.Returned, note?.Error));
+            new StripePayoutsModel(partner, await stripe.StateAsync(partner.Id, ct), gateway.Configured, note?.Returned, note?.Error),
+            // The service lets only an approved partner publish; the form is offered where it can work.
+            partner.Status == Domain.PartnerStatus.Approved ? new PublishFormModel(new PublishForm(), FormErrors.None) : null,
+            new ProfileFormModel(partner, ProfileForm.Of(partner), FormErrors.None));
     }
 
     private FormErrors ModelErrors() => FormErrors.From(ModelState);

@@ -21,7 +21,7 @@ public sealed class MarketplaceService(
         if (!user.IsPlatformAdmin && !await db.PartnerAccounts.AnyAsync(p => p.TenantId == user.TenantId && p.Status == PartnerStatus.Approved, ct))
             return AppError.Forbidden("Only platform admins and approved partners publish items.");
         if (!Currencies.TryNormalize(request.Currency, out var currency))
-            return AppError.Validation("currency", "currency must be an ISO 4217 code, such as USD.");
+            return AppError.Validation("currency", Currencies.Refusal);
         if (!TextSafety.TryNormalizeName(request.Name, out var name)) return AppError.Validation("name", TextSafety.NameRefusal("name"));
 
         var item = new MarketplaceItem
