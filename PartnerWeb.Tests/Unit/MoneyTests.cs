@@ -1,4 +1,5 @@
 using PartnerWeb.Domain;
+using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Tests.Unit;
 
@@ -50,4 +51,45 @@ public sealed class MoneyTests
     [InlineData(null)]
     [InlineData("USDX")]
     public void Unknown_currencies_are_refused(string? input) => Assert.False(Currencies.TryNormalize(input, out _));
+
+    [Theory]
+    [InlineData("12.50", "USD", 1250)]
+    [InlineData("12.5", "USD", 1250)]
+    [InlineData(" 0.01 ", "USD", 1)]
+    [InlineData(".5", "EUR", 50)]
+    [InlineData("500", "JPY", 500)]
+    [InlineData("1.250", "KWD", 1250)]
+    [InlineData("0", "USD", 0)]
+    [InlineData("9999999999.99", "USD", 999_999_999_999)]
+    public void Typed_major_units_become_minor_units_with_the_currencys_exponent(string text, string currency, long expected)
+    {
+        Assert.True(MoneyFormat.TryParseMajor(text, currency, out var minor));
+        Assert.Equal(expected, minor);
+    }
+
+    [Theory]
+    [InlineData("abc", "USD")]
+    [InlineData("", "USD")]
+    [InlineData(null, "USD")]
+    [InlineData("-5", "USD")]
+    [InlineData("12.345", "USD")]   // more decimals than cents
+    [InlineData("1.5", "JPY")]      // yen has none
+    [InlineData("1,000.00", "USD")] // no grouping
+    [InlineData("12,50", "EUR")]    // invariant culture: the comma is not a decimal point
+    [InlineData("1e3", "USD")]
+    [InlineData("$12", "USD")]
+    [InlineData("10000000000.00", "USD")] // past the largest price
+    [InlineData("99999999999999999999999999999999", "USD")]
+    public void Anything_else_typed_is_refused(string? text, string currency) => Assert.False(MoneyFormat.TryParseMajor(text, currency, out _));
+
+    [Theory]
+    [InlineData(1250, "USD", "12.50")]
+    [InlineData(500, "JPY", "500")]
+    [InlineData(1250, "KWD", "1.250")]
+    public void Plain_amounts_read_back_as_typed(long minor, string currency, string text)
+    {
+        Assert.Equal(text, MoneyFormat.Plain(minor, currency));
+        Assert.True(MoneyFormat.TryParseMajor(text, currency, out var back));
+        Assert.Equal(minor, back);
+    }
 }
