@@ -127,7 +127,7 @@ public sealed partial class AdminBillingPageTests(PartnerWebFactory app) : IClas
         var longNumber = new string('7', 41);
         var tooLong = await HtmlAsync(await admin.GetAsync($"{Billing}?number={longNumber}"), HttpStatusCode.BadRequest);
         Assert.Contains($"value=\"{longNumber}\"", tooLong);
-        Assert.Matches("<input type=\"search\" name=\"number\"[^>]*/>\\s*<span class=\"error field-error\">", tooLong);
+        Assert.Matches("<input type=\"search\" name=\"number\"[^>]*/>\\s*<span class=\"error field-error\">An invoice number is at most 40 characters.</span>", tooLong);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class InvoiceListQuery : PageQuery
     public InvoiceStatus? Status { get; init; }
 
     /// <summary>Part of the invoice number, in any case (<c>INV-2026</c>, <c>8f3a</c>).</summary>
-    [StringLength(40)]
+    [StringLength(40, ErrorMessage = "An invoice number is at most 40 characters.")]
     public string? Number { get; init; }
 }
 
