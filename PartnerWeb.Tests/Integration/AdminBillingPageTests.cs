@@ -315,4 +315,33 @@ public sealed partial class AdminBillingPageTests(PartnerWebFactory app) : IClas
         Assert.Empty(await AuditAsync(paid, AuditActions.InvoiceVoided));
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(admin, $"{Billing}/{Guid.NewGuid()}/void", new())).StatusCode);
     }
+
+    [Fact]
+    public async Task Overpayments_show_on_the_list_with_the_tenant_and_on_their_invoice()
+    {
+        var invoiceId = await PaidInvoiceAsync();
+        var intent = $"pi_over_{invoiceId:N}";
+        await Flows.QueryAsync(app, db =>
+        {
+            db.StripePayments.Add(new StripePaymentRecord
+            {
+                Id = Guid.CreateVersion7(), InvoiceId = invoiceId, PaymentIntentId = intent, Amount = 12900, Currency = "USD",
+                Overpayment = true, EventId = $"evt_{invoiceId:N}", CreatedAt = DateTime.UtcNow,
+            });
+            return db.SaveChangesAsync();
+        });
+        var number = await NumberAsync(invoiceId);
+        using var admin = await BillingPages.BrowserAsAsync(app, Demo.PlatformAdmin);
+
+        var list = await admin.GetStringAsync(Billing);
+        var section = list[list.IndexOf("id=\"overpayments\"", StringComparison.Ordinal)..];
+        var row = Regex.Match(section, "<tr class=\"overpayment-row\">.*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains($"href=\"{Billing}/{invoiceId}\">{number}</a>", row);
+        Assert.Contains("<td data-label=\"Tenant\">Globex</td>", row);
+        Assert.Contains("<td data-label=\"Outstanding\" class=\"num\">$129.00</td>", row);
+
+        var detail = await admin.GetStringAsync($"{Billing}/{invoiceId}");
+        Assert.Contains($"<td data-label=\"Stripe payment\" class=\"mono stripe-id\">{intent}</td>", detail);
+        Assert.DoesNotContain("id=\"invoice-overpayments\"", await admin.GetStringAsync($"{Billing}/{await OpenInvoiceAsync()}"));
+    }
 }
