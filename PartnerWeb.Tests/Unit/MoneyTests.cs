@@ -1,4 +1,5 @@
 using PartnerWeb.Domain;
+using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Tests.Unit;
 
@@ -50,4 +51,15 @@ public sealed class MoneyTests
     [InlineData(null)]
     [InlineData("USDX")]
     public void Unknown_currencies_are_refused(string? input) => Assert.False(Currencies.TryNormalize(input, out _));
+
+    [Theory]
+    [InlineData(1250, "USD", "12.50")]
+    [InlineData(500, "JPY", "500")]
+    [InlineData(1250, "KWD", "1.250")]
+    public void Plain_amounts_read_back_as_typed(long minor, string currency, string text)
+    {
+        Assert.Equal(text, MoneyFormat.Plain(minor, currency));
+        Assert.True(MajorUnits.TryToMinor(text, currency, Amounts.MaxPrice, "amount", out var back, out _));
+        Assert.Equal(minor, back);
+    }
 }

@@ -31,6 +31,7 @@ public static class FeatureServices
         services.AddScoped<StripeTakeBacks>();
         services.AddScoped<StripeRefundRequests>();
         services.AddScoped<OverpaymentService>();
+        services.AddScoped<AdminBillingCatalog>();
         services.AddScoped<Partners.PayoutSending>();
         services.AddScoped<Partners.PayoutReversals>();
         services.AddSingleton<IStripeAdjustmentEventHandler, RefundEventHandler>();

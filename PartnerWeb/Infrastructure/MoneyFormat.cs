@@ -3,7 +3,7 @@ using PartnerWeb.Domain;
 
 namespace PartnerWeb.Infrastructure;
 
-/// <summary>Minor units → "$129.00", "€9.99", "¥500", "CHF 10.00", with the currency's own decimals.</summary>
+/// <summary>Minor units → "$129.00", "€9.99", "¥500", "CHF 10.00", with the currency's own decimals; and typed major units back.</summary>
 public static class MoneyFormat
 {
     private static readonly Dictionary<string, string> Symbols = new()
@@ -19,6 +19,13 @@ public static class MoneyFormat
         var number = major.ToString("N" + digits, CultureInfo.InvariantCulture);
         var sign = minorUnits < 0 ? "-" : "";
         return Symbols.TryGetValue(currency, out var symbol) ? $"{sign}{symbol}{number}" : $"{sign}{currency} {number}";
+    }
+
+    /// <summary>Minor units as a person types them, without symbol or grouping: 1250 USD → "12.50", 500 JPY → "500".</summary>
+    public static string Plain(long minorUnits, string currency)
+    {
+        var digits = Currencies.MinorDigits(currency);
+        return ((decimal)minorUnits / Pow10(digits)).ToString("F" + digits, CultureInfo.InvariantCulture);
     }
 
     private static decimal Pow10(int digits)

@@ -16,6 +16,12 @@ public sealed record InvoiceDto(
         i.PaymentMethod, i.PaymentReference, i.PaidAt, i.CreatedAt);
 }
 
+/// <summary>A refund as the invoice's history shows it: by hand or through Stripe, with its reason.</summary>
+public sealed record InvoiceRefundDto(Guid Id, long Amount, string Currency, RefundSource Source, string? Reason, DateTime CreatedAt)
+{
+    public static InvoiceRefundDto From(InvoiceRefund r) => new(r.Id, r.Amount, r.Currency, r.Source, r.Reason, r.CreatedAt);
+}
+
 public sealed class MarkPaidRequest
 {
     [StringLength(200)]
@@ -26,6 +32,10 @@ public sealed class InvoiceListQuery : PageQuery
 {
     public Guid? TenantId { get; init; }
     public InvoiceStatus? Status { get; init; }
+
+    /// <summary>Part of the invoice number, in any case (<c>INV-2026</c>, <c>8f3a</c>).</summary>
+    [StringLength(40, ErrorMessage = "An invoice number is at most 40 characters.")]
+    public string? Number { get; init; }
 }
 
 public sealed class RefundRequest

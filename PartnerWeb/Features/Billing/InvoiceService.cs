@@ -24,6 +24,12 @@ public sealed class InvoiceService(
         var invoices = Visible();
         if (query.TenantId is { } tenantId) invoices = invoices.Where(i => i.TenantId == tenantId);
         if (query.Status is { } status) invoices = invoices.Where(i => i.Status == status);
+        // Numbers are stored upper-case; matching the upper-cased text keeps the filter case-blind on every provider.
+        if (!string.IsNullOrWhiteSpace(query.Number))
+        {
+            var number = query.Number.Trim().ToUpperInvariant();
+            invoices = invoices.Where(i => i.Number.Contains(number));
+        }
         return invoices.ToPageAsync(query.ToRequest(), InvoiceDto.From, ct);
     }
 
@@ -31,6 +37,17 @@ public sealed class InvoiceService(
         await Visible().FirstOrDefaultAsync(i => i.Id == id, ct) is { } invoice
             ? InvoiceDto.From(invoice)
             : AppError.NotFound("Invoice");
+
+    /// <summary>The invoice's refunds, oldest first; null when the caller cannot see the invoice.</summary>
+    public async Task<IReadOnlyList<InvoiceRefundDto>?> RefundsAsync(Guid id, CancellationToken ct)
+    {
+        if (!await Visible().AnyAsync(i => i.Id == id, ct)) return null;
+        var refunds = await db.InvoiceRefunds.AsNoTracking().Where(r => r.InvoiceId == id).ToListAsync(ct);
+        return refunds.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Select(InvoiceRefundDto.From).ToList();
+    }
+
+    /// <summary>A refund of more than the invoice has left: the same refusal whether Stripe or a person paid it.</summary>
+    public static readonly AppError RefundTooLarge = AppError.Conflict("The refund is larger than what is left to refund on this invoice.");
 
     /// <summary>Manual payment approval: the same paid moment as the Stripe webhook.</summary>
     public async Task<Result<InvoiceDto>> MarkPaidAsync(Guid id, string? reference, CancellationToken ct)
@@ -65,7 +82,7 @@ public sealed class InvoiceService(
             RefundOutcome.Refunded or RefundOutcome.Duplicate => await GetAsync(id, ct),
             RefundOutcome.NotFound => AppError.NotFound("Invoice"),
             RefundOutcome.NotRefundable => AppError.Conflict(StateMachines.Invoice.Rule(InvoiceStatus.Refunded)),
-            RefundOutcome.ExceedsRemaining => AppError.Conflict("The refund is larger than what is left to refund on this invoice."),
+            RefundOutcome.ExceedsRemaining => RefundTooLarge,
             RefundOutcome.Conflict => AppError.Conflict("Another refund of this invoice was recorded at the same time; try again."),
             RefundOutcome.KeyReused => StripeRefundRequests.KeyReused,
             _ => AppError.Validation("amount", "Nothing to refund."),

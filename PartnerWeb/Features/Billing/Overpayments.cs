@@ -19,18 +19,30 @@ public sealed class OverpaymentService(AppDbContext db)
     public async Task<Page<OverpaymentDto>> ListAsync(PageQuery query, CancellationToken ct)
     {
         var page = await db.StripePayments.AsNoTracking().Where(p => p.Overpayment).ToPageAsync(query.ToRequest(), p => p, ct);
-        var invoiceIds = page.Items.Select(p => p.InvoiceId).Distinct().ToList();
+        return new Page<OverpaymentDto>(await DescribeAsync(page.Items, ct), page.HasMore, page.NextCursor);
+    }
+
+    /// <summary>One invoice's overpayments, newest first (an invoice has few: each is a customer paying it again).</summary>
+    public async Task<IReadOnlyList<OverpaymentDto>> OfInvoiceAsync(Guid invoiceId, CancellationToken ct)
+    {
+        var payments = await db.StripePayments.AsNoTracking().Where(p => p.Overpayment && p.InvoiceId == invoiceId).ToListAsync(ct);
+        return await DescribeAsync(payments.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).ToList(), ct);
+    }
+
+    private async Task<IReadOnlyList<OverpaymentDto>> DescribeAsync(IReadOnlyList<StripePaymentRecord> payments, CancellationToken ct)
+    {
+        var invoiceIds = payments.Select(p => p.InvoiceId).Distinct().ToList();
         var invoices = await db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id))
             .Select(i => new { i.Id, i.TenantId, i.Number }).ToDictionaryAsync(i => i.Id, ct);
-        var paymentIds = page.Items.Select(p => (Guid?)p.Id).ToList();
+        var paymentIds = payments.Select(p => (Guid?)p.Id).ToList();
         var adjustments = (await db.StripeAdjustments.AsNoTracking().Where(a => paymentIds.Contains(a.PaymentId)).ToListAsync(ct)).ToLookup(a => a.PaymentId);
-        return new Page<OverpaymentDto>(page.Items.Select(p =>
+        return payments.Select(p =>
         {
             var takeBack = StripeSettlement.TakeBack(p.Amount, p.Currency, adjustments[p.Id]);
             var invoice = invoices[p.InvoiceId];
             return new OverpaymentDto(p.Id, p.InvoiceId, invoice.TenantId, invoice.Number, p.PaymentIntentId, p.ChargeId,
                 p.Amount, p.Currency, takeBack.Refunded, takeBack.Disputed, p.Amount - takeBack.Total, p.CreatedAt);
-        }).ToList(), page.HasMore, page.NextCursor);
+        }).ToList();
     }
 }
 

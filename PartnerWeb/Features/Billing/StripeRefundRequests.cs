@@ -36,7 +36,7 @@ public sealed class StripeRefundRequests(
         if (idempotencyKey is not null && await db.StripeAdjustments.Where(a => a.RequestKey == key).Select(a => new { a.RequestHash }).FirstOrDefaultAsync(ct) is { } used)
             return used.RequestHash is null || used.RequestHash == hash ? null : KeyReused;
         if (!StateMachines.Invoice.Allows(invoice.Status, InvoiceStatus.Refunded)) return AppError.Conflict(StateMachines.Invoice.Rule(InvoiceStatus.Refunded));
-        if (amount > remaining) return AppError.Conflict("The refund is larger than what is left to refund on this invoice.");
+        if (amount > remaining) return InvoiceService.RefundTooLarge;
         if (!stripe.Configured) return StripeGateway.NotConfigured;
 
         Refund refund;
