@@ -12,14 +12,17 @@ namespace PartnerWeb.Features.Dashboards;
 [Route("dashboard/admin/partners")]
 [OneDbConnection]
 public sealed class AdminPartnersController(
-    PartnerAccountService accounts, ListingService listings, PayoutService payouts, PayoutSending sending, DashboardSections sections, StatementService statements) : Controller
+    PartnerAccountService accounts, ListingService listings, PayoutService payouts, PayoutSending sending, DashboardSections sections, StatementService statements,
+    EarningService earnings, PartnerStripeService stripe, Admin.TenantDirectory directory) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(string? status, string? q, string? cursor, CancellationToken ct)
     {
         var parsed = Enum.TryParse<PartnerStatus>(status, ignoreCase: true, out var s) ? s : (PartnerStatus?)null;
         var page = await accounts.ListAsync(new PartnerListQuery { Status = parsed, Q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(), Limit = 50, Cursor = cursor }, ct);
-        var model = new PartnerTableModel(parsed?.ToString().ToLowerInvariant(), q, page.Items.Select(p => new PartnerRowModel(p, null)).ToList(), page.NextCursor);
+        var balances = await earnings.BalancesAsync(page.Items.Select(p => p.Id).ToList(), ct);
+        var model = new PartnerTableModel(parsed?.ToString().ToLowerInvariant(), q,
+            page.Items.Select(p => new PartnerRowModel(p, null, balances.GetValueOrDefault(p.Id) ?? [])).ToList(), page.NextCursor);
         return this.PageOrFragment("AdminPartners", model, "_PartnerTable", model);
     }
 
@@ -30,14 +33,40 @@ public sealed class AdminPartnersController(
     public async Task<IActionResult> Suspend(Guid id, string? reason, CancellationToken ct) =>
         await RowAsync(id, await accounts.SuspendAsync(id, reason, ct), ct);
 
+    /// <summary>Reject a pending application; the answer is the page's head again, with the 409 or 400 in it.</summary>
+    [HttpPost("{id:guid}/reject")]
+    public async Task<IActionResult> Reject(Guid id, RejectRequest form, CancellationToken ct)
+    {
+        if ((await accounts.GetAsync(id, ct)).Value is not { } partner) return NotFound();
+        if (!ModelState.IsValid)
+            return this.Fragment("_PartnerHeader", await HeaderAsync(partner, null, FormErrors.From(ModelState), form.Reason, ct), StatusCodes.Status400BadRequest);
+        var result = await accounts.RejectAsync(id, form.Reason, ct);
+        if (!Request.IsHtmx()) return RedirectToAction(nameof(Detail), new { id });
+        var errors = result.Error is { } error ? FormErrors.From(error) : FormErrors.None;
+        return this.Fragment("_PartnerHeader", await HeaderAsync(result.Value ?? (await accounts.GetAsync(id, ct)).Value ?? partner, null, errors, result.IsSuccess ? null : form.Reason, ct),
+            result.Error?.Status ?? StatusCodes.Status200OK);
+    }
+
     [HttpGet("{id:guid}")]
     public async Task<IActionResult> Detail(Guid id, string? from, string? to, CancellationToken ct)
     {
         if ((await accounts.GetAsync(id, ct)).Value is not { } partner) return NotFound();
+        var earningsModel = await sections.EarningsAsync(partner, from, to, null, isAdmin: true, ct);
         return View("AdminPartner", new AdminPartnerModel(partner,
             await sections.ListingsAsync(partner, isAdmin: true, FormErrors.None, ct),
-            await sections.EarningsAsync(partner, from, to, null, isAdmin: true, ct),
-            await sections.PayoutsAsync(partner, isAdmin: true, FormErrors.None, ct)));
+            earningsModel,
+            await sections.PayoutsAsync(partner, isAdmin: true, FormErrors.None, ct),
+            await HeaderAsync(partner, earningsModel.Page.Balances, FormErrors.None, null, ct)));
+    }
+
+    private async Task<PartnerHeaderModel> HeaderAsync(
+        PartnerDto partner, IReadOnlyList<EarningBalance>? balances, FormErrors errors, string? reason, CancellationToken ct)
+    {
+        var method = PayoutPreferences.MethodOf(partner.PayoutPreferences.GetRawText());
+        var state = method == PayoutPreferences.StripeConnect ? (await stripe.StateAsync(partner.Id, ct)).State : (StripeAccountState?)null;
+        var tenant = (await directory.TenantNamesAsync([partner.TenantId], ct)).GetValueOrDefault(partner.TenantId);
+        balances ??= (await earnings.BalancesAsync([partner.Id], ct)).GetValueOrDefault(partner.Id) ?? [];
+        return new PartnerHeaderModel(partner, tenant, PayoutPreferences.Show(partner.PayoutPreferences, state), balances, errors, reason);
     }
 
     [HttpPost("{id:guid}/listings")]
@@ -94,7 +123,8 @@ public sealed class AdminPartnersController(
         if (!Request.IsHtmx()) return RedirectToAction(nameof(Index));
         var partner = result.Value ?? (await accounts.GetAsync(id, ct)).Value;
         if (partner is null) return this.Fragment("_Message", "Partner account was not found.", StatusCodes.Status404NotFound);
-        return this.Fragment("_PartnerRow", new PartnerRowModel(partner, result.Error?.Title), result.Error?.Status ?? StatusCodes.Status200OK);
+        var balances = (await earnings.BalancesAsync([partner.Id], ct)).GetValueOrDefault(partner.Id) ?? [];
+        return this.Fragment("_PartnerRow", new PartnerRowModel(partner, result.Error?.Title, balances), result.Error?.Status ?? StatusCodes.Status200OK);
     }
 
     private async Task<IActionResult> ListingsAsync(Guid id, Func<Task<AppError?>> change, CancellationToken ct)
