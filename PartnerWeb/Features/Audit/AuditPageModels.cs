@@ -33,7 +33,7 @@ public sealed record AuditFilterForm(string? Action, string? EntityType, string?
         if (Action?.Length > 64) errors["action"] = ["Action is at most 64 characters."];
         if (EntityType?.Length > 64) errors["entityType"] = ["Entity type is at most 64 characters."];
         return errors.Count > 0
-            ? (null, this with { Errors = new Dashboards.FormErrors(null, errors) })
+            ? (null, this with { Errors = Dashboards.FormErrors.From(Infrastructure.AppError.Validation(errors)) })
             : (new AuditFilter(Action, EntityType, entityId, tenantId), this);
     }
 

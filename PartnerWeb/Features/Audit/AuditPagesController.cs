@@ -26,7 +26,7 @@ public sealed class AuditPagesController(AuditQueryService audit, TenantDirector
         if (Request.IsHtmx() && cursor is not null) return this.Fragment("_AuditRows", rows);
         var model = new AuditPageModel(form, await directory.TenantsAsync(ct), rows, await deadTasks.AnyAsync(ct));
         if (filter is null) Response.StatusCode = StatusCodes.Status400BadRequest;
-        return this.PageOrFragment("AdminAudit", model, "_AuditTable", model);
+        return this.PageOrFragment("AdminAudit", model, "_Audit", model);
     }
 
     private async Task<AuditRowsModel> RowsAsync(AuditFilter filter, AuditFilterForm form, PageRequest page, CancellationToken ct)
