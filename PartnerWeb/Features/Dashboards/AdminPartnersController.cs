@@ -42,9 +42,10 @@ public sealed class AdminPartnersController(
             return this.Fragment("_PartnerHeader", await HeaderAsync(partner, null, FormErrors.From(ModelState), form.Reason, ct), StatusCodes.Status400BadRequest);
         var result = await accounts.RejectAsync(id, form.Reason, ct);
         if (!Request.IsHtmx()) return RedirectToAction(nameof(Detail), new { id });
-        var errors = result.Error is { } error ? FormErrors.From(error) : FormErrors.None;
-        return this.Fragment("_PartnerHeader", await HeaderAsync(result.Value ?? (await accounts.GetAsync(id, ct)).Value ?? partner, null, errors, result.IsSuccess ? null : form.Reason, ct),
-            result.Error?.Status ?? StatusCodes.Status200OK);
+        if (result.Value is { } rejected) return this.Fragment("_PartnerHeader", await HeaderAsync(rejected, null, FormErrors.None, null, ct));
+        // Refused (409): the account as it is now, the message, and the reason as typed.
+        var current = (await accounts.GetAsync(id, ct)).Value ?? partner;
+        return this.Fragment("_PartnerHeader", await HeaderAsync(current, null, FormErrors.From(result.Error!), form.Reason, ct), result.Error!.Status);
     }
 
     [HttpGet("{id:guid}")]
