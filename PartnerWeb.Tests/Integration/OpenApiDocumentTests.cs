@@ -146,6 +146,7 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
     [InlineData("post", "/api/marketplace/items", new[] { 201, 400, 401, 403, 413 })]
     [InlineData("post", "/api/partners/apply", new[] { 201, 400, 401, 403, 409, 413, 429 })]
     [InlineData("get", "/api/partners/me", new[] { 200, 401, 403, 404 })]
+    [InlineData("post", "/api/partners/{partnerId}/reject", new[] { 200, 400, 401, 403, 404, 409, 413 })]
     [InlineData("get", "/api/partners", new[] { 200, 400, 401, 403 })]
     [InlineData("post", "/api/partners/{partnerId}/payouts/generate", new[] { 200, 201, 401, 403, 404, 409, 429 })]
     [InlineData("patch", "/api/partners/{partnerId}/listings/{listingId}", new[] { 200, 400, 401, 403, 404, 413 })]
@@ -270,7 +271,7 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
         }
         string[] Values(string name) => schemas.GetProperty(name).GetProperty("enum").EnumerateArray()
             .Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToArray();
-        Assert.Equal(["pending", "approved", "suspended"], Values("PartnerStatus"));
+        Assert.Equal(["pending", "approved", "suspended", "rejected"], Values("PartnerStatus"));
         Assert.Equal(["owed", "approved", "paid", "processing", "failed", "reversed"], Values("PayoutStatus"));
         Assert.Equal(["percent", "fixed"], Values("CommissionType"));
         Assert.Equal(["active", "paused"], Values("ListingStatus"));

@@ -109,6 +109,8 @@ public sealed class SqlServerStatementTests
         ["completing an invoice's accrual of one kind"] = db =>
             AccrualJob.CompleteOpenAsync(db, t => t.InvoiceId == Id && t.Kind == AccrualKind.Partner && t.RefundId == null, Now, default),
         ["suspending a partner"] = db => PartnerAccountService.MoveAsync(db, Id, PartnerStatus.Suspended, default),
+        ["a rejected partner applying again"] = db => PartnerAccountService.ReapplyAsync(db, Id,
+            new PartnerAccountService.ApplicationDetails("Acme Templates", "partners@acme.example", "US", "{\"method\":\"stripe_connect\"}"), default),
         ["pausing a listing"] = db => ListingService.MoveAsync(db, Id, ListingStatus.Paused, default),
         ["attaching entries to a payout"] = db => PayoutService.AttachAsync(db, Id, "USD", Now, Other, default),
         ["approving a payout"] = db => PayoutService.MoveAsync(db, Id, PayoutStatus.Approved, Now, null, default),
@@ -153,7 +155,7 @@ public sealed class SqlServerStatementTests
             ["Features/Billing/InvoiceRefunds.cs"] = 1,
             ["Features/Billing/InvoiceService.cs"] = 1,
             ["Features/Partners/ListingService.cs"] = 1,
-            ["Features/Partners/PartnerAccountService.cs"] = 1,
+            ["Features/Partners/PartnerAccountService.cs"] = 2,
             ["Features/Partners/PayoutReversals.cs"] = 1,
             ["Features/Partners/PayoutSending.cs"] = 1,
             ["Features/Partners/PayoutService.cs"] = 3,

@@ -11,7 +11,8 @@ public sealed class StateMachineTests
     private static readonly string[] InvoiceMoves =
         ["Open→Paid", "Open→Void", "Paid→PartiallyRefunded", "Paid→Refunded", "PartiallyRefunded→PartiallyRefunded", "PartiallyRefunded→Refunded"];
 
-    private static readonly string[] PartnerMoves = ["Pending→Approved", "Suspended→Approved", "Pending→Suspended", "Approved→Suspended"];
+    private static readonly string[] PartnerMoves =
+        ["Pending→Approved", "Suspended→Approved", "Pending→Suspended", "Approved→Suspended", "Pending→Rejected", "Rejected→Pending"];
 
     private static readonly string[] ListingMoves = ["Active→Paused", "Paused→Active"];
 
@@ -65,6 +66,7 @@ public sealed class StateMachineTests
             StateMachines.Invoice.Refusal(InvoiceStatus.Open, InvoiceStatus.Refunded));
         Assert.Equal("Only a pending or suspended partner can become approved. This one is approved.",
             StateMachines.Partner.Refusal(PartnerStatus.Approved, PartnerStatus.Approved));
+        Assert.Equal("Only a pending partner can become rejected. This one is approved.", StateMachines.Partner.Refusal(PartnerStatus.Approved, PartnerStatus.Rejected));
         Assert.Equal("Only an owed payout can become approved. This one is paid.", StateMachines.Payout.Refusal(PayoutStatus.Paid, PayoutStatus.Approved));
         Assert.Equal("No invoice can become open.", StateMachines.Invoice.Rule(InvoiceStatus.Open));
     }

@@ -32,9 +32,6 @@ public static class Iban
     /// <summary>The last four characters, which is all an audit record or a list shows of an account.</summary>
     public static string LastFour(string iban) => iban.Length <= 4 ? iban : iban[^4..];
 
-    /// <summary>Groups of four, as printed on statements: easier for the admin who pays to read and compare.</summary>
-    public static string Grouped(string iban) => string.Join(' ', iban.Chunk(4).Select(c => new string(c)));
-
     /// <summary>The first four characters moved to the end, letters as 10–35, the number taken mod 97 digit by digit.</summary>
     private static int Mod97(string iban)
     {

@@ -5,6 +5,9 @@ public enum PartnerStatus
     Pending,
     Approved,
     Suspended,
+
+    /// <summary>A platform admin turned the application down; the tenant may apply again (back to pending).</summary>
+    Rejected,
 }
 
 public sealed class PartnerAccount : IKeyset

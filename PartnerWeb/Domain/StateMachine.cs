@@ -66,7 +66,10 @@ public static class StateMachines
         (PartnerStatus.Pending, PartnerStatus.Approved),
         (PartnerStatus.Suspended, PartnerStatus.Approved),
         (PartnerStatus.Pending, PartnerStatus.Suspended),
-        (PartnerStatus.Approved, PartnerStatus.Suspended));
+        (PartnerStatus.Approved, PartnerStatus.Suspended),
+        (PartnerStatus.Pending, PartnerStatus.Rejected),
+        // Applying again: the same account (one per tenant) goes back to pending with the new details.
+        (PartnerStatus.Rejected, PartnerStatus.Pending));
 
     public static readonly StateMachine<ListingStatus> Listing = new("listing",
         (ListingStatus.Active, ListingStatus.Paused),

@@ -14,6 +14,8 @@ public static class FeatureServices
     public static IServiceCollection AddPartnerWebFeatures(this IServiceCollection services)
     {
         services.AddScoped<AuditLog>();
+        services.AddScoped<AuditQueryService>();
+        services.AddScoped<Admin.TenantDirectory>();
         services.AddScoped<AuthService>();
         services.AddScoped<PasswordService>();
         services.AddScoped<Users.UserService>();

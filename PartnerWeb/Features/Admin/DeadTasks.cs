@@ -13,11 +13,29 @@ public sealed record DeadTaskDto(
     public static DeadTaskDto From(AccrualTask t) => new(t.Id, t.InvoiceId, t.Kind, t.RefundId, t.Attempts, t.LastError, t.DeadAt, t.CreatedAt);
 }
 
+public sealed record DeadTaskView(DeadTaskDto Task, string? InvoiceNumber, string? TenantName)
+{
+    /// <summary>What the task does, in words: "partner accrual", "reseller reversal".</summary>
+    public string What => $"{Task.Kind.ToString().ToLowerInvariant()} {(Task.RefundId is null ? "accrual" : "reversal")}";
+}
+
 /// <summary>Accrual tasks that failed <c>Jobs:MaxAttempts</c> times, for platform admins to see and retry once the cause is fixed.</summary>
 public sealed class DeadTaskService(AppDbContext db, AuditLog audit, AccrualScheduler scheduler)
 {
     public Task<Page<DeadTaskDto>> ListAsync(PageQuery query, CancellationToken ct) =>
         Dead().AsNoTracking().ToPageAsync(query.ToRequest(), DeadTaskDto.From, ct);
+
+    public Task<bool> AnyAsync(CancellationToken ct) => Dead().AnyAsync(ct);
+
+    /// <summary>The page's rows with their invoice's number and tenant's name, in one query for the page.</summary>
+    public async Task<IReadOnlyList<DeadTaskView>> DescribeAsync(IReadOnlyList<DeadTaskDto> tasks, CancellationToken ct)
+    {
+        var ids = tasks.Select(t => t.InvoiceId).Distinct().ToList();
+        var invoices = await db.Invoices.AsNoTracking().Where(i => ids.Contains(i.Id))
+            .Join(db.Tenants, i => i.TenantId, t => t.Id, (i, t) => new { i.Id, i.Number, Tenant = t.Name })
+            .ToDictionaryAsync(i => i.Id, ct);
+        return tasks.Select(t => invoices.TryGetValue(t.InvoiceId, out var i) ? new DeadTaskView(t, i.Number, i.Tenant) : new DeadTaskView(t, null, null)).ToList();
+    }
 
     /// <summary>Dead → live with a fresh count of attempts, audited, and enqueued once committed.</summary>
     public Task<Result<DeadTaskDto>> RetryAsync(Guid taskId, CancellationToken ct) =>

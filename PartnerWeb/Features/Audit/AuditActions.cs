@@ -23,6 +23,7 @@ public static class AuditActions
     public const string PartnerApplied = "PARTNER_APPLIED";
     public const string PartnerApproved = "PARTNER_APPROVED";
     public const string PartnerSuspended = "PARTNER_SUSPENDED";
+    public const string PartnerRejected = "PARTNER_REJECTED";
     public const string PartnerListingCreated = "PARTNER_LISTING_CREATED";
     public const string PartnerListingUpdated = "PARTNER_LISTING_UPDATED";
     public const string PartnerEarningAccrued = "PARTNER_EARNING_ACCRUED";

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using PartnerWeb.Auth;
-using PartnerWeb.Data;
 using PartnerWeb.Domain;
 using PartnerWeb.Infrastructure;
 
@@ -21,34 +19,18 @@ public sealed record AuditEventDto(
 [Route("api/audit")]
 [Authorize(Policies.TenantAdmin)]
 [Tags("Audit")]
-public sealed class AuditController(AppDbContext db, CurrentUser currentUser) : ApiControllerBase
+public sealed class AuditController(AuditQueryService audit) : ApiControllerBase
 {
     /// <summary>Platform admins read every tenant's events; a tenant's owner/admin only their own.</summary>
     [HttpGet]
     [EndpointSummary("Audit events (platform admins: all; owner/admin: their tenant's)")]
     public async Task<ActionResult<Page<AuditEventDto>>> List(
         [FromQuery] string? action, [FromQuery] Guid? entityId, [FromQuery] Guid? tenantId,
-        [FromQuery] PageQuery page, CancellationToken ct)
-    {
-        var query = Visible();
-        if (tenantId is { } t) query = query.Where(a => a.TenantId == t);
-        if (!string.IsNullOrWhiteSpace(action)) query = query.Where(a => a.Action == action.Trim().ToUpperInvariant());
-        if (entityId is { } id) query = query.Where(a => a.EntityId == id);
-
-        return Ok(await query.ToPageAsync(page.ToRequest(), AuditEventDto.From, ct));
-    }
+        [FromQuery, System.ComponentModel.Description("The entity's type, exactly as events name it (PartnerAccount, Invoice …)")] string? entityType,
+        [FromQuery] PageQuery page, CancellationToken ct) =>
+        Ok(await audit.ListAsync(new AuditFilter(action, entityType, entityId, tenantId), page.ToRequest(), ct));
 
     [HttpGet("{id:guid}")]
     [EndpointSummary("An audit event")]
-    public async Task<ActionResult<AuditEventDto>> Get(Guid id, CancellationToken ct) =>
-        await Visible().FirstOrDefaultAsync(a => a.Id == id, ct) is { } e
-            ? Ok(AuditEventDto.From(e))
-            : Problem(AppError.NotFound("Audit event"));
-
-    /// <summary>Another tenant's events are filtered out in SQL, so they are simply not found.</summary>
-    private IQueryable<AuditEvent> Visible()
-    {
-        var user = currentUser.Required;
-        return user.IsPlatformAdmin ? db.AuditEvents : db.AuditEvents.Where(a => a.TenantId == user.TenantId);
-    }
+    public async Task<ActionResult<AuditEventDto>> Get(Guid id, CancellationToken ct) => From(await audit.GetAsync(id, ct), Ok);
 }

@@ -12,14 +12,17 @@ namespace PartnerWeb.Features.Dashboards;
 [Route("dashboard/admin/partners")]
 [OneDbConnection]
 public sealed class AdminPartnersController(
-    PartnerAccountService accounts, ListingService listings, PayoutService payouts, PayoutSending sending, DashboardSections sections, StatementService statements) : Controller
+    PartnerAccountService accounts, ListingService listings, PayoutService payouts, PayoutSending sending, DashboardSections sections, StatementService statements,
+    EarningService earnings, PartnerStripeService stripe, Admin.TenantDirectory directory) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(string? status, string? q, string? cursor, CancellationToken ct)
     {
         var parsed = Enum.TryParse<PartnerStatus>(status, ignoreCase: true, out var s) ? s : (PartnerStatus?)null;
         var page = await accounts.ListAsync(new PartnerListQuery { Status = parsed, Q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(), Limit = 50, Cursor = cursor }, ct);
-        var model = new PartnerTableModel(parsed?.ToString().ToLowerInvariant(), q, page.Items.Select(p => new PartnerRowModel(p, null)).ToList(), page.NextCursor);
+        var balances = await earnings.BalancesAsync(page.Items.Select(p => p.Id).ToList(), ct);
+        var model = new PartnerTableModel(parsed?.ToString().ToLowerInvariant(), q,
+            page.Items.Select(p => new PartnerRowModel(p, null, balances.GetValueOrDefault(p.Id) ?? [])).ToList(), page.NextCursor);
         return this.PageOrFragment("AdminPartners", model, "_PartnerTable", model);
     }
 
@@ -30,17 +33,43 @@ public sealed class AdminPartnersController(
     public async Task<IActionResult> Suspend(Guid id, string? reason, CancellationToken ct) =>
         await RowAsync(id, await accounts.SuspendAsync(id, reason, ct), ct);
 
+    /// <summary>Reject a pending application; the answer is the page's head again, with the 409 or 400 in it.</summary>
+    [HttpPost("{id:guid}/reject")]
+    public async Task<IActionResult> Reject(Guid id, RejectRequest form, CancellationToken ct)
+    {
+        if ((await accounts.GetAsync(id, ct)).Value is not { } partner) return NotFound();
+        if (!ModelState.IsValid)
+            return this.Fragment("_PartnerHeader", await HeaderAsync(partner, null, FormErrors.From(ModelState), form.Reason, ct), StatusCodes.Status400BadRequest);
+        var result = await accounts.RejectAsync(id, form.Reason, ct);
+        if (!Request.IsHtmx()) return RedirectToAction(nameof(Detail), new { id });
+        if (result.Value is { } rejected) return this.Fragment("_PartnerHeader", await HeaderAsync(rejected, null, FormErrors.None, null, ct));
+        // Refused (409): the account as it is now, the message, and the reason as typed.
+        var current = (await accounts.GetAsync(id, ct)).Value ?? partner;
+        return this.Fragment("_PartnerHeader", await HeaderAsync(current, null, FormErrors.From(result.Error!), form.Reason, ct), result.Error!.Status);
+    }
+
     [HttpGet("{id:guid}")]
     public async Task<IActionResult> Detail(Guid id, string? from, string? to, CancellationToken ct)
     {
         if ((await accounts.GetAsync(id, ct)).Value is not { } partner) return NotFound();
-        var earnings = await sections.EarningsAsync(partner, from, to, null, isAdmin: true, ct);
+        var earningsModel = await sections.EarningsAsync(partner, from, to, null, isAdmin: true, ct);
         // A link with a refused filter still shows the page, with the message beside the filter.
-        if (earnings.Error is not null) Response.StatusCode = StatusCodes.Status400BadRequest;
+        if (earningsModel.Error is not null) Response.StatusCode = StatusCodes.Status400BadRequest;
         return View("AdminPartner", new AdminPartnerModel(partner,
             await sections.ListingsAsync(partner, isAdmin: true, FormErrors.None, ct),
-            earnings,
-            await sections.PayoutsAsync(partner, isAdmin: true, FormErrors.None, ct)));
+            earningsModel,
+            await sections.PayoutsAsync(partner, isAdmin: true, FormErrors.None, ct),
+            await HeaderAsync(partner, earningsModel.Page.Balances, FormErrors.None, null, ct)));
+    }
+
+    private async Task<PartnerHeaderModel> HeaderAsync(
+        PartnerDto partner, IReadOnlyList<EarningBalance>? balances, FormErrors errors, string? reason, CancellationToken ct)
+    {
+        var method = PayoutPreferences.MethodOf(partner.PayoutPreferences.GetRawText());
+        var state = method == PayoutPreferences.StripeConnect ? (await stripe.StateAsync(partner.Id, ct)).State : (StripeAccountState?)null;
+        var tenant = (await directory.TenantNamesAsync([partner.TenantId], ct)).GetValueOrDefault(partner.TenantId);
+        balances ??= (await earnings.BalancesAsync([partner.Id], ct)).GetValueOrDefault(partner.Id) ?? [];
+        return new PartnerHeaderModel(partner, tenant, PayoutPreferences.Show(partner.PayoutPreferences, state), balances, errors, reason);
     }
 
     [HttpPost("{id:guid}/listings")]
@@ -98,7 +127,8 @@ public sealed class AdminPartnersController(
         if (!Request.IsHtmx()) return RedirectToAction(nameof(Index));
         var partner = result.Value ?? (await accounts.GetAsync(id, ct)).Value;
         if (partner is null) return this.Fragment("_Message", "Partner account was not found.", StatusCodes.Status404NotFound);
-        return this.Fragment("_PartnerRow", new PartnerRowModel(partner, result.Error?.Title), result.Error?.Status ?? StatusCodes.Status200OK);
+        var balances = (await earnings.BalancesAsync([partner.Id], ct)).GetValueOrDefault(partner.Id) ?? [];
+        return this.Fragment("_PartnerRow", new PartnerRowModel(partner, result.Error?.Title, balances), result.Error?.Status ?? StatusCodes.Status200OK);
     }
 
     /// <summary>A value that did not bind ("abc" for a commission) is refused here, with what was typed shown again beside it.</summary>

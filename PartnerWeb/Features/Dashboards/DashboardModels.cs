@@ -45,7 +45,8 @@ public sealed record FormErrors(string? Message, IReadOnlyDictionary<string, str
     public bool Any => Message is not null || Fields.Count > 0;
 }
 
-public sealed record ApplyFormModel(ApplyForm Form, FormErrors Errors);
+/// <param name="Rejected">The tenant's last application was rejected: this one puts the same account back to pending.</param>
+public sealed record ApplyFormModel(ApplyForm Form, FormErrors Errors, bool Rejected = false);
 
 /// <param name="Input">What the admin typed into a listing form that was refused, to show it again: the row's (<c>ListingId</c>) or the new listing's.</param>
 public sealed record ListingsModel(
@@ -101,8 +102,13 @@ public sealed record StripePayoutsModel(PartnerDto Partner, PartnerStripeDto Acc
         && Account.State is Domain.StripeAccountState.None or Domain.StripeAccountState.ActionNeeded;
 }
 
-public sealed record PartnerRowModel(PartnerDto Partner, string? Error);
+/// <param name="Balances">Per currency, what no payout has taken yet (the partner's own balance); null where the page does not show it.</param>
+public sealed record PartnerRowModel(PartnerDto Partner, string? Error, IReadOnlyList<EarningBalance>? Balances = null);
+
+/// <summary>The head of an admin's partner page: who it is, how it is paid, and Reject while the application is pending.</summary>
+public sealed record PartnerHeaderModel(
+    PartnerDto Partner, string? TenantName, PayoutPreferencesView Preferences, IReadOnlyList<EarningBalance> Balances, FormErrors Errors, string? Reason = null);
 
 public sealed record PartnerTableModel(string? Status, string? Q, IReadOnlyList<PartnerRowModel> Rows, string? NextCursor);
 
-public sealed record AdminPartnerModel(PartnerDto Partner, ListingsModel Listings, EarningsModel Earnings, PayoutsModel Payouts);
+public sealed record AdminPartnerModel(PartnerDto Partner, ListingsModel Listings, EarningsModel Earnings, PayoutsModel Payouts, PartnerHeaderModel Header);

@@ -178,8 +178,13 @@ public sealed class PartnerDashboardController(
 
     private async Task<PartnerDashboardModel> DashboardAsync(ApplyFormModel? apply, string? from, string? to, CancellationToken ct, StripeNote? note = null)
     {
-        if (await MineAsync(ct) is not { } partner)
-            return new PartnerDashboardModel(apply ?? new ApplyFormModel(new ApplyForm(), FormErrors.None), null, null, null, null);
+        var partner = await MineAsync(ct);
+        if (partner is null || partner.Status == PartnerStatus.Rejected)
+        {
+            // A rejected tenant applies again with the same form, starting from what it sent last time.
+            var form = partner is null ? new ApplyForm() : new ApplyForm { DisplayName = partner.DisplayName, ContactEmail = partner.ContactEmail, Country = partner.Country };
+            return new PartnerDashboardModel((apply ?? new ApplyFormModel(form, FormErrors.None)) with { Rejected = partner is not null }, null, null, null, null);
+        }
         return new PartnerDashboardModel(null, partner,
             await sections.ListingsAsync(partner, isAdmin: false, FormErrors.None, ct),
             await sections.EarningsAsync(partner, from, to, null, isAdmin: false, ct),

@@ -68,7 +68,7 @@ public sealed class ProfileForm : PayoutFields
 /// <param name="Saved">Set once the change is stored: the card says so.</param>
 public sealed record ProfileFormModel(PartnerDto Partner, ProfileForm Form, FormErrors Errors, bool Saved = false)
 {
-    public PayoutPreferencesView Current => PayoutPreferencesView.Of(Partner.PayoutPreferences, maskIban: true);
+    public PayoutPreferencesView Current => PayoutPreferences.Show(Partner.PayoutPreferences, stripe: null);
 }
 
 /// <summary>
@@ -107,28 +107,3 @@ public sealed class PublishForm
 
 /// <param name="Published">The item just published, which the listings card now offers.</param>
 public sealed record PublishFormModel(PublishForm Form, FormErrors Errors, ItemDto? Published = null);
-
-/// <summary>
-/// Payout preferences as people read them, one line per detail. The partner sees the IBAN's last four only; the
-/// admin who pays sees it whole, in groups of four. Values stored before the rules show hidden characters spelled out.
-/// </summary>
-public sealed record PayoutPreferencesView(string Method, IReadOnlyList<(string Label, string Value)> Details)
-{
-    public static PayoutPreferencesView Of(JsonElement stored, bool maskIban)
-    {
-        string Raw(string name) => stored.ValueKind == JsonValueKind.Object && stored.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
-        string Text(string name) => TextSafety.Reveal(Raw(name));
-        string ShownIban()
-        {
-            if (!Domain.Iban.TryNormalize(Raw("iban"), out var iban)) return $"{Text("iban")} (not a valid IBAN)";
-            return maskIban ? $"•••• {Domain.Iban.LastFour(iban)}" : Domain.Iban.Grouped(iban);
-        }
-        return PayoutPreferences.MethodOf(stored.GetRawText()) switch
-        {
-            PayoutPreferences.BankTransfer => new("Bank transfer", [("Account holder", Text("accountHolder")), ("IBAN", ShownIban())]),
-            PayoutPreferences.PayPal => new("PayPal", [("PayPal email", Text("email"))]),
-            PayoutPreferences.StripeConnect => new("Stripe Connect", []),
-            _ => new("Other", [("Stored as", TextSafety.Reveal(stored.GetRawText()))]),
-        };
-    }
-}

@@ -51,10 +51,13 @@ public sealed class MarketplaceService(
         if (item is null) return AppError.NotFound("Marketplace item");
         if (await db.PartnerListings.AnyAsync(l => l.MarketplaceItemId == itemId && l.Status == ListingStatus.Paused, ct))
             return AppError.Conflict("This item's partner listing is paused; it cannot be installed now.");
-        // Suspension means stop: a suspended partner's items do not sell, whatever their listings say.
-        if (await db.PartnerListings.AnyAsync(l => l.MarketplaceItemId == itemId
-                && db.PartnerAccounts.Any(p => p.Id == l.PartnerId && p.Status == PartnerStatus.Suspended), ct))
-            return AppError.Conflict("This item's partner is suspended; it cannot be installed now.");
+        // Suspension means stop: a suspended (or rejected) partner's items do not sell, whatever their listings say.
+        var stopped = await db.PartnerListings.Where(l => l.MarketplaceItemId == itemId)
+            .Join(db.PartnerAccounts, l => l.PartnerId, p => p.Id, (l, p) => p.Status)
+            .Where(s => s == PartnerStatus.Suspended || s == PartnerStatus.Rejected)
+            .Select(s => (PartnerStatus?)s).FirstOrDefaultAsync(ct);
+        if (stopped is { } status)
+            return AppError.Conflict($"This item's partner is {StateMachine<PartnerStatus>.Words(status)}; it cannot be installed now.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var invoiceId = ids.NewId();

@@ -19,20 +19,30 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access, Earnin
     public Task<EarningsPage> ListAsync(PartnerDto partner, EarningsQuery query, CancellationToken ct) => PageAsync(partner.Id, query, ct);
 
     /// <summary>Balances ignore the date filter: they are what is owed now.</summary>
-    private async Task<IReadOnlyList<EarningBalance>> BalancesAsync(Guid partnerId, CancellationToken ct)
+    private async Task<IReadOnlyList<EarningBalance>> BalancesAsync(Guid partnerId, CancellationToken ct) =>
+        (await BalancesAsync([partnerId], ct)).GetValueOrDefault(partnerId) ?? [];
+
+    /// <summary>
+    /// Each partner's balance per currency (what no payout has taken yet, and the part payable now), for partners
+    /// the caller already resolved through <see cref="PartnerAccess"/>: one grouped query for all of them.
+    /// A partner without unattached entries has no entry.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<EarningBalance>>> BalancesAsync(IReadOnlyCollection<Guid> partnerIds, CancellationToken ct)
     {
+        if (partnerIds.Count == 0) return new Dictionary<Guid, IReadOnlyList<EarningBalance>>();
         var now = clock.GetUtcNow().UtcDateTime;
         var rows = await db.PartnerEarnings.AsNoTracking()
-            .Where(e => e.PartnerId == partnerId && e.PayoutId == null)
-            .GroupBy(e => e.Currency)
-            .Select(g => new { Currency = g.Key, Balance = g.Sum(e => e.PartnerNet), Payable = g.Sum(e => e.PayableAt <= now ? e.PartnerNet : 0) })
+            .Where(e => partnerIds.Contains(e.PartnerId) && e.PayoutId == null)
+            .GroupBy(e => new { e.PartnerId, e.Currency })
+            .Select(g => new { g.Key.PartnerId, g.Key.Currency, Balance = g.Sum(e => e.PartnerNet), Payable = g.Sum(e => e.PayableAt <= now ? e.PartnerNet : 0) })
             .ToListAsync(ct);
-        return rows.OrderBy(r => r.Currency, StringComparer.Ordinal).Select(r =>
-        {
-            var minimum = options.Value.MinimumFor(r.Currency);
-            var missing = Math.Max(0, Math.Max(minimum, 1) - r.Payable);
-            return new EarningBalance(r.Currency, r.Balance, r.Payable, minimum, missing);
-        }).ToList();
+        return rows.GroupBy(r => r.PartnerId).ToDictionary(p => p.Key, p => (IReadOnlyList<EarningBalance>)p
+            .OrderBy(r => r.Currency, StringComparer.Ordinal).Select(r =>
+            {
+                var minimum = options.Value.MinimumFor(r.Currency);
+                var missing = Math.Max(0, Math.Max(minimum, 1) - r.Payable);
+                return new EarningBalance(r.Currency, r.Balance, r.Payable, minimum, missing);
+            }).ToList());
     }
 
     /// <summary>

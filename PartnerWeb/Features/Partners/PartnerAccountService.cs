@@ -20,8 +20,10 @@ public sealed class PartnerAccountService(AppDbContext db, PartnerAccess access,
             errors["country"] = ["country must be an ISO 3166-1 alpha-2 code, such as US."];
         var preferences = request.PayoutPreferences!.Normalize("payoutPreferences", errors);
         if (errors.Count > 0) return AppError.Validation(errors);
-        if (await access.MineAsync(ct) is not null)
-            return AppError.Conflict("This tenant already has a partner account.");
+        if (await access.MineAsync(ct) is { } existing)
+            return existing.Status == PartnerStatus.Rejected
+                ? await ApplyAgainAsync(existing.Id, displayName, request.ContactEmail!.Trim(), country, preferences!, ct)
+                : AppError.Conflict("This tenant already has a partner account.");
 
         var partner = new PartnerAccount
         {
@@ -49,6 +51,41 @@ public sealed class PartnerAccountService(AppDbContext db, PartnerAccess access,
             throw;
         }
         return PartnerDto.From(partner);
+    }
+
+    /// <summary>
+    /// A rejected tenant applies again: one account per tenant (unique index on TenantId), so the same account goes
+    /// back to pending with the new details, keeping its id, creation time and history. Audited as an application.
+    /// </summary>
+    private async Task<Result<PartnerDto>> ApplyAgainAsync(
+        Guid id, string displayName, string contactEmail, string country, PayoutPreferences preferences, CancellationToken ct)
+    {
+        var details = new ApplicationDetails(displayName, contactEmail, country, preferences.ToJson());
+        var refusal = await UnitOfWork.RunAsync<AppError?>(db, async (work, ct) =>
+        {
+            if (await ReapplyAsync(db, id, details, ct) == 0)
+                return work.Discard(AppError.Conflict("This tenant already has a partner account."));
+            audit.Record(AuditActions.PartnerApplied, nameof(PartnerAccount), id, access.User.TenantId, new
+            {
+                displayName, contactEmail, country, payoutPreferences = preferences.AuditSummary(), from = "rejected",
+            });
+            return null;
+        }, ct);
+        return refusal ?? await MineAsync(ct);
+    }
+
+    internal sealed record ApplicationDetails(string DisplayName, string ContactEmail, string Country, string PayoutPreferences);
+
+    /// <summary>Rejected → pending with the new details, by a conditional update: 0 when the account is not (or no longer) rejected.</summary>
+    internal static Task<int> ReapplyAsync(AppDbContext db, Guid id, ApplicationDetails details, CancellationToken ct)
+    {
+        var from = StateMachines.Partner.From(PartnerStatus.Pending);
+        return db.PartnerAccounts.Where(p => p.Id == id && from.Contains(p.Status)).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.Status, PartnerStatus.Pending)
+            .SetProperty(p => p.DisplayName, details.DisplayName)
+            .SetProperty(p => p.ContactEmail, details.ContactEmail)
+            .SetProperty(p => p.Country, details.Country)
+            .SetProperty(p => p.PayoutPreferences, details.PayoutPreferences), ct);
     }
 
     /// <summary>
@@ -105,6 +142,10 @@ public sealed class PartnerAccountService(AppDbContext db, PartnerAccess access,
 
     public Task<Result<PartnerDto>> SuspendAsync(Guid id, string? reason, CancellationToken ct) =>
         TransitionAsync(id, PartnerStatus.Suspended, AuditActions.PartnerSuspended, reason?.Trim(), ct);
+
+    /// <summary>A pending application turned down; the tenant may apply again (<see cref="ApplyAsync"/>).</summary>
+    public Task<Result<PartnerDto>> RejectAsync(Guid id, string? reason, CancellationToken ct) =>
+        TransitionAsync(id, PartnerStatus.Rejected, AuditActions.PartnerRejected, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), ct);
 
     /// <summary>A conditional update: only a partner whose status <see cref="StateMachines.Partner"/> lets become <paramref name="to"/> moves, and only once.</summary>
     private async Task<Result<PartnerDto>> TransitionAsync(Guid id, PartnerStatus to, string action, string? reason, CancellationToken ct)

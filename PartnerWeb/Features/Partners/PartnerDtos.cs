@@ -39,6 +39,12 @@ public sealed class SuspendRequest
     public string? Reason { get; init; }
 }
 
+public sealed class RejectRequest
+{
+    [StringLength(500)]
+    public string? Reason { get; init; }
+}
+
 public sealed class CreateListingRequest
 {
     [Required]

@@ -20,7 +20,7 @@ public sealed class PartnersApiController(
 {
     [HttpPost("apply")]
     [PartnerWriteLimit]
-    [EndpointSummary("Apply as a partner (owner/admin of a non-platform tenant)")]
+    [EndpointSummary("Apply as a partner (owner/admin of a non-platform tenant; a rejected tenant applies again)")]
     [ProducesResponseType(StatusCodes.Status201Created)]
     [ProblemResponse(StatusCodes.Status409Conflict)]
     public async Task<ActionResult<PartnerDto>> Apply(ApplyRequest request, CancellationToken ct) =>
@@ -72,6 +72,14 @@ public sealed class PartnersApiController(
     public async Task<ActionResult<PartnerDto>> Suspend(
         Guid id, [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] SuspendRequest? request, CancellationToken ct) =>
         From(await accounts.SuspendAsync(id, request?.Reason, ct), Ok);
+
+    [HttpPost("{partnerId:guid}/reject")]
+    [Authorize(Policies.PlatformAdmin)]
+    [EndpointSummary("Reject a pending application (the tenant may apply again)")]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    public async Task<ActionResult<PartnerDto>> Reject(
+        Guid partnerId, [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] RejectRequest? request, CancellationToken ct) =>
+        From(await accounts.RejectAsync(partnerId, request?.Reason, ct), Ok);
 
     [HttpPost("{partnerId:guid}/listings")]
     [PartnerWriteLimit]

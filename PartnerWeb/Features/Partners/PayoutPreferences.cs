@@ -69,21 +69,29 @@ public abstract record PayoutPreferences
     public static string DisplayMethod(string? method) => method is not null && Methods.Contains(method) ? method : Other;
 
     /// <summary>
-    /// What the admin who pays reads: the method and its details, the IBAN in groups of four. Values stored before
-    /// these rules are shown with any hidden character spelled out, an IBAN that fails the check marked so, and an
-    /// unknown method as "other" with its JSON.
+    /// What the operator reads, per method: the bank transfer's holder and the IBAN's last four characters (the
+    /// whole number stays in the API and the payout's snapshot), the PayPal email, the Stripe account's state (none when <paramref name="stripe"/> is null:
+    /// the partner's own page shows that state in its Stripe card).
+    /// Values stored before these rules are shown with any hidden character spelled out, an IBAN that fails the
+    /// check marked so (whole, since it is no account number), and an unknown method as "other" with its JSON.
     /// </summary>
-    public static string Describe(JsonElement stored)
+    public static PayoutPreferencesView Show(JsonElement stored, StripeAccountState? stripe)
     {
         string Raw(string name) => stored.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
         string Text(string name) => TextSafety.Reveal(Raw(name));
-        string ShownIban() => Domain.Iban.TryNormalize(Raw("iban"), out var iban) ? Domain.Iban.Grouped(iban) : $"{Text("iban")} (not a valid IBAN)";
+        string ShownIban() => Domain.Iban.TryNormalize(Raw("iban"), out var iban) ? $"ending in {Domain.Iban.LastFour(iban)}" : $"{Text("iban")} (not a valid IBAN)";
         return MethodOf(stored.GetRawText()) switch
         {
-            BankTransfer => $"bank transfer · {Text("accountHolder")} · IBAN {ShownIban()}",
-            PayPal => $"PayPal · {Text("email")}",
-            StripeConnect => "Stripe Connect",
-            _ => $"{Other} · {TextSafety.Reveal(stored.GetRawText())}",
+            BankTransfer => new("Bank transfer", [new("Account holder", Text("accountHolder")), new("IBAN", ShownIban())]),
+            PayPal => new("PayPal", [new("Email", Text("email"))]),
+            StripeConnect => new("Stripe Connect", stripe is not { } state ? [] : [new("Account", state switch
+            {
+                StripeAccountState.Ready => "ready: payouts enabled",
+                StripeAccountState.ActionNeeded => "set up, Stripe needs details from the partner",
+                StripeAccountState.Disabled => "disabled by Stripe",
+                _ => "not set up yet",
+            })]),
+            _ => new(Other, [new("Stored as", TextSafety.Reveal(stored.GetRawText()))]),
         };
     }
 
@@ -99,6 +107,9 @@ public abstract record PayoutPreferences
     protected static void Add(IDictionary<string, string[]> errors, string prefix, string field, string message) =>
         errors[$"{prefix}.{field}"] = [message];
 }
+
+/// <summary>Payout preferences as a page shows them: the method's name and its details, label by label.</summary>
+public sealed record PayoutPreferencesView(string Method, IReadOnlyList<KeyValuePair<string, string>> Details);
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record BankTransferPreferences : PayoutPreferences
