@@ -53,6 +53,7 @@ public static class FeatureServices
         services.AddScoped<EarningService>();
         services.AddScoped<EarningDetails>();
         services.AddScoped<PayoutService>();
+        services.AddScoped<PayoutQueue>();
         services.AddScoped<StatementService>();
         services.AddScoped<PartnerStripeService>();
         services.AddScoped<StripeAccountUpdates>();
