@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using PartnerWeb.Data;
@@ -7,17 +6,10 @@ using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Features.Partners;
 
-/// <summary>The operator's queue: one status that needs action, or all of them.</summary>
+/// <summary>The operator's queue: one of <see cref="PayoutQueue.Statuses"/>, or all of them.</summary>
 public sealed class PayoutQueueQuery : PageQuery
 {
     public PayoutStatus? Status { get; init; }
-
-    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        foreach (var result in base.Validate(validationContext)) yield return result;
-        if (Status is { } status && !PayoutQueue.Statuses.Contains(status))
-            yield return new ValidationResult("status must be owed, approved, processing or failed.", [nameof(Status)]);
-    }
 }
 
 public sealed record QueuedPayout(
