@@ -104,7 +104,7 @@ public sealed class AdminPayoutsPageTests(PayoutQueueFactory factory) : IClassFi
 
         string Total(string status, string currency)
         {
-            var row = Regex.Match(html, $"<tr class=\"total\" data-status=\"{status}\" data-currency=\"{currency}\">(.*?)</tr>", RegexOptions.Singleline);
+            var row = Regex.Match(html, $"<tr class=\"queue-total\" data-status=\"{status}\" data-currency=\"{currency}\">(.*?)</tr>", RegexOptions.Singleline);
             Assert.True(row.Success, $"no {status} {currency} total");
             return string.Join(" | ", Regex.Matches(row.Groups[1].Value, "<td class=\"num[^\"]*\">([^<]*)</td>").Select(m => m.Groups[1].Value));
         }
