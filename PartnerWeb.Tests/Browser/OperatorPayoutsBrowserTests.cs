@@ -66,9 +66,9 @@ public sealed class OperatorPayoutsBrowserTests(BrowserFixture browser) : IClass
         await Assertions.Expect(row.Locator("input[name=ids]")).ToBeCheckedAsync();
         await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("approved");
 
-        // With it, the payout is paid and leaves the queue.
+        // With it, the payout is paid and leaves the queue (Enter in the field marks paid, not approves).
         await admin.FillAsync("#payout-reference", "SEPA-4711");
-        await admin.ClickAsync("button:has-text('Mark selected paid')");
+        await admin.PressAsync("#payout-reference", "Enter");
         await Assertions.Expect(admin.Locator("#payout-outcomes")).ToContainTextAsync("1 of 1 paid.");
         Assert.Equal("Mark paid 1 payout of $90.30?", confirms[^1]);
         await Assertions.Expect(row).ToHaveCountAsync(0);

@@ -8,7 +8,7 @@ namespace PartnerWeb.Features.Dashboards;
 public class PayoutSelectionForm
 {
     [MinLength(1, ErrorMessage = "Select at least one payout.")]
-    [MaxLength(PayoutQueue.MaxSelection, ErrorMessage = "Select at most 200 payouts at a time.")]
+    [MaxLength(PayoutQueue.MaxSelection, ErrorMessage = "Select at most {1} payouts at a time.")]
     public List<Guid> Ids { get; set; } = [];
 
     public string? Status { get; set; }

@@ -65,7 +65,7 @@ public sealed class PayoutQueue(AppDbContext db, PayoutService payouts, PayoutSe
             page.HasMore, page.NextCursor, Ordered(totals));
     }
 
-    internal static IQueryable<PayoutTotal> Totals(IQueryable<PartnerPayout> payouts) => payouts
+    private static IQueryable<PayoutTotal> Totals(IQueryable<PartnerPayout> payouts) => payouts
         .GroupBy(p => new { p.Status, p.Currency })
         .Select(g => new PayoutTotal(g.Key.Status, g.Key.Currency, g.Count(), g.Sum(p => p.Amount)));
 

@@ -34,6 +34,12 @@
     }
     refresh();
   });
+  // Enter in the reference field means "mark paid", not the form's first button (approve).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target.id !== "payout-reference") return;
+    event.preventDefault();
+    document.querySelector("#payout-bulk button[data-verb='Mark paid']").click();
+  });
   document.addEventListener("DOMContentLoaded", refresh);
   document.addEventListener("htmx:afterSettle", refresh);
 })();
