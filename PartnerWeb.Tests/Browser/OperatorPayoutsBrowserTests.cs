@@ -20,16 +20,7 @@ public sealed class OperatorPayoutsBrowserTests(BrowserFixture browser) : IClass
             await PartnerFlows.CreateListingAsync(api, acme, itemId, "percent", 30m);
             await PartnerFlows.SellAsync(browser.App, itemId, acme);
         }
-        await Flows.QueryAsync(browser.App, db =>
-        {
-            foreach (var amount in new[] { 12_000L, 4_550L })
-                db.PartnerPayouts.Add(new PartnerPayout
-                {
-                    Id = Guid.CreateVersion7(), PartnerId = initech, Currency = "EUR", Amount = amount, Status = PayoutStatus.Owed,
-                    PayoutMethod = "bank_transfer", PayoutDetails = """{"method":"bank_transfer"}""", CreatedAt = DateTime.UtcNow.AddDays(-1),
-                });
-            return db.SaveChangesAsync();
-        });
+        await PartnerFlows.InsertPayoutsAsync(browser.App, initech, "EUR", PayoutStatus.Owed, 12_000, 4_550);
 
         var admin = await browser.SignInAsync(Demo.PlatformAdmin);
         var confirms = new List<string>();

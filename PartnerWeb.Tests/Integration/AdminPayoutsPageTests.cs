@@ -22,22 +22,6 @@ public class PayoutQueueFactory : PartnerWebFactory
             return _partners.TryGetValue(ownerEmail, out var made) ? made : _partners[ownerEmail] = PartnerFlows.ApprovedPartnerAsync(this, ownerEmail);
     }
 
-    /// <summary>Payouts written straight to the database: the queue's reads and actions need no ledger behind them.</summary>
-    public Task<List<Guid>> PayoutsAsync(Guid partnerId, string currency, PayoutStatus status, params long[] amounts) =>
-        Flows.QueryAsync(this, async db =>
-        {
-            var now = DateTime.UtcNow;
-            var payouts = amounts.Select(amount => new PartnerPayout
-            {
-                Id = Guid.CreateVersion7(), PartnerId = partnerId, Currency = currency, Amount = amount, Status = status,
-                PayoutMethod = "bank_transfer", PayoutDetails = """{"method":"bank_transfer"}""", CreatedAt = now,
-                ApprovedAt = status == PayoutStatus.Owed ? null : now,
-            }).ToList();
-            db.PartnerPayouts.AddRange(payouts);
-            await db.SaveChangesAsync();
-            return payouts.Select(p => p.Id).ToList();
-        });
-
     public async Task<HttpClient> BrowserAsAsync(string email)
     {
         var client = CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
@@ -74,7 +58,7 @@ public sealed class AdminPayoutsPageTests(PayoutQueueFactory factory) : IClassFi
     [InlineData(Demo.GlobexOwner, "/dashboard/partners")]
     public async Task Only_platform_admins_open_the_queue_or_act_on_it(string email, string tokenPage)
     {
-        var ids = await factory.PayoutsAsync(await factory.PartnerAsync(Demo.AcmeOwner), "USD", PayoutStatus.Owed, 500);
+        var ids = await PartnerFlows.InsertPayoutsAsync(factory, await factory.PartnerAsync(Demo.AcmeOwner), "USD", PayoutStatus.Owed, 500);
         using var browser = await factory.BrowserAsAsync(email);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync("/dashboard/admin/payouts")).StatusCode);
@@ -92,12 +76,12 @@ public sealed class AdminPayoutsPageTests(PayoutQueueFactory factory) : IClassFi
     {
         var (acme, initech) = (await factory.PartnerAsync(Demo.AcmeOwner), await factory.PartnerAsync(Demo.InitechOwner));
         // Two currencies no other test uses, more owed payouts than a page shows, and payouts that wait for nobody.
-        await factory.PayoutsAsync(acme, "CHF", PayoutStatus.Owed, Enumerable.Repeat(1_000L, 55).ToArray());
-        await factory.PayoutsAsync(initech, "CHF", PayoutStatus.Owed, 2_345);
-        await factory.PayoutsAsync(initech, "SEK", PayoutStatus.Owed, 4_000_000_000_000, 5);
-        await factory.PayoutsAsync(acme, "CHF", PayoutStatus.Approved, 700);
-        await factory.PayoutsAsync(acme, "CHF", PayoutStatus.Paid, 99_999);
-        await factory.PayoutsAsync(acme, "SEK", PayoutStatus.Reversed, 77);
+        await PartnerFlows.InsertPayoutsAsync(factory, acme, "CHF", PayoutStatus.Owed, Enumerable.Repeat(1_000L, 55).ToArray());
+        await PartnerFlows.InsertPayoutsAsync(factory, initech, "CHF", PayoutStatus.Owed, 2_345);
+        await PartnerFlows.InsertPayoutsAsync(factory, initech, "SEK", PayoutStatus.Owed, 4_000_000_000_000, 5);
+        await PartnerFlows.InsertPayoutsAsync(factory, acme, "CHF", PayoutStatus.Approved, 700);
+        await PartnerFlows.InsertPayoutsAsync(factory, acme, "CHF", PayoutStatus.Paid, 99_999);
+        await PartnerFlows.InsertPayoutsAsync(factory, acme, "SEK", PayoutStatus.Reversed, 77);
         using var admin = await factory.BrowserAsAsync(Demo.PlatformAdmin);
 
         var html = await admin.GetStringAsync("/dashboard/admin/payouts");
@@ -121,7 +105,7 @@ public sealed class AdminPayoutsPageTests(PayoutQueueFactory factory) : IClassFi
     public async Task Bulk_approve_then_mark_paid_audit_each_payout_once_and_a_second_submission_changes_nothing()
     {
         var acme = await factory.PartnerAsync(Demo.AcmeOwner);
-        var ids = await factory.PayoutsAsync(acme, "NOK", PayoutStatus.Owed, 1_100, 2_200, 3_300);
+        var ids = await PartnerFlows.InsertPayoutsAsync(factory, acme, "NOK", PayoutStatus.Owed, 1_100, 2_200, 3_300);
         using var admin = await factory.BrowserAsAsync(Demo.PlatformAdmin);
 
         var approved = await PayoutQueueFactory.PostAsync(admin, "/dashboard/admin/payouts/approve", PayoutQueueFactory.Selection(ids));
@@ -164,7 +148,7 @@ public sealed class AdminPayoutsPageTests(PayoutQueueFactory factory) : IClassFi
     public async Task Nothing_selected_is_a_400_beside_the_buttons_and_a_send_refused_says_why()
     {
         var initech = await factory.PartnerAsync(Demo.InitechOwner);
-        var ids = await factory.PayoutsAsync(initech, "DKK", PayoutStatus.Approved, 4_200);
+        var ids = await PartnerFlows.InsertPayoutsAsync(factory, initech, "DKK", PayoutStatus.Approved, 4_200);
         using var admin = await factory.BrowserAsAsync(Demo.PlatformAdmin);
 
         var none = await PayoutQueueFactory.PostAsync(admin, "/dashboard/admin/payouts/approve", []);
@@ -216,7 +200,7 @@ public sealed class OperatorWriteLimitTests(OperatorLimitFactory factory) : ICla
     {
         var acme = await factory.PartnerAsync(Demo.AcmeOwner);
         var itemId = await Flows.ItemIdAsync(factory, "Acme CRM Add-on");
-        var ids = await factory.PayoutsAsync(acme, "USD", PayoutStatus.Owed, 100, 200, 300);
+        var ids = await PartnerFlows.InsertPayoutsAsync(factory, acme, "USD", PayoutStatus.Owed, 100, 200, 300);
         using var admin = await factory.BrowserAsAsync(Demo.PlatformAdmin);
         var partnerPage = $"/dashboard/admin/partners/{acme}";
 
