@@ -46,6 +46,25 @@ public static class PartnerFlows
         Flows.EventuallyAsync(() => Flows.QueryAsync(factory, db => db.PartnerEarnings.AnyAsync(e => e.InvoiceId == invoiceId && e.PartnerId == partnerId)),
             $"the earning of invoice {invoiceId}");
 
+    /// <summary>
+    /// Payouts written straight to the database, paid by bank transfer: for the operator's queue, whose reads and
+    /// actions need no ledger behind them. Returns their ids.
+    /// </summary>
+    public static Task<List<Guid>> InsertPayoutsAsync(PartnerWebFactory factory, Guid partnerId, string currency, Domain.PayoutStatus status, params long[] amounts) =>
+        Flows.QueryAsync(factory, async db =>
+        {
+            var now = DateTime.UtcNow;
+            var payouts = amounts.Select(amount => new Domain.PartnerPayout
+            {
+                Id = Guid.CreateVersion7(), PartnerId = partnerId, Currency = currency, Amount = amount, Status = status,
+                PayoutMethod = "bank_transfer", PayoutDetails = """{"method":"bank_transfer"}""", CreatedAt = now,
+                ApprovedAt = status == Domain.PayoutStatus.Owed ? null : now,
+            }).ToList();
+            db.PartnerPayouts.AddRange(payouts);
+            await db.SaveChangesAsync();
+            return payouts.Select(p => p.Id).ToList();
+        });
+
     /// <summary>Publishes an item as an approved partner's owner; returns its id.</summary>
     public static async Task<Guid> PublishAsync(HttpClient owner, string name, long price, string currency = "USD")
     {

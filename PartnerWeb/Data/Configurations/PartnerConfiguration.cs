@@ -73,6 +73,9 @@ internal sealed class PartnerEarningConfiguration : IEntityTypeConfiguration<Par
 
 internal sealed class PartnerPayoutConfiguration : IEntityTypeConfiguration<PartnerPayout>
 {
+    /// <summary>The payouts that wait for an operator; <c>PayoutQueue.NeedsAction</c> names the same constants.</summary>
+    internal const string QueueFilter = "Status IN ('Owed', 'Approved', 'Processing', 'Failed')";
+
     public void Configure(EntityTypeBuilder<PartnerPayout> builder)
     {
         builder.Property(p => p.Id).ValueGeneratedNever();
@@ -84,7 +87,12 @@ internal sealed class PartnerPayoutConfiguration : IEntityTypeConfiguration<Part
         builder.Property(p => p.FailureMessage).HasMaxLength(PartnerPayout.MaxFailureMessageLength);
         builder.HasOne<PartnerAccount>().WithMany().HasForeignKey(p => p.PartnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(p => new { p.PartnerId, p.CreatedAt, p.Id });
-        builder.HasIndex(p => new { p.Status, p.CreatedAt });
+        // The operator's queue (what waits for action, newest first, one status or all), its totals per status and
+        // currency, and "send all approved", read from this index alone. Partial, so it holds the few payouts
+        // waiting, not the many paid ones; it replaced (Status, CreatedAt), which SQLite preferred for the queue's
+        // status list and then sorted every waiting payout for each page.
+        builder.HasIndex(p => new { p.CreatedAt, p.Id, p.Status, p.Currency, p.Amount })
+            .HasFilter(QueueFilter).HasDatabaseName("IX_PartnerPayouts_Queue");
     }
 }
 

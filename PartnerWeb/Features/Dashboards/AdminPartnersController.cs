@@ -7,7 +7,10 @@ using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Features.Dashboards;
 
-/// <summary>Platform admins' partner management (spec §10), on the services the API uses.</summary>
+/// <summary>
+/// Platform admins' partner management (spec §10), on the services the API uses. Its actions carry no
+/// partner-write limit: that limit is for partners, not the operator (the API keeps the spec's limits).
+/// </summary>
 [Authorize(Policies.PlatformAdmin)]
 [Route("dashboard/admin/partners")]
 [OneDbConnection]
@@ -73,7 +76,6 @@ public sealed class AdminPartnersController(
     }
 
     [HttpPost("{id:guid}/listings")]
-    [PartnerWriteLimit]
     public async Task<IActionResult> CreateListing(Guid id, Guid marketplaceItemId, CommissionType? commissionType, decimal? commissionValue, CancellationToken ct) =>
         await ListingsAsync(id, new ListingInput(null, marketplaceItemId, Request.Form["commissionType"], Request.Form["commissionValue"]),
             async () => (await listings.CreateAsync(id, new CreateListingRequest
@@ -106,7 +108,6 @@ public sealed class AdminPartnersController(
         (await statements.PayoutAsync(id, payoutId, ct)).Value is { } csv ? csv : NotFound();
 
     [HttpPost("{id:guid}/payouts/generate")]
-    [PartnerWriteLimit]
     public async Task<IActionResult> Generate(Guid id, CancellationToken ct) =>
         await PayoutsAsync(id, (await payouts.GenerateAsync(id, ct)).Error, ct);
 

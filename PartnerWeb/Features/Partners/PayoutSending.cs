@@ -41,7 +41,7 @@ public sealed class PayoutSending(
     /// <summary>Every approved payout that can be sent is queued; the rest are listed with the reason.</summary>
     public async Task<SentPayouts> SendApprovedAsync(CancellationToken ct)
     {
-        var approved = await db.PartnerPayouts.AsNoTracking().Where(p => p.Status == PayoutStatus.Approved).OrderBy(p => p.CreatedAt).ToListAsync(ct);
+        var approved = await db.PartnerPayouts.AsNoTracking().Where(PayoutQueue.NeedsAction).Where(p => p.Status == PayoutStatus.Approved).OrderBy(p => p.CreatedAt).ToListAsync(ct);
         var partners = await db.PartnerAccounts.AsNoTracking().Where(a => approved.Select(p => p.PartnerId).Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
         List<PayoutDto> queued = [];
         List<PayoutNotSent> notSent = [];

@@ -669,9 +669,11 @@ namespace PartnerWeb.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Status", "CreatedAt");
-
                     b.HasIndex("PartnerId", "CreatedAt", "Id");
+
+                    b.HasIndex("CreatedAt", "Id", "Status", "Currency", "Amount")
+                        .HasDatabaseName("IX_PartnerPayouts_Queue")
+                        .HasFilter("Status IN ('Owed', 'Approved', 'Processing', 'Failed')");
 
                     b.ToTable("PartnerPayouts");
                 });
