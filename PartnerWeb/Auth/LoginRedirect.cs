@@ -34,7 +34,7 @@ public static class LoginRedirect
     /// <summary>The page to come back to, or null to keep the request's own URL (a page opened with GET).</summary>
     public static string? PageToReturnTo(HttpRequest request)
     {
-        if (request.IsHtmx()) return SameSitePath(request, request.Headers["HX-Current-URL"]) ?? "/";
+        if (request.IsHtmx() && SameSitePath(request, request.Headers["HX-Current-URL"]) is { } current) return current;
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) return null;
         return SameSitePath(request, request.Headers.Referer) ?? "/";
     }
