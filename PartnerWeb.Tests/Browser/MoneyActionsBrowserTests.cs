@@ -147,7 +147,7 @@ public sealed class RateLimitedClickBrowserTests(LowWriteLimitBrowserFixture bro
             await Assertions.Expect(page.Locator("#payouts button:has-text('Generate payouts')")).ToBeEnabledAsync();
         }
         await Assertions.Expect(flash).ToBeVisibleAsync();
-        await Assertions.Expect(flash).ToHaveTextAsync(new Regex(@"^Too many requests\. Try again in \d+ seconds\.$"));
+        await Assertions.Expect(flash).ToHaveTextAsync(new Regex(@"^Too many requests\. Try again in \d+ minutes\.$"));
         await Assertions.Expect(page.Locator("#payouts h2")).ToHaveTextAsync("Payouts");
         Assert.DoesNotContain("\"status\"", await page.Locator("main").InnerTextAsync());
         await BrowserFixture.AssertFitsTheWidthAsync(page);

@@ -49,7 +49,14 @@ public static class RateLimits
     public static async ValueTask WriteRejectionAsync(HttpContext http, int retryAfterSeconds, CancellationToken ct)
     {
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        await ErrorHandling.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests.",
-            $"Try again in {retryAfterSeconds} second{(retryAfterSeconds == 1 ? "" : "s")}.");
+        await ErrorHandling.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests.", $"Try again in {Wait(retryAfterSeconds)}.");
     }
+
+    /// <summary>A wait as people say it: seconds up to two minutes, whole minutes (rounded up) beyond.</summary>
+    public static string Wait(int seconds) => seconds switch
+    {
+        1 => "1 second",
+        < 120 => $"{seconds} seconds",
+        _ => $"{(seconds + 59) / 60} minutes",
+    };
 }
