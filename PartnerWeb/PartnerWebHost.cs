@@ -95,26 +95,14 @@ public static class PartnerWebHost
                 o.Events = new CookieAuthenticationEvents
                 {
                     OnValidatePrincipal = PrincipalValidator.ValidateCookieAsync,
-                    // A refused page answers 403 itself instead of redirecting to a page that does not exist.
+                    // A refused page answers 403 in place, and the status code page says why (ErrorPages), for htmx too.
                     OnRedirectToAccessDenied = ctx =>
                     {
                         ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
                         return Task.CompletedTask;
                     },
-                    // htmx cannot follow a login redirect into a fragment; tell it to load the page instead.
-                    OnRedirectToLogin = ctx =>
-                    {
-                        if (ctx.Request.Headers.ContainsKey("HX-Request"))
-                        {
-                            ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                            ctx.Response.Headers["HX-Redirect"] = ctx.RedirectUri;
-                        }
-                        else
-                        {
-                            ctx.Response.Redirect(ctx.RedirectUri);
-                        }
-                        return Task.CompletedTask;
-                    },
+                    // After signing in, back to the page the user was on (an expired session during a post included).
+                    OnRedirectToLogin = LoginRedirect.ToLoginAsync,
                 };
             });
         // Post-configured: the schemes' own set-up has made their ticket formats by then.

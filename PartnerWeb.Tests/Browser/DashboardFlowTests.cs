@@ -26,6 +26,9 @@ public sealed class DashboardFlowTests(BrowserFixture browser) : IClassFixture<B
 
         // The admin approves in place: the row changes, the page does not reload.
         var admin = await browser.SignInAsync(Demo.PlatformAdmin);
+        // Every money action asks first (hx-confirm); the admin says yes to each.
+        var asked = new List<string>();
+        admin.Dialog += (_, dialog) => { asked.Add(dialog.Message); dialog.AcceptAsync(); };
         await admin.GotoAsync("/dashboard/admin/partners?status=pending");
         await admin.EvaluateAsync("window.__noReload = true");
         var row = admin.Locator("tr", new() { HasText = "Acme Browser Partner" });
@@ -72,6 +75,12 @@ public sealed class DashboardFlowTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(admin.Locator("#payouts tbody tr .badge")).ToHaveTextAsync("paid");
         await Assertions.Expect(admin.Locator("#payouts tbody tr")).ToContainTextAsync("SEPA-4711");
         await admin.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("admin-partner-detail.png"), FullPage = true });
+        Assert.Equal([
+            "Approve Acme Browser Partner as a partner? Their listed items start earning them commission.",
+            "Generate payouts for Acme Browser Partner from everything payable now?",
+            "Approve the payout of $90.30 to Acme Browser Partner?",
+            "Mark the payout of $90.30 to Acme Browser Partner paid? Do this once the money has been sent.",
+        ], asked);
 
         // The partner sees it paid.
         await partner.ReloadAsync();

@@ -1,3 +1,4 @@
+using PartnerWeb.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -124,7 +125,7 @@ public sealed class OperatorBillingBrowserTests(BrowserFixture browser) : IClass
         await admin.GotoAsync($"/dashboard/admin/billing/{open}");
         await AssertFitsTheWidthAsync(admin);
         await admin.ClickAsync("#mark-paid-form button");
-        await Assertions.Expect(admin.Locator("#mark-paid-form .field-error")).ToHaveTextAsync("Enter the payment's reference, such as the bank transfer's.");
+        await Assertions.Expect(admin.Locator("#mark-paid-form .field-error")).ToHaveTextAsync(PaymentReferenceAttribute.Missing);
         await Assertions.Expect(admin.Locator("#admin-invoice .badge")).ToHaveTextAsync("open");
         await AssertFitsTheWidthAsync(admin);
 

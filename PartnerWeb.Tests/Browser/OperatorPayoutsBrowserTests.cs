@@ -1,3 +1,4 @@
+using PartnerWeb.Infrastructure;
 using Microsoft.Playwright;
 using PartnerWeb.Domain;
 using PartnerWeb.Tests.Infrastructure;
@@ -53,7 +54,7 @@ public sealed class OperatorPayoutsBrowserTests(BrowserFixture browser) : IClass
         // No reference: the form comes back with the payout still ticked and the message beside the field.
         await row.Locator("input[name=ids]").CheckAsync();
         await admin.ClickAsync("button:has-text('Mark selected paid')");
-        await Assertions.Expect(admin.Locator(".mark-paid .field-error")).ToHaveTextAsync("Enter the payment reference (the bank transfer's or PayPal's) before marking payouts paid.");
+        await Assertions.Expect(admin.Locator(".mark-paid .field-error")).ToHaveTextAsync(PaymentReferenceAttribute.Missing);
         await Assertions.Expect(row.Locator("input[name=ids]")).ToBeCheckedAsync();
         await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("approved");
 

@@ -129,7 +129,7 @@ public sealed class AdminPayoutsPageTests(PayoutQueueFactory factory) : IClassFi
         var noReference = await PayoutQueueFactory.PostAsync(admin, "/dashboard/admin/payouts/mark-paid", PayoutQueueFactory.Selection(ids, ("reference", "  ")));
         Assert.Equal(HttpStatusCode.BadRequest, noReference.StatusCode);
         var form = await noReference.Content.ReadAsStringAsync();
-        Assert.Matches("id=\"payout-reference\"[^>]*/>\\s*<button[^>]*>Mark selected paid</button>\\s*<span class=\"error field-error\">Enter the payment reference", form);
+        Assert.Matches("id=\"payout-reference\"[^>]*/>\\s*<button[^>]*>Mark selected paid</button>\\s*<span class=\"error field-error\">Enter the payment&#x27;s reference", form);
         foreach (var id in ids) Assert.Matches($"<input type=\"checkbox\" name=\"ids\" value=\"{id}\" checked=\"checked\"", form);
         Assert.All(await PayoutRowsAsync(ids), p => Assert.Equal(PayoutStatus.Approved, p.Status));
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Auth;
 
@@ -41,20 +42,21 @@ public static class RateLimits
         return services;
     }
 
+    /// <summary>
+    /// 429 with Retry-After: problem details on the API; for pages, the same words as a page or (htmx) a line
+    /// in the page's flash area, not JSON inside the fragment (<see cref="ErrorHandling.WriteAsync"/>).
+    /// </summary>
     public static async ValueTask WriteRejectionAsync(HttpContext http, int retryAfterSeconds, CancellationToken ct)
     {
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests.",
-                Detail = $"Try again in {retryAfterSeconds} seconds.",
-            },
-        });
+        await ErrorHandling.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests.", $"Try again in {Wait(retryAfterSeconds)}.");
     }
+
+    /// <summary>A wait as people say it: seconds up to two minutes, whole minutes (rounded up) beyond.</summary>
+    public static string Wait(int seconds) => seconds switch
+    {
+        1 => "1 second",
+        < 120 => $"{seconds} seconds",
+        _ => $"{(seconds + 59) / 60} minutes",
+    };
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace PartnerWeb.Infrastructure;
@@ -46,20 +45,25 @@ public static class ErrorHandling
         return WriteAsync(http, http.Response.StatusCode, ReasonPhrase(http.Response.StatusCode));
     }
 
-    public static async Task WriteAsync(HttpContext http, int status, string title)
+    /// <summary>
+    /// An error in the form its caller reads: problem details for the API and for clients that do not ask for
+    /// HTML; for pages a page in the site's layout that says why, and for htmx a message in the page's flash
+    /// area (<see cref="ErrorPages"/>). <paramref name="detail"/> says what to do, when the caller knows it.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext http, int status, string title, string? detail = null)
     {
         http.Response.StatusCode = status;
-        if (http.Request.IsApi() || !AcceptsHtml(http.Request))
+        if (http.Request.IsApi() || !(http.Request.IsHtmx() || AcceptsHtml(http.Request)))
         {
             var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-            await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = status, Title = title } });
+            var problem = new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = status, Title = title, Detail = detail } };
+            if (await problems.TryWriteAsync(problem)) return;
+            // The writer declines a client that accepts neither JSON nor anything: it still gets problem details.
+            problem.ProblemDetails.Extensions.TryAdd("traceId", http.TraceIdentifier);
+            await http.Response.WriteAsJsonAsync(problem.ProblemDetails, options: null, contentType: "application/problem+json");
             return;
         }
-        http.Response.ContentType = "text/html; charset=utf-8";
-        var encoded = WebUtility.HtmlEncode(title);
-        await http.Response.WriteAsync(
-            $"<!doctype html><html><head><title>{status}</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head>" +
-            $"<body><main class=\"container\"><h1>{status}</h1><p class=\"error\">{encoded}</p><p><a href=\"/\">Home</a></p></main></body></html>");
+        await ErrorPages.WriteAsync(http, status, title, detail);
     }
 
     private static bool AcceptsHtml(HttpRequest request) =>

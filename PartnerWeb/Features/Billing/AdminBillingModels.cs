@@ -40,8 +40,7 @@ public sealed record AdminBillingModel(AdminInvoicesModel Invoices, IReadOnlyLis
 /// <summary>Mark paid from the page: unlike the API's optional <c>reference</c>, the form asks for one.</summary>
 public sealed class MarkPaidForm
 {
-    [Required(ErrorMessage = "Enter the payment's reference, such as the bank transfer's.")]
-    [StringLength(200, ErrorMessage = "The reference is at most 200 characters.")]
+    [PaymentReference]
     public string? Reference { get; set; }
 }
 

@@ -121,7 +121,7 @@ public sealed class AdminPartnersController(
 
     [HttpPost("{id:guid}/payouts/{payoutId:guid}/mark-paid")]
     public async Task<IActionResult> MarkPayoutPaid(Guid id, Guid payoutId, string? reference, CancellationToken ct) =>
-        await PayoutsAsync(id, (await payouts.MarkPaidAsync(id, payoutId, reference, ct)).Error, ct);
+        await PayoutsAsync(id, MarkPaidForm.Check(payoutId, reference) ?? (await payouts.MarkPaidAsync(id, payoutId, reference, ct)).Error, ct);
 
     private async Task<IActionResult> RowAsync(Guid id, Result<PartnerDto> result, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using PartnerWeb.Domain;
 using PartnerWeb.Features.Partners;
+using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Features.Dashboards;
 
@@ -20,8 +21,7 @@ public class PayoutSelectionForm
 
 public sealed class PayoutMarkPaidForm : PayoutSelectionForm
 {
-    [Required(ErrorMessage = "Enter the payment reference (the bank transfer's or PayPal's) before marking payouts paid.")]
-    [StringLength(200, ErrorMessage = "The payment reference is at most 200 characters.")]
+    [PaymentReference]
     public string? Reference { get; set; }
 }
 

@@ -15,4 +15,21 @@ document.addEventListener("DOMContentLoaded", function () {
     var flash = document.getElementById("flash");
     if (flash) { flash.textContent = "The server could not be reached."; flash.hidden = false; }
   });
+  // A message from an earlier request (see ErrorPages) goes away when the next one starts.
+  document.body.addEventListener("htmx:beforeRequest", function () {
+    var flash = document.getElementById("flash");
+    if (flash) flash.hidden = true;
+  });
+  // A plain post (sign-in, "Pay with card", Stripe set-up) loads a new page: say it is on its way and
+  // refuse a second click meanwhile. htmx forms have their own busy state (.htmx-request, hx-disabled-elt).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || form.hasAttribute("hx-post") || form.hasAttribute("hx-get")) return;
+    if (form.getAttribute("aria-busy") === "true") { event.preventDefault(); return; }
+    form.setAttribute("aria-busy", "true");
+  });
+  // Back from Stripe (or any page) through the browser's cache: the form is idle again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[aria-busy]").forEach(function (form) { form.removeAttribute("aria-busy"); });
+  });
 });
