@@ -27,7 +27,7 @@ public sealed class ApiReferenceBrowserTests(BrowserFixture browser) : IClassFix
 
         // Opening a group shows its operations.
         await sidebar.GetByRole(AriaRole.Button, new() { Name = "Open Group - Partners" }).ClickAsync();
-        await Assertions.Expect(sidebar.GetByText("Apply as a partner (owner/admin of a non-platform tenant)")).ToBeVisibleAsync();
+        await Assertions.Expect(sidebar.GetByText("Apply as a partner (owner/admin of a non-platform tenant; a rejected tenant applies again)")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("api-reference.png") });
         Assert.True(failed.Count == 0, "Failed requests: " + string.Join(", ", failed));
         browser.AssertNothingBlocked();
