@@ -1,0 +1,80 @@
+using System.Text.Json;
+
+namespace PartnerWeb.Tests.Integration;
+
+/// <summary>
+/// What third-party validators and client generators need of the document beyond matching the endpoints:
+/// each value validates through one schema branch.
+/// </summary>
+public sealed partial class OpenApiDocumentTests
+{
+    /// <summary>Nullable enum properties the document must keep nullable (a floor; the check covers every enum property).</summary>
+    private static readonly string[] NullableEnumProperties =
+    [
+        "InvoiceDto.paymentMethod", "UpdateListingRequest.status", "UpdateListingRequest.commissionType", "CreateListingRequest.commissionType",
+    ];
+
+    [Fact]
+    public async Task Enums_are_nullable_once_by_the_property_never_by_the_component()
+    {
+        var document = await DocumentAsync();
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        foreach (var component in schemas.EnumerateObject().Where(s => s.Value.TryGetProperty("enum", out _)))
+        {
+            Assert.True(component.Value.GetProperty("enum").EnumerateArray().All(v => v.ValueKind != JsonValueKind.Null), $"{component.Name} lists null");
+            Assert.DoesNotContain("null", TypesOf(component.Value));
+        }
+
+        var properties = new List<(string Where, string Name, JsonElement Schema)>();
+        CollectProperties(document, "#", properties);
+        var enumProperties = 0;
+        var nullable = new List<string>();
+        foreach (var (where, name, schema) in properties)
+        {
+            var branches = Branches(schema);
+            var values = branches.SelectMany(b => EnumValues(schemas, b)).Distinct().ToList();
+            if (values.Count == 0) continue;
+            enumProperties++;
+            var label = $"{where.Split('/')[^1]}.{name}";
+            foreach (var value in values)
+            {
+                using var json = JsonDocument.Parse(JsonSerializer.Serialize(value));
+                var matching = branches.Count(b => Accepts(schemas, b, json.RootElement));
+                Assert.True(matching == 1, $"{label}: \"{value}\" matches {matching} branches of {schema.GetRawText()}");
+            }
+            using var nullJson = JsonDocument.Parse("null");
+            var nullMatching = branches.Count(b => Accepts(schemas, b, nullJson.RootElement));
+            Assert.True(nullMatching <= 1, $"{label}: null matches {nullMatching} branches of {schema.GetRawText()}");
+            if (nullMatching == 1) nullable.Add(label);
+        }
+        Assert.True(enumProperties > 10, $"only {enumProperties} enum properties found");
+        foreach (var property in NullableEnumProperties) Assert.Contains(property, nullable);
+    }
+
+    private static List<string?> TypesOf(JsonElement schema) => !schema.TryGetProperty("type", out var type) ? []
+        : type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()).ToList() : [type.GetString()];
+
+    /// <summary>The alternatives a validator tries: the anyOf/oneOf branches, or the schema itself.</summary>
+    private static List<JsonElement> Branches(JsonElement schema) =>
+        schema.TryGetProperty("anyOf", out var any) ? any.EnumerateArray().ToList()
+        : schema.TryGetProperty("oneOf", out var one) ? one.EnumerateArray().ToList()
+        : [schema];
+
+    private static JsonElement Resolve(JsonElement schemas, JsonElement schema) =>
+        schema.TryGetProperty("$ref", out var reference) ? schemas.GetProperty(reference.GetString()!.Split('/')[^1]) : schema;
+
+    private static IEnumerable<string> EnumValues(JsonElement schemas, JsonElement schema) =>
+        Resolve(schemas, schema).TryGetProperty("enum", out var values)
+            ? values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)
+            : [];
+
+    /// <summary>The type and enum keywords of JSON Schema, which is all an enum property uses.</summary>
+    private static bool Accepts(JsonElement schemas, JsonElement schema, JsonElement value)
+    {
+        schema = Resolve(schemas, schema);
+        var types = TypesOf(schema);
+        var kind = value.ValueKind == JsonValueKind.Null ? "null" : "string";
+        if (types.Count > 0 && !types.Contains(kind)) return false;
+        return !schema.TryGetProperty("enum", out var values) || values.EnumerateArray().Any(v => v.ValueKind == value.ValueKind && v.ToString() == value.ToString());
+    }
+}

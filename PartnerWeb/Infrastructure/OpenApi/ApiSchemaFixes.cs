@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace PartnerWeb.Infrastructure.OpenApi;
+
+/// <summary>
+/// Rewrites of the finished document that generated clients and validators need, each of which needs the
+/// whole document (a component and the properties that use it) rather than one schema at a time.
+/// </summary>
+public static class ApiSchemaFixes
+{
+    public static Task ApplyAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
+    {
+        foreach (var component in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+            EnumWithoutNull(component);
+        foreach (var schema in AllSchemas(document))
+            NullableOnce(schema);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// An enum component is shared by nullable and non-nullable properties, so it lists its values only; a
+    /// nullable property says "or null" itself. (The generator builds the component from whichever use it
+    /// meets first, so <c>PaymentMethod?</c> left <c>null</c> in the enum and every use nullable.)
+    /// </summary>
+    private static void EnumWithoutNull(OpenApiSchema component)
+    {
+        if (component.Enum is not { Count: > 0 } values || !values.Any(v => v is null)) return;
+        component.Enum = values.Where(v => v is not null).ToList();
+        component.Type &= ~JsonSchemaType.Null;
+    }
+
+    /// <summary>
+    /// <c>oneOf: [{type: null}, {$ref}]</c> becomes <c>anyOf: [{$ref}, {type: null}]</c>: validators and
+    /// generators then accept null and each value through exactly one branch, whatever the referenced schema
+    /// allows, and no client has to resolve a "one of" for a plain optional value.
+    /// </summary>
+    private static void NullableOnce(OpenApiSchema schema)
+    {
+        if (schema.OneOf is not { Count: 2 } branches) return;
+        var reference = branches.OfType<OpenApiSchemaReference>().SingleOrDefault();
+        var isNull = branches.OfType<OpenApiSchema>().SingleOrDefault(b => b.Type == JsonSchemaType.Null);
+        if (reference is null || isNull is null) return;
+        schema.OneOf = null;
+        schema.AnyOf = [reference, isNull];
+    }
+
+    /// <summary>Every concrete schema of the document: components, parameters, bodies, responses, nested.</summary>
+    private static List<OpenApiSchema> AllSchemas(OpenApiDocument document)
+    {
+        var collector = new SchemaCollector();
+        new OpenApiWalker(collector).Walk(document);
+        return collector.Found;
+    }
+
+    private sealed class SchemaCollector : OpenApiVisitorBase
+    {
+        public List<OpenApiSchema> Found { get; } = [];
+
+        public override void Visit(IOpenApiSchema schema)
+        {
+            if (schema is OpenApiSchema concrete) Found.Add(concrete);
+        }
+    }
+}
