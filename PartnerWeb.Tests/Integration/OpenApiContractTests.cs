@@ -1,10 +1,11 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace PartnerWeb.Tests.Integration;
 
 /// <summary>
 /// What third-party validators and client generators need of the document beyond matching the endpoints:
-/// each value validates through one schema branch.
+/// each value validates through one schema branch, and every operation has a stable, unique operationId.
 /// </summary>
 public sealed partial class OpenApiDocumentTests
 {
@@ -49,6 +50,33 @@ public sealed partial class OpenApiDocumentTests
         }
         Assert.True(enumProperties > 10, $"only {enumProperties} enum properties found");
         foreach (var property in NullableEnumProperties) Assert.Contains(property, nullable);
+    }
+
+    [GeneratedRegex("^[A-Z][A-Za-z]+_[A-Z][A-Za-z]+$")]
+    private static partial Regex OperationIdPattern();
+
+    /// <summary>
+    /// Generated clients name their methods by operationId. Each is the endpoint's declared name
+    /// (<c>[EndpointName("Feature_Action")]</c>), so a route change never renames a client method.
+    /// </summary>
+    [Fact]
+    public async Task Every_operation_has_a_unique_operation_id_its_endpoint_declares()
+    {
+        var document = await DocumentAsync();
+        var ids = Operations(document).ToDictionary(o => $"{o.Method} {o.Path}",
+            o => o.Operation.TryGetProperty("operationId", out var id) ? id.GetString() : null);
+        foreach (var (operation, id) in ids)
+            Assert.True(id is not null && OperationIdPattern().IsMatch(id), $"{operation}: operationId \"{id}\" is not Feature_Action");
+        var duplicates = ids.GroupBy(i => i.Value).Where(g => g.Count() > 1).Select(g => $"{g.Key}: {string.Join(", ", g.Select(i => i.Key))}").ToList();
+        Assert.True(duplicates.Count == 0, "operationIds used twice:\n" + string.Join("\n", duplicates));
+        foreach (var endpoint in await EndpointsAsync())
+        {
+            if (ids.TryGetValue($"{endpoint.Method} {endpoint.Path}", out var id))
+                Assert.True(endpoint.Name == id, $"{endpoint.Method} {endpoint.Path}: operationId {id} is not its endpoint name {endpoint.Name}");
+        }
+        Assert.Equal("Partners_Apply", ids["post /api/partners/apply"]);
+        Assert.Equal("Payouts_MarkPaid", ids["post /api/partners/{partnerId}/payouts/{payoutId}/mark-paid"]);
+        Assert.Equal("Billing_MarkPaid", ids["post /api/billing/invoices/{id}/mark-paid"]);
     }
 
     private static List<string?> TypesOf(JsonElement schema) => !schema.TryGetProperty("type", out var type) ? []

@@ -33,7 +33,7 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
 
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
-    private sealed record ApiEndpoint(string Method, string Path, IReadOnlySet<int> Statuses, bool Anonymous);
+    private sealed record ApiEndpoint(string Method, string Path, IReadOnlySet<int> Statuses, bool Anonymous, string? Name);
 
     private async Task<JsonElement> DocumentAsync()
     {
@@ -60,7 +60,8 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
                 .Concat(endpoint.Metadata.OfType<IProducesResponseTypeMetadata>().Select(m => m.StatusCode))
                 .ToHashSet();
             var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
-            endpoints.AddRange(methods.Select(m => new ApiEndpoint(m.ToLowerInvariant(), path, statuses, anonymous)));
+            var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+            endpoints.AddRange(methods.Select(m => new ApiEndpoint(m.ToLowerInvariant(), path, statuses, anonymous, name)));
         }
         Assert.NotEmpty(endpoints);
         return endpoints;
