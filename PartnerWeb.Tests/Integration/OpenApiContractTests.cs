@@ -5,7 +5,8 @@ namespace PartnerWeb.Tests.Integration;
 
 /// <summary>
 /// What third-party validators and client generators need of the document beyond matching the endpoints:
-/// each value validates through one schema branch, and every operation has a stable, unique operationId.
+/// each value validates through one schema branch, and every operation has a stable, unique operationId,
+/// and no number or URL a strict generator refuses.
 /// </summary>
 public sealed partial class OpenApiDocumentTests
 {
@@ -77,6 +78,40 @@ public sealed partial class OpenApiDocumentTests
         Assert.Equal("Partners_Apply", ids["post /api/partners/apply"]);
         Assert.Equal("Payouts_MarkPaid", ids["post /api/partners/{partnerId}/payouts/{payoutId}/mark-paid"]);
         Assert.Equal("Billing_MarkPaid", ids["post /api/billing/invoices/{id}/mark-paid"]);
+    }
+
+    [Fact]
+    public async Task Server_urls_have_no_trailing_slash_and_integer_bounds_fit_int64()
+    {
+        var document = await DocumentAsync();
+        var servers = document.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("url").GetString()!).ToList();
+        Assert.NotEmpty(servers);
+        Assert.All(servers, url => Assert.False(url.EndsWith('/'), $"server {url} ends with '/'"));
+
+        var bounds = new List<string>();
+        CollectBounds(document, "#", bounds);
+        Assert.Contains("#/components/schemas/RefundRequest/properties/amount minimum 1", bounds); // the Range's lower bound stays
+        Assert.Contains("#/components/schemas/CreateItemRequest/properties/price maximum 999999999999", bounds);
+    }
+
+    /// <summary>Every minimum/maximum of an integer schema, each of which must be an int64.</summary>
+    private static void CollectBounds(JsonElement node, string where, List<string> found)
+    {
+        if (node.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in node.EnumerateArray()) CollectBounds(item, where, found);
+            return;
+        }
+        if (node.ValueKind != JsonValueKind.Object) return;
+        foreach (var child in node.EnumerateObject())
+        {
+            if (child.Name is "minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum" && TypesOf(node).Contains("integer"))
+            {
+                Assert.True(child.Value.TryGetInt64(out var bound), $"{where}: {child.Name} {child.Value} is no int64");
+                found.Add($"{where} {child.Name} {bound}");
+            }
+            CollectBounds(child.Value, $"{where}/{child.Name}", found);
+        }
     }
 
     private static List<string?> TypesOf(JsonElement schema) => !schema.TryGetProperty("type", out var type) ? []

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -14,7 +15,12 @@ public static class ApiSchemaFixes
         foreach (var component in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
             EnumWithoutNull(component);
         foreach (var schema in AllSchemas(document))
+        {
             NullableOnce(schema);
+            WithinInt64(schema);
+        }
+        foreach (var server in document.Servers ?? [])
+            server.Url = server.Url?.TrimEnd('/'); // paths start with '/': "https://host/" + "/api" would be "//api"
         return Task.CompletedTask;
     }
 
@@ -44,6 +50,20 @@ public static class ApiSchemaFixes
         schema.OneOf = null;
         schema.AnyOf = [reference, isNull];
     }
+
+    /// <summary>
+    /// <c>[Range(1, long.MaxValue)]</c> goes through <c>double</c> and comes out as 9223372036854776000, above
+    /// int64's maximum, which strict generators refuse. An int64 needs no bound at its own limits: drop such bounds.
+    /// </summary>
+    private static void WithinInt64(OpenApiSchema schema)
+    {
+        if (schema.Format != "int64") return;
+        if (Exceeds(schema.Maximum, long.MaxValue)) schema.Maximum = null;
+        if (Exceeds(schema.Minimum, long.MinValue)) schema.Minimum = null;
+    }
+
+    private static bool Exceeds(string? bound, long limit) =>
+        decimal.TryParse(bound, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && (limit > 0 ? value >= limit : value <= limit);
 
     /// <summary>Every concrete schema of the document: components, parameters, bodies, responses, nested.</summary>
     private static List<OpenApiSchema> AllSchemas(OpenApiDocument document)
