@@ -1,12 +1,16 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PartnerWeb.Tests.Infrastructure;
 
 namespace PartnerWeb.Tests.Integration;
 
 /// <summary>
 /// What third-party validators and client generators need of the document beyond matching the endpoints:
 /// each value validates through one schema branch, and every operation has a stable, unique operationId,
-/// and no number or URL a strict generator refuses.
+/// no number or URL a strict generator refuses, and the statuses no action declares (413, 415, 405).
 /// </summary>
 public sealed partial class OpenApiDocumentTests
 {
@@ -111,6 +115,62 @@ public sealed partial class OpenApiDocumentTests
                 found.Add($"{where} {child.Name} {bound}");
             }
             CollectBounds(child.Value, $"{where}/{child.Name}", found);
+        }
+    }
+
+    /// <summary>The webhooks read their bodies raw (the signature covers the bytes): no media type is refused.</summary>
+    private static readonly string[] RawBodies = ["/api/billing/stripe/webhook", "/api/billing/stripe/connect-webhook"];
+
+    [Fact]
+    public async Task Operations_with_a_body_document_413_and_those_binding_json_415()
+    {
+        var document = await DocumentAsync();
+        var withBody = 0;
+        foreach (var (method, path, operation) in Operations(document))
+        {
+            var statuses = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+            var where = $"{method.ToUpperInvariant()} {path}";
+            if (!operation.TryGetProperty("requestBody", out _))
+            {
+                Assert.True(!statuses.Contains("415"), $"{where} takes no body but documents 415");
+                continue;
+            }
+            withBody++;
+            Assert.True(statuses.Contains("413"), $"{where} takes a body but does not document 413");
+            Assert.True(statuses.Contains("415") != RawBodies.Contains(path), $"{where}: 415 documented [{string.Join(",", statuses)}]");
+        }
+        Assert.True(withBody > 15, $"only {withBody} operations with a body");
+
+        // What the document says is what the server does: a body of another type, an anonymous and a secured operation.
+        using var anonymous = Factory.CreateApiClient();
+        await (await anonymous.PostAsync("/api/auth/token", new StringContent("email=a@b.example", Encoding.UTF8, "text/plain")))
+            .AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        using var admin = await Factory.ClientAsAsync(Demo.PlatformAdmin);
+        await (await admin.PostAsync("/api/marketplace/items", new StringContent("<item/>", Encoding.UTF8, "application/xml")))
+            .AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    /// <summary>
+    /// 405 answers a method a path does not have, so no operation can document it: the overview does, and
+    /// every documented path answers it, naming in <c>Allow</c> exactly the methods the document lists.
+    /// </summary>
+    [Fact]
+    public async Task A_method_a_path_does_not_list_answers_405_with_the_documented_methods_in_Allow()
+    {
+        var document = await DocumentAsync();
+        Assert.Contains("405", document.GetProperty("info").GetProperty("description").GetString());
+        using var client = await Factory.ClientAsAsync(Demo.GlobexStaff);
+        string[] candidates = ["PUT", "DELETE", "PATCH", "POST", "GET"];
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            var documented = path.Value.EnumerateObject().Select(m => m.Name.ToUpperInvariant()).Where(m => candidates.Contains(m) || m == "HEAD").ToHashSet();
+            Assert.DoesNotContain("405", path.Value.EnumerateObject().SelectMany(m => m.Value.GetProperty("responses").EnumerateObject().Select(r => r.Name)));
+            var other = candidates.First(m => !documented.Contains(m));
+            var url = Regex.Replace(path.Name, "{[^}]+}", Guid.NewGuid().ToString());
+            using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(other), url));
+            await response.AssertProblemAsync(HttpStatusCode.MethodNotAllowed);
+            var allowed = response.Content.Headers.Allow.Select(m => m.ToUpperInvariant()).ToHashSet();
+            Assert.True(allowed.SetEquals(documented), $"{other} {path.Name}: Allow [{string.Join(",", allowed)}], documented [{string.Join(",", documented)}]");
         }
     }
 
