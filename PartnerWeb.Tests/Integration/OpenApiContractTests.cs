@@ -174,6 +174,23 @@ public sealed partial class OpenApiDocumentTests
         }
     }
 
+    /// <summary>The CSV export holds every entry of the range: it takes the range, not the list's paging.</summary>
+    [Fact]
+    public async Task The_earnings_export_documents_the_range_and_no_paging()
+    {
+        var document = await DocumentAsync();
+        var parameters = document.GetProperty("paths").GetProperty("/api/partners/{partnerId}/earnings.csv").GetProperty("get")
+            .GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["partnerId", "from", "to"], parameters);
+        var listed = document.GetProperty("paths").GetProperty("/api/partners/{partnerId}/earnings").GetProperty("get")
+            .GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["partnerId", "from", "to", "limit", "cursor"], listed);
+
+        // The range is still checked.
+        using var admin = await Factory.ClientAsAsync(Demo.PlatformAdmin);
+        await (await admin.GetAsync($"/api/partners/{Guid.NewGuid()}/earnings.csv?from=yesterday")).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
     private static List<string?> TypesOf(JsonElement schema) => !schema.TryGetProperty("type", out var type) ? []
         : type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()).ToList() : [type.GetString()];
 

@@ -122,8 +122,8 @@ public sealed class PartnersApiController(
     [EndpointName("Earnings_ExportCsv")]
     [EndpointSummary("The partner's ledger entries as CSV, streamed (from/to as for earnings)")]
     [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
-    public async Task<ActionResult> EarningsCsv(Guid partnerId, [FromQuery] EarningsQuery query, CancellationToken ct) =>
-        From(await statements.EarningsAsync(partnerId, query, ct), csv => csv);
+    public async Task<ActionResult> EarningsCsv(Guid partnerId, [FromQuery] EarningsRangeQuery query, CancellationToken ct) =>
+        From(await statements.EarningsAsync(partnerId, query.ToEarningsQuery(), ct), csv => csv);
 
     [HttpGet("{partnerId:guid}/payouts/{payoutId:guid}/statement.csv")]
     [EndpointName("Payouts_GetStatement")]
