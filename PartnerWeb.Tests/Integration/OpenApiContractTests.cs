@@ -191,6 +191,72 @@ public sealed partial class OpenApiDocumentTests
         await (await admin.GetAsync($"/api/partners/{Guid.NewGuid()}/earnings.csv?from=yesterday")).AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    /// <summary>
+    /// A required request field refuses null as it refuses absence (a 400 naming it), so the document types it
+    /// non-nullable: generated clients then make it a plain string, enum or object.
+    /// </summary>
+    [Fact]
+    public async Task Required_request_fields_are_not_nullable_and_null_is_still_a_400()
+    {
+        var document = await DocumentAsync();
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var bodies = Operations(document)
+            .Where(o => o.Operation.TryGetProperty("requestBody", out _) && !RawBodies.Contains(o.Path))
+            .SelectMany(o => Branches(o.Operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema")))
+            .Where(schema => schema.TryGetProperty("$ref", out _))
+            .Select(schema => schema.GetProperty("$ref").GetString()!.Split('/')[^1])
+            .Distinct().ToList();
+        Assert.True(bodies.Count > 10, $"only {bodies.Count} request bodies");
+        using var nullJson = JsonDocument.Parse("null");
+        var required = 0;
+        foreach (var body in bodies)
+        {
+            var schema = schemas.GetProperty(body);
+            // PayoutPreferences requires its discriminator, which each method's schema declares.
+            if (!schema.TryGetProperty("required", out var names) || !schema.TryGetProperty("properties", out _)) continue;
+            foreach (var name in names.EnumerateArray().Select(n => n.GetString()!))
+            {
+                required++;
+                var property = schema.GetProperty("properties").GetProperty(name);
+                Assert.False(TypesOf(property).Contains("null"), $"{body}.{name} is required but typed {property.GetRawText()}");
+                Assert.False(Branches(property).Any(b => AcceptsNull(schemas, b)), $"{body}.{name} is required but accepts null: {property.GetRawText()}");
+            }
+        }
+        Assert.True(required > 15, $"only {required} required request fields");
+        Assert.Equal("string", schemas.GetProperty("ApplyRequest").GetProperty("properties").GetProperty("displayName").GetProperty("type").GetString());
+        Assert.Equal("#/components/schemas/ItemType", schemas.GetProperty("CreateItemRequest").GetProperty("properties").GetProperty("type").GetProperty("$ref").GetString());
+
+        // The server still refuses a missing and a null value with a 400 naming the field, and writes nothing.
+        using var admin = await Factory.ClientAsAsync(Demo.PlatformAdmin);
+        var before = await ItemCountAsync(admin);
+        foreach (var (body, field) in new[]
+        {
+            ("""{"type":"template","price":100,"currency":"USD"}""", "name"),
+            ("""{"name":null,"type":"template","price":100,"currency":"USD"}""", "name"),
+            ("""{"name":"Null type","type":null,"price":100,"currency":"USD"}""", "type"),
+            ("""{"name":"No price","type":"template","price":null,"currency":"USD"}""", "price"),
+        })
+        {
+            var problem = await (await admin.PostAsync("/api/marketplace/items", new StringContent(body, Encoding.UTF8, "application/json")))
+                .AssertProblemAsync(HttpStatusCode.BadRequest);
+            var keys = problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToList();
+            Assert.True(keys.Any(k => k.Equals(field, StringComparison.OrdinalIgnoreCase)), $"{body}: errors [{string.Join(",", keys)}]");
+        }
+        Assert.Equal(before, await ItemCountAsync(admin));
+    }
+
+    private static async Task<int> ItemCountAsync(HttpClient client) =>
+        (await (await client.GetAsync("/api/marketplace/items?limit=200")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength();
+
+    private static bool AcceptsNull(JsonElement schemas, JsonElement schema)
+    {
+        schema = Resolve(schemas, schema);
+        if (schema.TryGetProperty("anyOf", out _) || schema.TryGetProperty("oneOf", out _))
+            return Branches(schema).Any(b => AcceptsNull(schemas, b));
+        var types = TypesOf(schema);
+        return types.Count == 0 ? !schema.TryGetProperty("enum", out _) && !schema.TryGetProperty("properties", out _) : types.Contains("null");
+    }
+
     private static List<string?> TypesOf(JsonElement schema) => !schema.TryGetProperty("type", out var type) ? []
         : type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()).ToList() : [type.GetString()];
 

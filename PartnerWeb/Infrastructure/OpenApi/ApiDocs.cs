@@ -31,6 +31,7 @@ public static class ApiDocs
             o.AddOperationTransformer(ApiDocumentTransformers.DescribeOperationAsync);
             o.AddOperationTransformer(StripeWebhookOpenApi.DescribeAsync);
             o.AddSchemaTransformer(ApiDocumentTransformers.EnumsAndMoneyAsync);
+            o.AddSchemaTransformer(ApiSchemaFixes.RequiredIsNotNullAsync);
         });
         return services;
     }

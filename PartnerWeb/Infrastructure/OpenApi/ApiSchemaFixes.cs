@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -23,6 +24,22 @@ public static class ApiSchemaFixes
             server.Url = server.Url?.TrimEnd('/'); // paths start with '/': "https://host/" + "/api" would be "//api"
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// A <c>[Required]</c> property is <c>T?</c> in C# so that a missing value reaches validation (a 400 naming
+    /// it) instead of becoming a default; on the wire null is refused like absence, so the document says
+    /// non-nullable (<c>"string"</c>, not <c>["null","string"]</c>). A property whose type becomes a component
+    /// (an enum, an object) carries the generator's nullable mark instead, from which it writes "or null" later.
+    /// </summary>
+    public static Task RequiredIsNotNullAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
+    {
+        if (context.JsonPropertyInfo?.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) != true) return Task.CompletedTask;
+        if (schema.Type is { } type) schema.Type = type & ~JsonSchemaType.Null;
+        schema.Metadata?.Remove(NullablePropertyMark);
+        return Task.CompletedTask;
+    }
+
+    private const string NullablePropertyMark = "x-is-nullable-property";
 
     /// <summary>
     /// An enum component is shared by nullable and non-nullable properties, so it lists its values only; a
