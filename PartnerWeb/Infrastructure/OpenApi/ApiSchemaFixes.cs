@@ -6,8 +6,9 @@ using Microsoft.OpenApi;
 namespace PartnerWeb.Infrastructure.OpenApi;
 
 /// <summary>
-/// Rewrites of the finished document that generated clients and validators need, each of which needs the
-/// whole document (a component and the properties that use it) rather than one schema at a time.
+/// What generated clients and validators need that the generator does not write: nullability said once (by
+/// the property, never by a shared component; not at all for a required field), integer bounds an int64 can
+/// hold, and server URLs that paths append to. Most need the finished document (a component and its uses).
 /// </summary>
 public static class ApiSchemaFixes
 {
