@@ -33,7 +33,10 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
 
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
-    private sealed record ApiEndpoint(string Method, string Path, IReadOnlySet<int> Statuses, bool Anonymous);
+    private sealed record ApiEndpoint(string Method, string Path, IReadOnlySet<int> Statuses, bool Anonymous, string? Name);
+
+    /// <summary>The app, for the other parts of this class (a primary constructor parameter is seen by its own part only).</summary>
+    private PartnerWebFactory Factory => factory;
 
     private async Task<JsonElement> DocumentAsync()
     {
@@ -60,7 +63,8 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
                 .Concat(endpoint.Metadata.OfType<IProducesResponseTypeMetadata>().Select(m => m.StatusCode))
                 .ToHashSet();
             var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
-            endpoints.AddRange(methods.Select(m => new ApiEndpoint(m.ToLowerInvariant(), path, statuses, anonymous)));
+            var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+            endpoints.AddRange(methods.Select(m => new ApiEndpoint(m.ToLowerInvariant(), path, statuses, anonymous, name)));
         }
         Assert.NotEmpty(endpoints);
         return endpoints;
@@ -130,31 +134,31 @@ public sealed partial class OpenApiDocumentTests(PartnerWebFactory factory) : IC
 
     /// <summary>The declarations themselves, for a few operations that show each rule of the convention.</summary>
     [Theory]
-    [InlineData("post", "/api/auth/token", new[] { 200, 400, 401, 413, 429, 503 })]
+    [InlineData("post", "/api/auth/token", new[] { 200, 400, 401, 413, 415, 429, 503 })]
     [InlineData("get", "/api/auth/me", new[] { 200, 401 })]
-    [InlineData("post", "/api/auth/password", new[] { 200, 400, 401, 404, 413, 429, 503 })]
+    [InlineData("post", "/api/auth/password", new[] { 200, 400, 401, 404, 413, 415, 429, 503 })]
     [InlineData("get", "/api/tenants/me/users", new[] { 200, 400, 401, 403 })]
-    [InlineData("post", "/api/tenants/me/users", new[] { 201, 400, 401, 403, 409, 413 })]
-    [InlineData("patch", "/api/tenants/me/users/{id}", new[] { 200, 400, 401, 403, 404, 409, 413 })]
+    [InlineData("post", "/api/tenants/me/users", new[] { 201, 400, 401, 403, 409, 413, 415 })]
+    [InlineData("patch", "/api/tenants/me/users/{id}", new[] { 200, 400, 401, 403, 404, 409, 413, 415 })]
     [InlineData("delete", "/api/tenants/me/users/{id}", new[] { 204, 401, 403, 404, 409 })]
-    [InlineData("post", "/api/tenants/{tenantId}/users", new[] { 201, 400, 401, 403, 404, 409, 413 })]
+    [InlineData("post", "/api/tenants/{tenantId}/users", new[] { 201, 400, 401, 403, 404, 409, 413, 415 })]
     [InlineData("delete", "/api/tenants/{tenantId}/users/{id}", new[] { 204, 401, 403, 404, 409 })]
     [InlineData("post", "/api/billing/stripe/webhook", new[] { 200, 400, 413, 503 })]
     [InlineData("post", "/api/billing/stripe/connect-webhook", new[] { 200, 400, 413, 503 })]
     [InlineData("get", "/api/billing/invoices/{id}", new[] { 200, 401, 404 })]
-    [InlineData("post", "/api/billing/invoices/{id}/mark-paid", new[] { 200, 400, 401, 403, 404, 409, 413 })]
-    [InlineData("post", "/api/marketplace/items", new[] { 201, 400, 401, 403, 413 })]
-    [InlineData("post", "/api/partners/apply", new[] { 201, 400, 401, 403, 409, 413, 429 })]
+    [InlineData("post", "/api/billing/invoices/{id}/mark-paid", new[] { 200, 400, 401, 403, 404, 409, 413, 415 })]
+    [InlineData("post", "/api/marketplace/items", new[] { 201, 400, 401, 403, 413, 415 })]
+    [InlineData("post", "/api/partners/apply", new[] { 201, 400, 401, 403, 409, 413, 415, 429 })]
     [InlineData("get", "/api/partners/me", new[] { 200, 401, 403, 404 })]
-    [InlineData("post", "/api/partners/{partnerId}/reject", new[] { 200, 400, 401, 403, 404, 409, 413 })]
+    [InlineData("post", "/api/partners/{partnerId}/reject", new[] { 200, 400, 401, 403, 404, 409, 413, 415 })]
     [InlineData("get", "/api/partners", new[] { 200, 400, 401, 403 })]
     [InlineData("post", "/api/partners/{partnerId}/payouts/generate", new[] { 200, 201, 401, 403, 404, 409, 429 })]
-    [InlineData("patch", "/api/partners/{partnerId}/listings/{listingId}", new[] { 200, 400, 401, 403, 404, 413 })]
-    [InlineData("patch", "/api/partners/{id}", new[] { 200, 400, 401, 403, 404, 413, 429 })]
-    [InlineData("put", "/api/partners/{partnerId}/payout-preferences", new[] { 200, 400, 401, 403, 404, 413, 429 })]
+    [InlineData("patch", "/api/partners/{partnerId}/listings/{listingId}", new[] { 200, 400, 401, 403, 404, 413, 415 })]
+    [InlineData("patch", "/api/partners/{id}", new[] { 200, 400, 401, 403, 404, 413, 415, 429 })]
+    [InlineData("put", "/api/partners/{partnerId}/payout-preferences", new[] { 200, 400, 401, 403, 404, 413, 415, 429 })]
     [InlineData("post", "/api/partners/{partnerId}/stripe/onboarding", new[] { 200, 401, 403, 404, 409, 429, 502, 503 })]
     [InlineData("get", "/api/partners/{partnerId}/stripe", new[] { 200, 401, 403, 404 })]
-    [InlineData("post", "/api/resellers", new[] { 201, 400, 401, 403, 404, 409, 413 })]
+    [InlineData("post", "/api/resellers", new[] { 201, 400, 401, 403, 404, 409, 413, 415 })]
     public async Task Operations_document_the_answers_the_spec_gives(string method, string path, int[] statuses)
     {
         var document = await DocumentAsync();

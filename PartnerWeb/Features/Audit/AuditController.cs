@@ -23,6 +23,7 @@ public sealed class AuditController(AuditQueryService audit) : ApiControllerBase
 {
     /// <summary>Platform admins read every tenant's events; a tenant's owner/admin only their own.</summary>
     [HttpGet]
+    [EndpointName("Audit_List")]
     [EndpointSummary("Audit events (platform admins: all; owner/admin: their tenant's)")]
     public async Task<ActionResult<Page<AuditEventDto>>> List(
         [FromQuery] string? action, [FromQuery] Guid? entityId, [FromQuery] Guid? tenantId,
@@ -31,6 +32,7 @@ public sealed class AuditController(AuditQueryService audit) : ApiControllerBase
         Ok(await audit.ListAsync(new AuditFilter(action, entityType, entityId, tenantId), page.ToRequest(), ct));
 
     [HttpGet("{id:guid}")]
+    [EndpointName("Audit_Get")]
     [EndpointSummary("An audit event")]
     public async Task<ActionResult<AuditEventDto>> Get(Guid id, CancellationToken ct) => From(await audit.GetAsync(id, ct), Ok);
 }

@@ -21,6 +21,7 @@ public sealed class TokenRequest
 public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, CurrentUser currentUser) : ApiControllerBase
 {
     [HttpPost("token")]
+    [EndpointName("Auth_CreateToken")]
     [AllowAnonymous]
     [EndpointSummary("Exchange email and password for a bearer token")]
     [ProblemResponse(StatusCodes.Status401Unauthorized)]
@@ -39,6 +40,7 @@ public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, 
     }
 
     [HttpPost("logout")]
+    [EndpointName("Auth_Logout")]
     [Authorize]
     [AllowPendingPasswordChange]
     [EndpointSummary("Sign out everywhere: every token and cookie of the user stops working")]
@@ -50,6 +52,7 @@ public sealed class AuthApiController(AuthService auth, LoginThrottle throttle, 
     }
 
     [HttpGet("me")]
+    [EndpointName("Auth_Me")]
     [Authorize]
     [AllowPendingPasswordChange]
     [EndpointSummary("The signed-in user")]

@@ -12,6 +12,7 @@ public sealed class PasswordApiController(PasswordService passwords, AuthService
 {
     /// <summary>The change revokes every earlier token of the user (its stamp changes), so the answer carries a new one.</summary>
     [HttpPost("password")]
+    [EndpointName("Auth_ChangePassword")]
     [Authorize]
     [AllowPendingPasswordChange]
     [EndpointSummary("Change your own password; answers a fresh token")]

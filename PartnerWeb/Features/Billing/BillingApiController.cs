@@ -12,15 +12,18 @@ namespace PartnerWeb.Features.Billing;
 public sealed class BillingApiController(InvoiceService invoices, CheckoutService checkout) : ApiControllerBase
 {
     [HttpGet]
+    [EndpointName("Billing_ListInvoices")]
     [EndpointSummary("Invoices of the caller's tenant (platform admins: all, or ?tenantId=)")]
     public async Task<ActionResult<Page<InvoiceDto>>> List([FromQuery] InvoiceListQuery query, CancellationToken ct) =>
         Ok(await invoices.ListAsync(query, ct));
 
     [HttpGet("{id:guid}")]
+    [EndpointName("Billing_GetInvoice")]
     [EndpointSummary("An invoice")]
     public async Task<ActionResult<InvoiceDto>> Get(Guid id, CancellationToken ct) => From(await invoices.GetAsync(id, ct), Ok);
 
     [HttpPost("{id:guid}/checkout")]
+    [EndpointName("Billing_Checkout")]
     [Authorize(Policies.TenantAdmin)]
     [EndpointSummary("Pay an open invoice of your tenant by card: a Stripe Checkout Session (201), or the unexpired one already started (200)")]
     [ProducesResponseType<CheckoutDto>(StatusCodes.Status201Created)]
@@ -33,6 +36,7 @@ public sealed class BillingApiController(InvoiceService invoices, CheckoutServic
     }
 
     [HttpPost("{id:guid}/mark-paid")]
+    [EndpointName("Billing_MarkPaid")]
     [Authorize(Policies.PlatformAdmin)]
     [EndpointSummary("Approve a manual payment: open → paid")]
     [ProblemResponse(StatusCodes.Status409Conflict)]
@@ -40,6 +44,7 @@ public sealed class BillingApiController(InvoiceService invoices, CheckoutServic
         From(await invoices.MarkPaidAsync(id, request?.Reference, ct), Ok);
 
     [HttpPost("{id:guid}/refund")]
+    [EndpointName("Billing_Refund")]
     [Authorize(Policies.PlatformAdmin)]
     [EndpointSummary("Refund part or all of a paid invoice (Idempotency-Key header makes a retry safe; the same key with another request is 422)")]
     [ProblemResponse(StatusCodes.Status409Conflict)]
@@ -50,6 +55,7 @@ public sealed class BillingApiController(InvoiceService invoices, CheckoutServic
         From(await invoices.RefundAsync(id, request ?? new RefundRequest(), idempotencyKey, ct), Ok);
 
     [HttpPost("{id:guid}/void")]
+    [EndpointName("Billing_Void")]
     [Authorize(Policies.PlatformAdmin)]
     [EndpointSummary("Void an open invoice")]
     [ProblemResponse(StatusCodes.Status409Conflict)]

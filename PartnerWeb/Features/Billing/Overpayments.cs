@@ -52,6 +52,7 @@ public sealed class OverpaymentService(AppDbContext db)
 public sealed class OverpaymentsApiController(OverpaymentService overpayments) : ApiControllerBase
 {
     [HttpGet]
+    [EndpointName("Billing_ListOverpayments")]
     [EndpointSummary("Stripe payments received for invoices already paid or void, newest first, with what was refunded of each")]
     public async Task<ActionResult<Page<OverpaymentDto>>> List([FromQuery] PageQuery page, CancellationToken ct) => Ok(await overpayments.ListAsync(page, ct));
 }

@@ -16,11 +16,13 @@ public sealed class StripeWebhookController : ApiControllerBase
 {
     /// <summary>200 means the event is durably recorded (or was already, or needs nothing from us).</summary>
     [HttpPost("webhook")]
+    [EndpointName("Billing_StripeWebhook")]
     [EndpointSummary("Stripe webhook: a signed payment event")]
     public async Task<ActionResult<WebhookReceipt>> Receive([FromServices] StripeWebhookService webhooks, CancellationToken ct) =>
         From(await webhooks.HandleAsync(await BodyAsync(ct), Request.Headers["Stripe-Signature"], ct), Ok);
 
     [HttpPost("connect-webhook")]
+    [EndpointName("Billing_StripeConnectWebhook")]
     [EndpointSummary("Stripe Connect webhook: a signed event of a partner's connected account")]
     public async Task<ActionResult<WebhookReceipt>> ReceiveConnect([FromServices] StripeConnectWebhookService webhooks, CancellationToken ct) =>
         From(await webhooks.HandleAsync(await BodyAsync(ct), Request.Headers["Stripe-Signature"], ct), Ok);

@@ -12,11 +12,13 @@ namespace PartnerWeb.Features.Marketplace;
 public sealed class MarketplaceApiController(MarketplaceService marketplace) : ApiControllerBase
 {
     [HttpGet("items")]
+    [EndpointName("Marketplace_ListItems")]
     [EndpointSummary("Marketplace items")]
     public async Task<ActionResult<Page<ItemDto>>> ListItems([FromQuery] PageQuery page, CancellationToken ct) =>
         Ok(await marketplace.ListItemsAsync(page.ToRequest(), ct));
 
     [HttpPost("items")]
+    [EndpointName("Marketplace_CreateItem")]
     [Authorize(Policies.TenantAdmin)]
     [EndpointSummary("Publish an item (platform admins; owner/admin of an approved partner)")]
     [ProducesResponseType(StatusCodes.Status201Created)]
@@ -24,6 +26,7 @@ public sealed class MarketplaceApiController(MarketplaceService marketplace) : A
         From(await marketplace.CreateItemAsync(request, ct), item => Created($"/api/marketplace/items/{item.Id}", item));
 
     [HttpPost("items/{id:guid}/install")]
+    [EndpointName("Marketplace_Install")]
     [Authorize(Policies.TenantAdmin)]
     [EndpointSummary("Install an item: records the install and opens an invoice for its price")]
     [ProducesResponseType(StatusCodes.Status201Created)]
@@ -32,6 +35,7 @@ public sealed class MarketplaceApiController(MarketplaceService marketplace) : A
         From(await marketplace.InstallAsync(id, ct), result => Created($"/api/marketplace/installs/{result.Install.Id}", result));
 
     [HttpGet("installs")]
+    [EndpointName("Marketplace_ListInstalls")]
     [EndpointSummary("Installs of the caller's tenant")]
     public async Task<ActionResult<Page<InstallDto>>> ListInstalls([FromQuery] PageQuery page, CancellationToken ct) =>
         Ok(await marketplace.ListInstallsAsync(page.ToRequest(), ct));

@@ -134,6 +134,20 @@ public sealed class EarningsQuery : PageQuery
     }
 }
 
+/// <summary>
+/// The CSV export's filter: the range of <see cref="EarningsQuery"/> and no paging (the file holds every entry
+/// of the range), so the document offers no <c>limit</c> or <c>cursor</c> the export would ignore.
+/// </summary>
+public sealed class EarningsRangeQuery : IValidatableObject
+{
+    public string? From { get; init; }
+    public string? To { get; init; }
+
+    public EarningsQuery ToEarningsQuery() => new() { From = From, To = To };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context) => ToEarningsQuery().Validate(context);
+}
+
 public sealed record PartnerDto(
     Guid Id, Guid TenantId, PartnerStatus Status, string DisplayName, string ContactEmail, string Country,
     JsonElement PayoutPreferences, DateTime CreatedAt)

@@ -17,10 +17,12 @@ namespace PartnerWeb.Features.Partners;
 public sealed class PartnerStripeApiController(PartnerStripeService stripe) : ApiControllerBase
 {
     [HttpGet]
+    [EndpointName("Partners_GetStripeAccount")]
     [EndpointSummary("The partner's Stripe payout account: none, action_needed (with what Stripe asks for), ready or disabled")]
     public async Task<ActionResult<PartnerStripeDto>> Get(Guid partnerId, CancellationToken ct) => From(await stripe.GetAsync(partnerId, ct), Ok);
 
     [HttpPost("onboarding")]
+    [EndpointName("Partners_StartStripeOnboarding")]
     [PartnerWriteLimit]
     [EndpointSummary("Set up payouts with Stripe: the partner's Express account (made on the first call) and a fresh onboarding link to send the partner to")]
     [ProblemResponse(StatusCodes.Status409Conflict)]

@@ -113,6 +113,7 @@ public sealed class PartnerPayoutsApiController(PayoutSending sending, PartnerAc
 {
     /// <summary>Kept for clients of the first version: the same as PATCH /api/partners/{id} with payoutPreferences only.</summary>
     [HttpPut("{partnerId:guid}/payout-preferences")]
+    [EndpointName("Partners_SetPayoutPreferences")]
     [PartnerWriteLimit]
     [EndpointSummary("How the partner is paid (partner self, platform admins); the same as PATCH /api/partners/{id} with payoutPreferences")]
     [ProblemResponse(StatusCodes.Status404NotFound)]
@@ -120,6 +121,7 @@ public sealed class PartnerPayoutsApiController(PayoutSending sending, PartnerAc
         From(await accounts.UpdateAsync(partnerId, new UpdatePartnerRequest { PayoutPreferences = preferences }, ct), Ok);
 
     [HttpPost("{partnerId:guid}/payouts/{payoutId:guid}/send")]
+    [EndpointName("Payouts_Send")]
     [Authorize(Policies.PlatformAdmin)]
     [EndpointSummary("Send an approved (or failed) payout with Stripe Connect: 202 with the payout processing; the transfer is made by a job")]
     [ProducesResponseType<PayoutDto>(StatusCodes.Status202Accepted)]
@@ -129,6 +131,7 @@ public sealed class PartnerPayoutsApiController(PayoutSending sending, PartnerAc
         From(await sending.SendAsync(partnerId, payoutId, ct), payout => Accepted(payout));
 
     [HttpPost("payouts/send-approved")]
+    [EndpointName("Payouts_SendApproved")]
     [Authorize(Policies.PlatformAdmin)]
     [EndpointSummary("Send every approved payout that can be sent with Stripe Connect; the others are listed with the reason")]
     [ProducesResponseType<SentPayouts>(StatusCodes.Status202Accepted)]

@@ -27,9 +27,11 @@ public static class ApiDocs
             // The curl API only: pages, /login, dashboards, /hangfire and /healthz are not part of it.
             o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
             o.AddDocumentTransformer(ApiDocumentTransformers.DescribeApiAsync);
+            o.AddDocumentTransformer(ApiSchemaFixes.ApplyAsync);
             o.AddOperationTransformer(ApiDocumentTransformers.DescribeOperationAsync);
             o.AddOperationTransformer(StripeWebhookOpenApi.DescribeAsync);
             o.AddSchemaTransformer(ApiDocumentTransformers.EnumsAndMoneyAsync);
+            o.AddSchemaTransformer(ApiSchemaFixes.RequiredIsNotNullAsync);
         });
         return services;
     }

@@ -12,7 +12,8 @@ namespace PartnerWeb.Infrastructure.OpenApi;
 /// OpenAPI document and the endpoint metadata say the same thing without attributes on every action:
 /// a success (200 unless the action names its own 2xx), 400 validation problem when it binds a body or a
 /// query, 401 unless anonymous, 403 when a named policy guards it, 404 when its route has an id,
-/// 413 when it takes a body, 429 when it is rate limited. What only the action knows (409, a 404 of a
+/// 413 and 415 (not <c>application/json</c>) when it takes a body, 429 when it is rate limited. 405 is no
+/// operation's answer (it answers a method the path does not have): the document's overview states it. What only the action knows (409, a 404 of a
 /// <c>/me</c> route, 503) it declares itself with <see cref="ProblemResponseAttribute"/>.
 /// </summary>
 public sealed class ApiResponseConvention : IActionModelConvention
@@ -40,7 +41,10 @@ public sealed class ApiResponseConvention : IActionModelConvention
         if (sources.Contains(BindingSource.Path))
             responses.Add(new ProblemResponseAttribute(StatusCodes.Status404NotFound));
         if (hasBody)
+        {
             responses.Add(new ProblemResponseAttribute(StatusCodes.Status413PayloadTooLarge));
+            responses.Add(new ProblemResponseAttribute(StatusCodes.Status415UnsupportedMediaType));
+        }
         if (attributes.OfType<PartnerWriteLimitAttribute>().Any())
             responses.Add(new ProblemResponseAttribute(StatusCodes.Status429TooManyRequests));
 
