@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using PartnerWeb.Domain;
+using PartnerWeb.Features.Admin;
 using PartnerWeb.Features.Dashboards;
 using PartnerWeb.Infrastructure;
 
@@ -17,8 +18,6 @@ public sealed record AdminInvoiceFilter(string? Status, string? TenantId, string
     public string Query(string? cursor = null) => string.Join("&", new[] { ("status", Status), ("tenantId", TenantId), ("number", Number), ("cursor", cursor) }
         .Where(p => !string.IsNullOrEmpty(p.Item2)).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
 }
-
-public sealed record TenantOption(Guid Id, string Name);
 
 public sealed record AdminInvoiceRow(InvoiceDto Invoice, string TenantName);
 
