@@ -33,9 +33,12 @@ public sealed class PayoutService(
         if (!PaysOut(partner.Status)) return PayoutsWait(partner.Status);
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var currencies = await db.PartnerEarnings
-            .Where(e => e.PartnerId == partner.Id && e.PayoutId == null && e.PayableAt <= now)
-            .Select(e => e.Currency).Distinct().ToListAsync(ct);
+        // The currencies with a balance, from the running figures, each kept if one payable entry exists: an index
+        // seek per currency instead of a scan of every unattached entry.
+        var currencies = await db.PartnerLedgerTotals
+            .Where(t => t.PartnerId == partner.Id && t.UnattachedEntries > 0
+                && db.PartnerEarnings.Any(e => e.PartnerId == partner.Id && e.Currency == t.Currency && e.PayoutId == null && e.PayableAt <= now))
+            .Select(t => t.Currency).ToListAsync(ct);
         var payouts = new List<PayoutDto>();
         foreach (var currency in currencies.Order(StringComparer.Ordinal))
         {
