@@ -91,7 +91,7 @@ public sealed class DashboardPageTests(PartnerWebFactory factory) : IClassFixtur
                     Currency = "USD", GrossAmount = net, CommissionAmount = 0, PartnerNet = net, PayableAt = at, CreatedAt = at,
                 });
             }
-            return await db.SaveChangesAsync();
+            return await db.SaveInTransactionAsync();
         });
         using var initech = await BrowserAsAsync(Demo.InitechOwner);
 

@@ -156,7 +156,7 @@ public sealed class OperatorPageTests(PartnerWebFactory factory) : IClassFixture
                 GrossAmount = net, CommissionAmount = 0, PartnerNet = net, PayableAt = payableAt, CreatedAt = now,
             };
             db.PartnerEarnings.AddRange(Entry("USD", 1500, now.AddDays(-1)), Entry("USD", 500, now.AddDays(10)), Entry("EUR", 999, now.AddDays(-1)));
-            return await db.SaveChangesAsync();
+            return await db.SaveInTransactionAsync();
         });
         using var admin = await BrowserAsAsync(Demo.PlatformAdmin);
         var html = await admin.GetStringAsync("/dashboard/admin/partners");

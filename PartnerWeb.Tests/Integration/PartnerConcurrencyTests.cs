@@ -44,7 +44,7 @@ public sealed class PartnerConcurrencyTests(UnlimitedPartnerWritesFactory factor
             Id = Guid.NewGuid(), PartnerId = partnerId, InvoiceId = invoiceId, Currency = "USD",
             GrossAmount = 1, CommissionAmount = 0, PartnerNet = 1, CreatedAt = DateTime.UtcNow,
         });
-        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveInTransactionAsync());
     }
 
     [Fact]

@@ -211,7 +211,7 @@ public sealed class ThroughputPathTests(PartnerWebFactory factory) : IClassFixtu
                     GrossAmount = net, CommissionAmount = 0, PartnerNet = net, PayableAt = at, CreatedAt = at,
                 });
             }
-            await db.SaveChangesAsync();
+            await db.SaveInTransactionAsync();
         }
 
         using (var scope = factory.Services.CreateScope())

@@ -102,7 +102,7 @@ public sealed class MoneyInvariantTests(UnlimitedPartnerWritesFactory factory) :
                     GrossAmount = gross, CommissionAmount = commission, PartnerNet = gross - commission, CreatedAt = now,
                 });
             }
-            await db.SaveChangesAsync();
+            await db.SaveInTransactionAsync();
         }
 
         await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(async () =>

@@ -93,6 +93,37 @@ public sealed class SqlServerStatementTests
         Assert.Contains(_statements.Captured, s => s.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase));
     }
 
+    [Fact]
+    public async Task Adding_entries_to_the_running_figures_and_attaching_them_are_valid_TSql()
+    {
+        await using var db = _statements.Context();
+        var entry = new PartnerEarning
+        {
+            Id = Id, PartnerId = Other, Kind = EntryKind.Accrual, Currency = "USD", GrossAmount = 1000, CommissionAmount = 300, PartnerNet = 700,
+            PayableAt = Now.AddDays(14), CreatedAt = Now,
+        };
+        await LedgerSql.AddAsync(db.Database, LedgerChanges.Of([entry]), default);
+        await LedgerSql.AttachedAsync(db, Other, "USD", 1, 700, default);
+        AssertValidTSql(expectUpdates: 1);
+        Assert.Equal(3, _statements.Captured.Count(s => s.Contains("MERGE [PartnerLedger", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Reading_totals_days_and_balances_from_the_running_figures_is_valid_TSql()
+    {
+        await using var db = _statements.Context();
+        var reader = new LedgerReader(db, TimeProvider.System, Options.Create(new PartnerOptions()));
+        // Part of a day, two whole days, part of a day: three reads.
+        var period = LedgerPeriod.Of(Now.AddHours(-60), Now);
+        await reader.TotalsAsync(Id, period, default);
+        await reader.TotalsAsync(Id, LedgerPeriod.Of(null, null), default);
+        await reader.DailyNetAsync(Id, period, default);
+        await reader.BalancesAsync([Id, Other], default);
+        // The captured context answers no rows, so the balances stop after the running totals.
+        Assert.Equal(3 + 1 + 3 + 1, _statements.Captured.Count);
+        AssertValidTSql(expectUpdates: 0);
+    }
+
     private static readonly Guid Id = Guid.CreateVersion7(), Other = Guid.CreateVersion7();
     private static readonly DateTime Now = new(2026, 12, 2, 9, 0, 0, DateTimeKind.Utc);
 
@@ -148,6 +179,7 @@ public sealed class SqlServerStatementTests
         {
             ["Auth/AccountLockout.cs"] = 1,
             ["Data/DatabaseSetup.cs"] = 1,
+            ["Data/LedgerSql.cs"] = 3,
             ["Data/LoginFailureSql.cs"] = 1,
             ["Data/RateLimitWindowSql.cs"] = 1,
             ["Features/Admin/DeadTasks.cs"] = 1,

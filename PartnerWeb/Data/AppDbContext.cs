@@ -30,6 +30,8 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<PartnerListing> PartnerListings => Set<PartnerListing>();
     public DbSet<PartnerEarning> PartnerEarnings => Set<PartnerEarning>();
     public DbSet<PartnerPayout> PartnerPayouts => Set<PartnerPayout>();
+    public DbSet<PartnerLedgerTotal> PartnerLedgerTotals => Set<PartnerLedgerTotal>();
+    public DbSet<PartnerLedgerDay> PartnerLedgerDays => Set<PartnerLedgerDay>();
     public DbSet<PartnerStripeAccount> PartnerStripeAccounts => Set<PartnerStripeAccount>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<RateLimitWindow> RateLimitWindows => Set<RateLimitWindow>();
@@ -37,6 +39,36 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     /// <summary>The <see cref="SqliteWriteGate"/> this context's open transaction holds, if any.</summary>
     internal SemaphoreSlim? HeldWriteGate;
+
+    /// <summary>
+    /// Entries added to the ledger add their figures to the running ones (<see cref="LedgerSql"/>) in the same
+    /// transaction, after the entries themselves were written, so a save that fails adds nothing. Outside a
+    /// transaction the two could commit apart; that is refused.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var changes = LedgerChangesToSave();
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (changes is not null) await LedgerSql.AddAsync(Database, changes, cancellationToken);
+        return saved;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var changes = LedgerChangesToSave();
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        if (changes is not null) LedgerSql.Add(Database, changes);
+        return saved;
+    }
+
+    private LedgerChanges? LedgerChangesToSave()
+    {
+        var added = ChangeTracker.Entries<PartnerEarning>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        if (added.Count == 0) return null;
+        if (Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Ledger entries are written inside a transaction (UnitOfWork), with their running figures.");
+        return LedgerChanges.Of(added);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);

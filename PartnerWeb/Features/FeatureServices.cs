@@ -55,6 +55,7 @@ public static class FeatureServices
         services.AddScoped<ListingService>();
         services.AddScoped<EarningService>();
         services.AddScoped<EarningDetails>();
+        services.AddScoped<LedgerReader>();
         services.AddScoped<PayoutService>();
         services.AddScoped<PayoutQueue>();
         services.AddScoped<StatementService>();

@@ -102,6 +102,13 @@ public sealed class EarningsQuery : PageQuery
         return earnings;
     }
 
+    /// <summary>The range as whole days and part days, for the running figures.</summary>
+    public LedgerPeriod Period()
+    {
+        var (from, to) = Range();
+        return LedgerPeriod.Of(from, to);
+    }
+
     /// <summary>[FromUtc, ToUtcExclusive), either end open.</summary>
     public (DateTime? FromUtc, DateTime? ToUtcExclusive) Range() =>
         (From is null ? null : ParseBound(From, end: false), To is null ? null : ParseBound(To, end: true));

@@ -70,6 +70,7 @@ public sealed class PayoutService(
             if (amount <= 0 || amount < options.Value.MinimumFor(currency)) return work.Discard<(PartnerPayout?, AppError?)>((null, null));
 
             payout.Amount = amount;
+            await LedgerSql.AttachedAsync(db, partner.Id, currency, attached, amount, ct);
             audit.Record(AuditActions.PartnerPayoutGenerated, nameof(PartnerPayout), payout.Id, partner.TenantId,
                 new { payout.PartnerId, payout.Currency, payout.Amount, earnings = attached });
             return (payout, null);

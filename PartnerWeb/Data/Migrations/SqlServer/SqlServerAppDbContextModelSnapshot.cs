@@ -560,6 +560,84 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         });
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerLedgerDay", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("BecomingPayable")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Commission")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Gross")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Refunds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Sales")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("PartnerId", "Currency", "Day");
+
+                    b.ToTable("PartnerLedgerDays", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerLedgerTotal", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<long>("Commission")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Gross")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Refunds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Sales")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Unattached")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UnattachedEntries")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("PartnerId", "Currency");
+
+                    b.ToTable("PartnerLedgerTotals", (string)null);
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.PartnerListing", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1202,6 +1280,24 @@ namespace PartnerWeb.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("ReversesEarningId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerLedgerDay", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerLedgerTotal", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.PartnerListing", b =>

@@ -552,6 +552,84 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerLedgerDay", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BecomingPayable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Commission")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Gross")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Refunds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sales")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PartnerId", "Currency", "Day");
+
+                    b.ToTable("PartnerLedgerDays", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerLedgerTotal", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("Commission")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Gross")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Refunds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sales")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Unattached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UnattachedEntries")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PartnerId", "Currency");
+
+                    b.ToTable("PartnerLedgerTotals", (string)null);
+                });
+
             modelBuilder.Entity("PartnerWeb.Domain.PartnerListing", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1193,6 +1271,24 @@ namespace PartnerWeb.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ReversesEarningId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerLedgerDay", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerWeb.Domain.PartnerLedgerTotal", b =>
+                {
+                    b.HasOne("PartnerWeb.Domain.PartnerAccount", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PartnerWeb.Domain.PartnerListing", b =>
