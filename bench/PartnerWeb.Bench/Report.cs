@@ -198,8 +198,12 @@ internal static class Report
             list.Add(new Target($"Operator page, {s.OperatorPartners:N0} partners, 16 clients: {name}", "p95 < 100 ms",
                 $"{Ms(p95)} ({F(Median(figures.PerSecond))} /s{(errors > 0 ? $", {errors} errors" : "")})", "", p95 < 100 && errors == 0, By(p95, 100, false, "ms", 1)));
         }
+        // Issue 19 bounds the WAL in the webhook and ledger-building benchmarks; the payout's one large transaction is shown for information.
         foreach (var (phase, mb) in r.WalPeakMb)
-            list.Add(new Target("Peak WAL size: " + phase, "< 256 MB", $"{F(mb, 1)} MB", F(mb / 256, 2) + " of the limit", mb < 256, By(mb, 256, false, "MB", 1)));
+            list.Add(Results.WalTarget(phase)
+                ? new Target("Peak WAL size: " + phase, "< 256 MB", $"{F(mb, 1)} MB", F(mb / 256, 2) + " of the limit", mb < 256, By(mb, 256, false, "MB", 1))
+                : new Target("Peak WAL size: " + phase, "(for information)", $"{F(mb, 1)} MB", "", null,
+                    "one transaction per currency: its pages are all in the WAL before any checkpoint can copy them"));
         var first = r.Reads.Values.FirstOrDefault(x => x.Endpoint.StartsWith("GET /earnings first page (limit 50)", StringComparison.Ordinal) && x.Ledger == r.BigLedgerLabel);
         var deep = r.Reads.Values.FirstOrDefault(x => x.Endpoint.StartsWith("GET /earnings deep page (limit 50, the last page)", StringComparison.Ordinal) && x.Ledger == r.BigLedgerLabel);
         if (first is not null && deep is not null)

@@ -2,6 +2,9 @@ namespace PartnerWeb.Bench;
 
 internal sealed class Results
 {
+    /// <summary>The WAL phases the 256 MB target applies to: webhook ingest and building the ledger, not one payout's large transaction.</summary>
+    public static bool WalTarget(string phase) => !phase.StartsWith("payout", StringComparison.Ordinal);
+
     public Dictionary<string, string> Machine { get; } = [];
     public List<string> Log { get; } = [];
     public List<string> LoadAverages { get; } = [];
