@@ -56,6 +56,7 @@ public static class FeatureServices
         services.AddScoped<EarningService>();
         services.AddScoped<EarningDetails>();
         services.AddScoped<LedgerReader>();
+        services.AddScoped<LedgerCheck>();
         services.AddScoped<PayoutService>();
         services.AddScoped<PayoutQueue>();
         services.AddScoped<StatementService>();

@@ -17,6 +17,9 @@ public sealed class JobsOptions
     public bool Worker { get; set; } = true;
     public string ReconcileCron { get; set; } = "* * * * *";
 
+    /// <summary>When every partner's running figures are checked against the ledger (<see cref="VerifyLedgerJob"/>); daily, off-peak, by default.</summary>
+    public string LedgerVerifyCron { get; set; } = "30 3 * * *";
+
     /// <summary>Age an open accrual task must reach before the recurring reconcile re-enqueues it.</summary>
     public int ReconcileGraceSeconds { get; set; } = 30;
 
@@ -58,6 +61,7 @@ public static class JobsSetup
         services.AddScoped<ResumePayoutSendsJob>();
         services.AddScoped<GeneratePayoutsJob>();
         services.AddScoped<PurgeRateLimitWindowsJob>();
+        services.AddScoped<VerifyLedgerJob>();
         services.AddHostedService<JobServerHost>();
         return services;
     }

@@ -12,6 +12,7 @@ public static class RecurringJobs
     public const string PurgeRateLimitWindows = "purge-rate-limit-windows";
     public const string SettleParkedTakeBacks = "settle-parked-take-backs";
     public const string ResumePayoutSends = "resume-payout-sends";
+    public const string VerifyLedger = "verify-ledger";
 
     /// <summary>Windows last a minute by default; ended ones are a few minutes' rows at most.</summary>
     private const string PurgeRateLimitWindowsCron = "*/5 * * * *";
@@ -54,6 +55,7 @@ public static class RecurringJobs
         recurring.AddOrUpdate<GeneratePayoutsJob>(GeneratePayouts, job => job.RunAsync(CancellationToken.None), payoutCron);
         recurring.AddOrUpdate<SettleParkedTakeBacksJob>(SettleParkedTakeBacks, job => job.RunAsync(CancellationToken.None), options.ReconcileCron);
         recurring.AddOrUpdate<ResumePayoutSendsJob>(ResumePayoutSends, job => job.RunAsync(CancellationToken.None), options.ReconcileCron);
+        recurring.AddOrUpdate<VerifyLedgerJob>(VerifyLedger, job => job.RunAsync(CancellationToken.None), options.LedgerVerifyCron);
         recurring.AddOrUpdate<PurgeRateLimitWindowsJob>(PurgeRateLimitWindows, job => job.RunAsync(CancellationToken.None), PurgeRateLimitWindowsCron);
     }
 }

@@ -37,6 +37,9 @@ public static class AuditActions
     public const string PartnerPayoutSent = "PARTNER_PAYOUT_SENT";
     public const string PartnerPayoutFailed = "PARTNER_PAYOUT_FAILED";
     public const string PartnerPayoutReversed = "PARTNER_PAYOUT_REVERSED";
+
+    /// <summary>The ledger check found running figures that differ from the entries (an alert; nothing was changed).</summary>
+    public const string LedgerMismatch = "LEDGER_MISMATCH";
     public const string PartnerStripeAccountCreated = "PARTNER_STRIPE_ACCOUNT_CREATED";
     public const string PartnerStripeAccountUpdated = "PARTNER_STRIPE_ACCOUNT_UPDATED";
     public const string AccrualTaskDead = "ACCRUAL_TASK_DEAD";

@@ -20,7 +20,7 @@ public sealed record AuditFilter(string? Action = null, string? EntityType = nul
 /// The one read of the audit log, for the API and the operator page: platform admins read every tenant's
 /// events, a tenant's owner/admin only their own (filtered in SQL, so another tenant's event is not found).
 /// </summary>
-public sealed class AuditQueryService(AppDbContext db, CurrentUser currentUser)
+public sealed class AuditQueryService(AppDbContext db, CurrentUser currentUser, TimeProvider clock)
 {
     public Task<Page<AuditEventDto>> ListAsync(AuditFilter filter, PageRequest page, CancellationToken ct)
     {
@@ -35,6 +35,13 @@ public sealed class AuditQueryService(AppDbContext db, CurrentUser currentUser)
 
     public async Task<Result<AuditEventDto>> GetAsync(Guid id, CancellationToken ct) =>
         await Visible().FirstOrDefaultAsync(a => a.Id == id, ct) is { } e ? AuditEventDto.From(e) : AppError.NotFound("Audit event");
+
+    /// <summary>How many partners the ledger check found out of step in the last week: the operator's alert.</summary>
+    public Task<int> RecentLedgerMismatchesAsync(CancellationToken ct)
+    {
+        var since = clock.GetUtcNow().UtcDateTime.AddDays(-7);
+        return Visible().Where(a => a.Action == AuditActions.LedgerMismatch && a.CreatedAt >= since).Select(a => a.EntityId).Distinct().CountAsync(ct);
+    }
 
     private IQueryable<AuditEvent> Visible()
     {

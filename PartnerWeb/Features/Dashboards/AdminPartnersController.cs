@@ -16,7 +16,7 @@ namespace PartnerWeb.Features.Dashboards;
 [OneDbConnection]
 public sealed class AdminPartnersController(
     PartnerAccountService accounts, ListingService listings, PayoutService payouts, PayoutSending sending, DashboardSections sections, StatementService statements,
-    EarningService earnings, PartnerStripeService stripe, Admin.TenantDirectory directory) : Controller
+    EarningService earnings, PartnerStripeService stripe, Admin.TenantDirectory directory, Audit.AuditQueryService audit) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(string? status, string? q, string? cursor, CancellationToken ct)
@@ -25,7 +25,8 @@ public sealed class AdminPartnersController(
         var page = await accounts.ListAsync(new PartnerListQuery { Status = parsed, Q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(), Limit = 50, Cursor = cursor }, ct);
         var balances = await earnings.BalancesAsync(page.Items.Select(p => p.Id).ToList(), ct);
         var model = new PartnerTableModel(parsed?.ToString().ToLowerInvariant(), q,
-            page.Items.Select(p => new PartnerRowModel(p, null, balances.GetValueOrDefault(p.Id) ?? [])).ToList(), page.NextCursor);
+            page.Items.Select(p => new PartnerRowModel(p, null, balances.GetValueOrDefault(p.Id) ?? [])).ToList(), page.NextCursor,
+            Request.IsHtmx() ? 0 : await audit.RecentLedgerMismatchesAsync(ct));
         return this.PageOrFragment("AdminPartners", model, "_PartnerTable", model);
     }
 

@@ -109,6 +109,7 @@ public sealed record PartnerRowModel(PartnerDto Partner, string? Error, IReadOnl
 public sealed record PartnerHeaderModel(
     PartnerDto Partner, string? TenantName, PayoutPreferencesView Preferences, IReadOnlyList<EarningBalance> Balances, FormErrors Errors, string? Reason = null);
 
-public sealed record PartnerTableModel(string? Status, string? Q, IReadOnlyList<PartnerRowModel> Rows, string? NextCursor);
+/// <param name="LedgerMismatches">Partners the ledger check found out of step lately (the full page's alert).</param>
+public sealed record PartnerTableModel(string? Status, string? Q, IReadOnlyList<PartnerRowModel> Rows, string? NextCursor, int LedgerMismatches = 0);
 
 public sealed record AdminPartnerModel(PartnerDto Partner, ListingsModel Listings, EarningsModel Earnings, PayoutsModel Payouts, PartnerHeaderModel Header);
