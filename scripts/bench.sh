@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Performance benchmarks (issue 8, PostgreSQL beside SQLite since issue 14): builds Release, runs
+# Performance benchmarks (issue 8, PostgreSQL beside SQLite since issue 14, issue 19: reads on a 1M- and a 1k-entry
+# ledger, operator pages at 10,000 partners, peak WAL size, PostgreSQL ingest on one and three app instances): builds Release, runs
 # bench/PartnerWeb.Bench and writes reports/bench.md (machine, database versions and settings, medians
 # of 5 runs, ratios to ceilings measured in the same run, each SQLite target met or missed, and the
 # PostgreSQL figures beside them, for information). With both databases it took 45 minutes on a 2-core
@@ -11,7 +12,10 @@
 #
 #   scripts/bench.sh                          # all phases on SQLite and PostgreSQL, 5 runs each, writes reports/bench.md
 #   scripts/bench.sh --runs 3 --out other.md  # fewer runs, another report path
-#   scripts/bench.sh --only ingest,payout     # some phases: b0, ingest, reads, payout
+#   scripts/bench.sh --only ingest,payout     # some phases: b0, ingest, reads, operator, payout
+#   scripts/bench.sh --runs 1 --scale small --out /tmp/bench.md   # quick smoke run: 10,000 entries instead of a
+#                                             # million, 500 partners instead of 10,000, 2,000 webhooks per run
+#   scripts/bench.sh --instances 3            # app instances of the second PostgreSQL ingest run (default 3)
 #   scripts/bench.sh --db sqlite              # one database: sqlite, postgres or both (the default)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -22,6 +22,7 @@ public static class DatabaseSetup
     public static IServiceCollection AddPartnerWebDatabase(this IServiceCollection services)
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration("Database");
+        services.AddOptions<SqliteWalOptions>().BindConfiguration("Database:Wal").ValidateDataAnnotations().ValidateOnStart();
 
         // Both contexts are registered; which one serves AppDbContext is read when first asked,
         // so configuration supplied late (tests, environment) still decides.

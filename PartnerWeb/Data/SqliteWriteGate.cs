@@ -47,6 +47,27 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
         }, ct);
     }
 
+    /// <summary>
+    /// Holds the gate of a database file (<see cref="SqliteConnection.DataSource"/> of an open connection) for work
+    /// that must fall between write transactions, such as a truncating checkpoint. Null when the gate was not free
+    /// within <paramref name="timeout"/>; disposing the hold releases it.
+    /// </summary>
+    internal static async Task<IDisposable?> HoldAsync(string dataSource, TimeSpan timeout, CancellationToken ct)
+    {
+        var gate = Gates.GetOrAdd(dataSource, _ => new SemaphoreSlim(1, 1));
+        return await gate.WaitAsync(timeout, ct) ? new Hold(gate) : null;
+    }
+
+    private sealed class Hold(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+        }
+    }
+
     /// <summary>The gate to take, or null when this context already holds one or the database is in memory.</summary>
     private static SemaphoreSlim? GateFor(DbConnection connection, DbContext? context)
     {

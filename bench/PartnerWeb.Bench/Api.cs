@@ -15,6 +15,7 @@ internal sealed partial class Api(HttpClient http, string baseUrl)
     public const string Password = "Demo!2345";
     public const string Admin = "admin@platform.example";
     public const string AcmeOwner = "owner@acme.example";
+    public const string InitechOwner = "owner@initech.example";
     public const string Buyer = "owner@globex.example";
     public const string ListedItem = "Acme CRM Add-on";
 
@@ -42,19 +43,28 @@ internal sealed partial class Api(HttpClient http, string baseUrl)
     public async Task<(Guid PartnerId, Guid ItemId)> AcmePartnerWithListingAsync()
     {
         var admin = await TokenAsync(Admin);
-        var owner = await TokenAsync(AcmeOwner);
-        var partner = await SendAsync(HttpMethod.Post, "/api/partners/apply", owner, new
-        {
-            displayName = "Acme Templates", contactEmail = "partners@acme.example", country = "US",
-            payoutPreferences = new { method = "bank_transfer", accountHolder = "Acme Templates Ltd", iban = "DE89370400440532013000" },
-        });
-        var partnerId = Guid.Parse(partner["id"]!.GetValue<string>());
-        await SendAsync(HttpMethod.Post, $"/api/partners/{partnerId}/approve", admin);
+        var partnerId = await ApprovedPartnerAsync(AcmeOwner, "Acme Templates");
         var items = await SendAsync(HttpMethod.Get, "/api/marketplace/items?limit=200", admin);
         var itemId = Guid.Parse(items["items"]!.AsArray().First(i => i!["name"]!.GetValue<string>() == ListedItem)!["id"]!.GetValue<string>());
         await SendAsync(HttpMethod.Post, $"/api/partners/{partnerId}/listings", admin,
             new { marketplaceItemId = itemId, commissionType = "percent", commissionValue = 30 });
         return (partnerId, itemId);
+    }
+
+    /// <summary>The owner's tenant applies as a partner and the platform admin approves it.</summary>
+    public async Task<Guid> ApprovedPartnerAsync(string ownerEmail, string displayName)
+    {
+        var admin = await TokenAsync(Admin);
+        var owner = await TokenAsync(ownerEmail);
+        var domain = ownerEmail[(ownerEmail.IndexOf('@', StringComparison.Ordinal) + 1)..];
+        var partner = await SendAsync(HttpMethod.Post, "/api/partners/apply", owner, new
+        {
+            displayName, contactEmail = "partners@" + domain, country = "US",
+            payoutPreferences = new { method = "bank_transfer", accountHolder = displayName + " Ltd", iban = "DE89370400440532013000" },
+        });
+        var partnerId = Guid.Parse(partner["id"]!.GetValue<string>());
+        await SendAsync(HttpMethod.Post, $"/api/partners/{partnerId}/approve", admin);
+        return partnerId;
     }
 
     /// <summary>One install through the API: the invoice it creates is the template the seeder copies.</summary>

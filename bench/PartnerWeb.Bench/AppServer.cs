@@ -183,3 +183,38 @@ internal sealed class AppServer : IAsyncDisposable
         _sampling.Dispose();
     }
 }
+
+/// <summary>
+/// Several app instances on one database, started one after the other (the first migrates and seeds it), as
+/// scripts/lib/server.sh would run them behind a load balancer. CPU is summed over them, peak RSS is the largest.
+/// </summary>
+internal sealed class AppServers : IAsyncDisposable
+{
+    private readonly List<AppServer> _servers = [];
+
+    public IReadOnlyList<AppServer> All => _servers;
+
+    public static async Task<AppServers> StartAsync(BenchSettings settings, BenchDb database, Func<int, string> logPath, int count)
+    {
+        var group = new AppServers();
+        try
+        {
+            for (var i = 0; i < count; i++) group._servers.Add(await AppServer.StartAsync(settings, database, logPath(i)));
+            return group;
+        }
+        catch
+        {
+            await group.DisposeAsync();
+            throw;
+        }
+    }
+
+    public double CpuSeconds => _servers.Sum(s => s.CpuSeconds);
+    public double RssMb => _servers.Sum(s => s.RssMb);
+    public double PeakRssMb => _servers.Max(s => s.PeakRssMb);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in _servers) await server.DisposeAsync();
+    }
+}

@@ -41,6 +41,12 @@ internal abstract class BenchDb
     /// <summary>Between payout runs, after the earnings are detached again, so that every run starts alike.</summary>
     public abstract void AfterReset(DbConnection connection);
 
+    /// <summary>Whether the app's schema has this table (quoted Pascal-case name).</summary>
+    public abstract bool TableExists(DbConnection connection, string table);
+
+    /// <summary>SQL for the UTC calendar day of a timestamp column, as the app stores a DateOnly (SQLite: text yyyy-MM-dd; PostgreSQL: date).</summary>
+    public abstract string UtcDay(string column);
+
     /// <summary>CPU time the database server has used so far, when it runs in processes of its own (PostgreSQL); 0 for SQLite, which runs inside the app.</summary>
     public virtual double CpuSeconds => 0;
 
@@ -171,6 +177,11 @@ internal sealed class SqliteBenchDb(string path) : BenchDb
     }
 
     public override void AfterBulkLoad(DbConnection connection) => Exec(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
+
+    public override bool TableExists(DbConnection connection, string table) =>
+        Scalar<long>(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @t", ("@t", table)) > 0;
+
+    public override string UtcDay(string column) => $"date(\"{column}\")";
 
     public override void AfterReset(DbConnection connection) => Exec(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
 }
@@ -326,6 +337,11 @@ internal sealed class PostgresBenchDb : BenchDb
             (w, v) => w.Write(Convert.ToString(v, CultureInfo.InvariantCulture)!, NpgsqlDbType.Text),
         _ => throw new InvalidOperationException($"no COPY writer for the column type {type}"),
     };
+
+    public override bool TableExists(DbConnection connection, string table) =>
+        Scalar<bool>(connection, "SELECT to_regclass(@t) IS NOT NULL", ("@t", $"\"{table}\""));
+
+    public override string UtcDay(string column) => $"(\"{column}\" AT TIME ZONE 'UTC')::date";
 
     public override void AfterBulkLoad(DbConnection connection)
     {

@@ -4,7 +4,8 @@ namespace PartnerWeb.Bench;
 
 internal sealed record BenchSettings(
     string AppDll, string AppContentRoot, string WorkDirectory, string OutputPath, int Runs, string[] Only,
-    int WebhooksPerRun, int OtherPartners, int EarningsPerPartner, int PayoutEarnings, string[] Databases, string? PostgresServer)
+    int WebhooksPerRun, int BigLedger, int SmallLedger, int OperatorPartners, int PayoutEarnings, string[] Databases, string? PostgresServer,
+    string Scale, int Instances)
 {
     public string WebhookSecret { get; } = "whsec_bench_" + Guid.NewGuid().ToString("N");
 
@@ -46,8 +47,17 @@ internal sealed record BenchSettings(
             var other => throw new ArgumentException($"--db {other}: sqlite, postgres or both"),
         };
         var postgres = Arg("--postgres") ?? Environment.GetEnvironmentVariable("PARTNERWEB_TEST_POSTGRES");
-        return new BenchSettings(dll, contentRoot, work, output, IntArg("--runs", 5), only,
-            IntArg("--webhooks", 10_000), IntArg("--partners", 1_000) - 1, IntArg("--per-partner", 1_000), IntArg("--payout-earnings", 1_000_000),
-            databases, string.IsNullOrWhiteSpace(postgres) ? null : postgres);
+        // --scale small: a quick smoke run (10,000 entries instead of a million, 500 partners instead of 10,000, one run).
+        var scale = (Arg("--scale") ?? "full").ToLowerInvariant();
+        var small = scale switch
+        {
+            "full" => false,
+            "small" => true,
+            _ => throw new ArgumentException($"--scale {scale}: full or small"),
+        };
+        return new BenchSettings(dll, contentRoot, work, output, IntArg("--runs", small ? 1 : 5), only,
+            IntArg("--webhooks", small ? 2_000 : 10_000), IntArg("--big-ledger", small ? 10_000 : 1_000_000), IntArg("--small-ledger", 1_000),
+            IntArg("--operator-partners", small ? 500 : 10_000), IntArg("--payout-earnings", small ? 10_000 : 1_000_000),
+            databases, string.IsNullOrWhiteSpace(postgres) ? null : postgres, scale, IntArg("--instances", 3));
     }
 }

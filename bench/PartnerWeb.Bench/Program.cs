@@ -35,7 +35,8 @@ if (settings.Uses("postgres"))
 // Each phase runs on every database in turn (SQLite first), so both see the machine in about the same state;
 // a PostgreSQL phase drops its database and checkpoints before the next phase starts.
 results.LoadAverages.Add($"start: {LoadAverage()}");
-foreach (var (phase, run) in new (string, Func<string, Task>)[] { ("b0", CeilingPhase), ("ingest", IngestPhase), ("reads", ReadsPhase), ("payout", PayoutPhase) })
+foreach (var (phase, run) in new (string, Func<string, Task>)[]
+         { ("b0", CeilingPhase), ("ingest", IngestPhases), ("reads", ReadsPhase), ("operator", OperatorPhase), ("payout", PayoutPhase) })
 {
     if (!settings.Includes(phase)) continue;
     foreach (var database in settings.Databases) await run(database);
@@ -83,13 +84,23 @@ Task CeilingPhase(string database)
     return Task.CompletedTask;
 }
 
-// Webhook ingest (32 connections, distinct invoices) and the accrual drain behind it, one server.
-async Task IngestPhase(string database)
+// Webhook ingest with one app instance; on PostgreSQL also with several instances on the same database.
+async Task IngestPhases(string database)
 {
-    var name = Label(database);
+    await IngestPhase(database, 1);
+    if (database == "postgres" && settings.Instances > 1) await IngestPhase(database, settings.Instances);
+}
+
+// Webhook ingest (32 connections, distinct invoices) and the accrual drain behind it, on one or more app
+// instances: with several, request i goes to instance i mod n, so the 32 connections spread evenly.
+async Task IngestPhase(string database, int instances)
+{
+    var name = instances == 1 ? Label(database) : $"{Label(database)}, {instances} instances";
     var f = results.For(name);
-    var db = Fresh(database, "ingest");
-    var log = Path.Combine(settings.WorkDirectory, $"ingest-{database}-server.log");
+    f.Instances = instances;
+    var db = Fresh(database, instances == 1 ? "ingest" : $"ingest{instances}");
+    string Log(int i) => Path.Combine(settings.WorkDirectory, $"ingest{(instances == 1 ? "" : instances.ToString(CultureInfo.InvariantCulture))}-{database}-server{(i == 0 ? "" : "-" + i)}.log");
+    var log = Log(0);
     using var setupHttp = Load.Client(4);
     Guid template;
     await using (var server = await AppServer.StartAsync(settings, db, log))
@@ -104,12 +115,14 @@ async Task IngestPhase(string database)
     f.IngestSetup = $"{invoices.Count:N0} open invoices for \"{Api.ListedItem}\" (12,900 USD, listed by Acme at 30 %) copied from one made through the install API, in {seedClock.Elapsed.TotalSeconds:F1} s";
     Say($"{name}: {f.IngestSetup}");
 
-    await using (var server = await AppServer.StartAsync(settings, db, log))
+    await using (var server = await AppServers.StartAsync(settings, db, Log, instances))
     using (var http = Load.Client(32))
     using (var poll = db.OpenAsApp())
     {
-        var trivial = new Uri(server.BaseUrl + "/healthz");
-        var webhook = new Uri(server.BaseUrl + "/api/billing/stripe/webhook");
+        await using var wal = WalSampler.Start(db);
+        var trivialUrls = server.All.Select(s => new Uri(s.BaseUrl + "/healthz")).ToArray();
+        var webhookUrls = server.All.Select(s => new Uri(s.BaseUrl + "/api/billing/stripe/webhook")).ToArray();
+        Uri Trivial(int i) => trivialUrls[i % trivialUrls.Length];
         long Earnings() => db.Scalar<long>(poll, "SELECT COUNT(*) FROM \"PartnerEarnings\"");
         (double Server, double Database, double Driver) lastCpu = default;
 
@@ -126,7 +139,7 @@ async Task IngestPhase(string database)
             var started = Stopwatch.GetTimestamp();
             var result = await Load.RunAsync(http, 32, bodies.Length, i =>
             {
-                var request = new HttpRequestMessage(HttpMethod.Post, webhook) { Content = new StringContent(bodies[i].Body, System.Text.Encoding.UTF8, "application/json") };
+                var request = new HttpRequestMessage(HttpMethod.Post, webhookUrls[i % webhookUrls.Length]) { Content = new StringContent(bodies[i].Body, System.Text.Encoding.UTF8, "application/json") };
                 request.Headers.TryAddWithoutValidation("Stripe-Signature", bodies[i].Signature);
                 return request;
             }, (status, body) => status == HttpStatusCode.OK && body.Contains("\"outcome\":\"paid\"", StringComparison.Ordinal));
@@ -144,9 +157,9 @@ async Task IngestPhase(string database)
         // Warm-up until the JIT has settled: tiered compilation recompiles hot methods on a background
         // thread whose CPU counts as the server's, so a short warm-up leaves the first run both slower and
         // seemingly more expensive per request. Two rounds, the second as long as a measured run.
-        await Load.RunAsync(http, 32, 1_000_000, _ => new HttpRequestMessage(HttpMethod.Get, trivial), (s, _) => s == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
+        await Load.RunAsync(http, 32, 1_000_000, i => new HttpRequestMessage(HttpMethod.Get, Trivial(i)), (s, _) => s == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
         await Deliver(invoices.Take(5_000).ToList(), "warmup1");
-        await Load.RunAsync(http, 32, 1_000_000, _ => new HttpRequestMessage(HttpMethod.Get, trivial), (s, _) => s == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
+        await Load.RunAsync(http, 32, 1_000_000, i => new HttpRequestMessage(HttpMethod.Get, Trivial(i)), (s, _) => s == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
         var warm = await Deliver(invoices.Skip(5_000).Take(warmup - 5_000).ToList(), "warmup2");
         Say($"{name}: warm-up: {warm.Load.PerSecond:F0} webhooks/s, errors {warm.Load.Errors}");
 
@@ -155,7 +168,7 @@ async Task IngestPhase(string database)
             // (BENCH_NO_TRIVIAL=1 leaves the trivial endpoint out, to profile the webhook path alone.)
             var trivialCpu = server.CpuSeconds;
             var t = await Load.RunAsync(http, 32, Environment.GetEnvironmentVariable("BENCH_NO_TRIVIAL") == "1" ? 0 : 1_000_000,
-                _ => new HttpRequestMessage(HttpMethod.Get, trivial), (s, _) => s == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
+                i => new HttpRequestMessage(HttpMethod.Get, Trivial(i)), (s, _) => s == HttpStatusCode.OK, TimeSpan.FromSeconds(3));
             f.TrivialPerSecond.Add(t.PerSecond);
             f.TrivialP99.Add(t.P99);
             f.TrivialCpuUs.Add((server.CpuSeconds - trivialCpu) * 1e6 / Math.Max(1, t.Requests));
@@ -179,97 +192,161 @@ async Task IngestPhase(string database)
                 + (database == "postgres" ? $" (+ {lastCpu.Database:F0} µs in PostgreSQL)" : "") + $"; load {LoadAverage()}");
         }
         f.IngestServerPeakMb = server.PeakRssMb;
+        await wal.DisposeAsync();
+        f.WalPeak("webhook ingest and accrual drain", wal.PeakMb);
+        if (wal.PeakMb is { } peak) Say($"{name}: peak WAL during ingest {peak:F1} MB");
     }
     db.Finish();
 }
 
-// Reads with 1,000,000 earnings across 1,000 partners, 16 concurrent clients.
+// Reads for a partner with a big ledger (1,000,000 entries) and one with a small one (1,000), 16 concurrent
+// clients: the same pages for both, so their ratio shows whether a read's cost grows with the ledger.
 async Task ReadsPhase(string database)
 {
     var name = Label(database);
     var f = results.For(name);
-    var (db, log, partnerId) = await AcmePartnerDatabaseAsync(database, "reads");
-    var seed = Seed.Earnings(db, partnerId, settings.OtherPartners, settings.EarningsPerPartner, partnersPerInvoice: 10);
-    f.ReadsSetup = $"{seed.Earnings:N0} earnings across {seed.Partners:N0} approved partners ({settings.EarningsPerPartner:N0} each, over 365 days, 10 % in EUR), "
-        + $"on {seed.Invoices:N0} paid invoices, bulk-inserted in {seed.Elapsed.TotalSeconds:F1} s";
+    var (db, log, bigId) = await AcmePartnerDatabaseAsync(database, "reads");
+    Guid smallId;
+    using (var setupHttp = Load.Client(4))
+    await using (var setup = await AppServer.StartAsync(settings, db, log))
+        smallId = await new Api(setupHttp, setup.BaseUrl).ApprovedPartnerAsync(Api.InitechOwner, "Initech Add-ons");
+    string figures;
+    Seed.EarningsSeed big, small;
+    await using (var wal = WalSampler.Start(db))
+    {
+        big = Seed.Earnings(db, bigId, otherPartners: 0, perPartner: settings.BigLedger, partnersPerInvoice: 1);
+        small = Seed.Earnings(db, smallId, otherPartners: 0, perPartner: settings.SmallLedger, partnersPerInvoice: 1);
+        figures = FillLedgerFigures(db);
+        await wal.DisposeAsync();
+        f.WalPeak("ledger seeding (bulk insert and running figures; the benchmark's setup connection)", wal.PeakMb);
+    }
+    f.BigLedgerLabel = $"{settings.BigLedger:N0} entries";
+    f.SmallLedgerLabel = $"{settings.SmallLedger:N0} entries";
+    f.ReadsSetup = $"Acme with {big.Earnings:N0} accruals and Initech with {small.Earnings:N0} (over 365 days, 10 % in EUR, all payable and unattached), "
+        + $"each on paid invoices of its own, bulk-inserted in {(big.Elapsed + small.Elapsed).TotalSeconds:F1} s; {figures}";
     Say($"{name}: {f.ReadsSetup}");
 
     await using (var server = await AppServer.StartAsync(settings, db, log))
     using (var http = Load.Client(16))
-    using (var pages = Load.Client(16, new CookieContainer()))
+    using (var bigPages = Load.Client(16, new CookieContainer()))
+    using (var smallPages = Load.Client(16, new CookieContainer()))
+    using (var reader = db.OpenAsApp())
     {
         var api = new Api(http, server.BaseUrl);
         var token = await api.TokenAsync(Api.Admin);
-        await Api.CookieLoginAsync(pages, server.BaseUrl, Api.AcmeOwner);
+        await Api.CookieLoginAsync(bigPages, server.BaseUrl, Api.AcmeOwner);
+        await Api.CookieLoginAsync(smallPages, server.BaseUrl, Api.InitechOwner);
+        var from = DateTime.UtcNow.Date.AddDays(-180);
+        var fromText = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-        // The deep page: follow the API's own cursors to the last page of Acme's earnings.
-        var path = $"/api/partners/{partnerId}/earnings";
-        string? cursor = null;
-        var depth = 0;
-        while (depth + 200 < settings.EarningsPerPartner - 50)
+        var kinds = new List<ReadKind> { new("ceiling: GET /healthz", "ceiling: GET /healthz", "", http, "/healthz", false) };
+        var depths = new List<string>();
+        foreach (var (partnerId, entries, label, pages) in new[] { (bigId, settings.BigLedger, f.BigLedgerLabel, bigPages), (smallId, settings.SmallLedger, f.SmallLedgerLabel, smallPages) })
         {
-            var page = await api.SendAsync(HttpMethod.Get, $"{path}?limit=200" + (cursor is null ? "" : "&cursor=" + cursor), token);
-            cursor = page["nextCursor"]!.GetValue<string>();
-            depth += 200;
+            // The deep page: the last page of 50, from the cursor of the row just before it (as nextCursor would give).
+            var path = $"/api/partners/{partnerId}/earnings";
+            var inRange = db.Scalar<long>(reader, "SELECT COUNT(*) FROM \"PartnerEarnings\" WHERE \"PartnerId\" = @p AND \"CreatedAt\" >= @from", ("@p", partnerId), ("@from", from));
+            var deep = DeepCursor(db, reader, partnerId, entries - 50, null);
+            var deepInRange = DeepCursor(db, reader, partnerId, inRange - 50, from);
+            depths.Add($"{label}: after row {entries - 50:N0} of {entries:N0}, and after row {inRange - 50:N0} of the {inRange:N0} since {fromText}");
+            void Add(string endpoint, HttpClient client, string url, bool bearer) => kinds.Add(new($"{endpoint} — {label}", endpoint, label, client, url, bearer));
+            Add("GET /earnings first page (limit 50)", http, $"{path}?limit=50", true);
+            Add("GET /earnings first page (limit 50, from 180 days ago)", http, $"{path}?limit=50&from={fromText}", true);
+            Add("GET /earnings deep page (limit 50, the last page)", http, $"{path}?limit=50&cursor={deep}", true);
+            Add("GET /earnings deep page (limit 50, from 180 days ago, the last page)", http, $"{path}?limit=50&from={fromText}&cursor={deepInRange}", true);
+            Add("GET /dashboard/partners (the partner's owner, cookie)", pages, "/dashboard/partners", false);
         }
-        var rest = settings.EarningsPerPartner - 50 - depth;
-        if (rest > 0)
-        {
-            var page = await api.SendAsync(HttpMethod.Get, $"{path}?limit={rest}" + (cursor is null ? "" : "&cursor=" + cursor), token);
-            cursor = page["nextCursor"]!.GetValue<string>();
-            depth += rest;
-        }
-        f.DeepPageDepth = $"rows {depth + 1:N0}–{depth + 50:N0} of {settings.EarningsPerPartner:N0} (the last page), reached by following nextCursor";
-        var today = DateTime.UtcNow.Date;
-        var from = today.AddDays(-180).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var to = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-        var kinds = new (string Name, HttpClient Client, string Url, bool Bearer)[]
-        {
-            ("ceiling: GET /healthz", http, "/healthz", false),
-            ("GET /earnings first page (limit 50)", http, $"{path}?limit=50", true),
-            ($"GET /earnings deep page (limit 50, after row {depth:N0})", http, $"{path}?limit=50&cursor={cursor}", true),
-            ("GET /earnings totals (180-day filter, limit 1)", http, $"{path}?limit=1&from={from}&to={to}", true),
-            ("GET /dashboard/partners (owner@acme, cookie)", pages, "/dashboard/partners", false),
-        };
-        HttpRequestMessage Make((string Name, HttpClient Client, string Url, bool Bearer) kind)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, server.BaseUrl + kind.Url);
-            if (kind.Bearer) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            return request;
-        }
-        static bool Good(HttpStatusCode status, string body) => status == HttpStatusCode.OK && body.Length > 0;
-        // Warm-up until tiered compilation has settled: the dashboard alone runs hundreds of methods.
-        foreach (var round in new[] { 1, 2 })
-        {
-            foreach (var kind in kinds)
-            {
-                f.Reads[kind.Name] = new ReadFigures();
-                await Load.RunAsync(kind.Client, 16, 1_600, _ => Make(kind), Good, TimeSpan.FromSeconds(round == 1 ? 3 : 1.5));
-            }
-        }
-        for (var run = 1; run <= settings.Runs; run++)
-        {
-            foreach (var kind in kinds)
-            {
-                var (cpu, databaseCpu) = (server.CpuSeconds, db.CpuSeconds);
-                var r = await Load.RunAsync(kind.Client, 16, 1_600, _ => Make(kind), Good, TimeSpan.FromSeconds(8));
-                var figures = f.Reads[kind.Name];
-                figures.CpuUs.Add((server.CpuSeconds - cpu) * 1e6 / Math.Max(1, r.Requests));
-                figures.DatabaseCpuUs.Add((db.CpuSeconds - databaseCpu) * 1e6 / Math.Max(1, r.Requests));
-                figures.P50.Add(r.P50);
-                figures.P95.Add(r.P95);
-                figures.P99.Add(r.P99);
-                figures.PerSecond.Add(r.PerSecond);
-                figures.Errors.Add(r.Errors);
-                figures.FirstError ??= r.FirstError;
-                Say($"{name}: reads run {run}: {kind.Name}: p50 {r.P50:F1} ms p95 {r.P95:F1} ms p99 {r.P99:F1} ms, {r.PerSecond:F0}/s, errors {r.Errors}, "
-                    + $"server CPU {figures.CpuUs[^1]:F0} µs/request" + (database == "postgres" ? $" (+ {figures.DatabaseCpuUs[^1]:F0} µs in PostgreSQL)" : "") + $"; load {LoadAverage()}");
-            }
-        }
+        f.DeepPageDepth = string.Join("; ", depths);
+        await MeasureAsync(f.Reads, kinds, server, db, token, name, "reads");
         f.ReadsServerPeakMb = server.PeakRssMb;
     }
     db.Finish();
+}
+
+// The cursor of the row just before the page at this depth (newest first), within the range when one is given.
+static string? DeepCursor(BenchDb db, System.Data.Common.DbConnection reader, Guid partnerId, long depth, DateTime? from)
+{
+    if (depth <= 0) return null;
+    var row = db.Row(reader, "SELECT \"CreatedAt\", \"Id\" FROM \"PartnerEarnings\" WHERE \"PartnerId\" = @p"
+        + (from is null ? "" : " AND \"CreatedAt\" >= @from") + " ORDER BY \"CreatedAt\" DESC, \"Id\" DESC LIMIT 1 OFFSET @o",
+        ("@p", partnerId), ("@from", from), ("@o", depth - 1));
+    return CursorFor(BenchDb.AsUtc(row["CreatedAt"]!), BenchDb.AsGuid(row["Id"]!));
+}
+
+// The operator's pages with 10,000 approved partners, two in three of them with an owed or approved payout.
+async Task OperatorPhase(string database)
+{
+    var name = Label(database);
+    var f = results.For(name);
+    var (db, log, acmeId) = await AcmePartnerDatabaseAsync(database, "operator");
+    const int perPartner = 10;
+    var (seed, payouts) = Seed.OperatorQueue(db, acmeId, settings.OperatorPartners, perPartner);
+    var figures = FillLedgerFigures(db);
+    f.OperatorSetup = $"{seed.Partners:N0} approved partners with {perPartner} accruals each ({seed.Earnings:N0} in all, 10 % in EUR), {payouts:N0} USD payouts "
+        + $"(Owed and Approved in turn) holding those partners' USD accruals, bulk-inserted in {seed.Elapsed.TotalSeconds:F1} s; {figures}";
+    Say($"{name}: {f.OperatorSetup}");
+
+    await using (var server = await AppServer.StartAsync(settings, db, log))
+    using (var pages = Load.Client(16, new CookieContainer()))
+    {
+        await Api.CookieLoginAsync(pages, server.BaseUrl, Api.Admin);
+        var kinds = new List<ReadKind>
+        {
+            new("GET /dashboard/admin/payouts", "GET /dashboard/admin/payouts", "", pages, "/dashboard/admin/payouts", false),
+            new("GET /dashboard/admin/partners", "GET /dashboard/admin/partners", "", pages, "/dashboard/admin/partners", false),
+        };
+        await MeasureAsync(f.OperatorPages, kinds, server, db, null, name, "operator pages");
+    }
+    db.Finish();
+}
+
+// Warm-up (two rounds, until tiered compilation has settled), then each endpoint for 1,600 requests or 8 s per run.
+async Task MeasureAsync(Dictionary<string, ReadFigures> into, IReadOnlyList<ReadKind> kinds, AppServer server, BenchDb db, string? token, string name, string what)
+{
+    HttpRequestMessage Make(ReadKind kind)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, server.BaseUrl + kind.Url);
+        if (kind.Bearer) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+    static bool Good(HttpStatusCode status, string body) => status == HttpStatusCode.OK && body.Length > 0;
+    foreach (var round in new[] { 1, 2 })
+    {
+        foreach (var kind in kinds)
+        {
+            into[kind.Key] = new ReadFigures { Endpoint = kind.Endpoint, Ledger = kind.Ledger };
+            await Load.RunAsync(kind.Client, 16, 1_600, _ => Make(kind), Good, TimeSpan.FromSeconds(round == 1 ? 3 : 1.5));
+        }
+    }
+    for (var run = 1; run <= settings.Runs; run++)
+    {
+        foreach (var kind in kinds)
+        {
+            var (cpu, databaseCpu) = (server.CpuSeconds, db.CpuSeconds);
+            var r = await Load.RunAsync(kind.Client, 16, 1_600, _ => Make(kind), Good, TimeSpan.FromSeconds(8));
+            var figures = into[kind.Key];
+            figures.CpuUs.Add((server.CpuSeconds - cpu) * 1e6 / Math.Max(1, r.Requests));
+            figures.DatabaseCpuUs.Add((db.CpuSeconds - databaseCpu) * 1e6 / Math.Max(1, r.Requests));
+            figures.P50.Add(r.P50);
+            figures.P95.Add(r.P95);
+            figures.P99.Add(r.P99);
+            figures.PerSecond.Add(r.PerSecond);
+            figures.Errors.Add(r.Errors);
+            figures.FirstError ??= r.FirstError;
+            Say($"{name}: {what} run {run}: {kind.Key}: p50 {r.P50:F1} ms p95 {r.P95:F1} ms p99 {r.P99:F1} ms, {r.PerSecond:F0}/s, errors {r.Errors}, "
+                + $"server CPU {figures.CpuUs[^1]:F0} µs/request" + (db.Name == "PostgreSQL" ? $" (+ {figures.DatabaseCpuUs[^1]:F0} µs in PostgreSQL)" : "") + $"; load {LoadAverage()}");
+        }
+    }
+}
+
+// The running figures beside the ledger, rebuilt after a bulk load; said in the phase's setup line.
+static string FillLedgerFigures(BenchDb db)
+{
+    var clock = Stopwatch.StartNew();
+    using var connection = db.OpenForSetup();
+    if (!Seed.LedgerFigures(db, connection)) return "this schema has no running ledger figures (PartnerLedgerTotals, PartnerLedgerDays): none filled";
+    db.AfterBulkLoad(connection);
+    return $"running ledger figures (PartnerLedgerTotals, PartnerLedgerDays) filled from the ledger in {clock.Elapsed.TotalSeconds:F1} s";
 }
 
 // Payout generation for one partner with 1,000,000 unattached earnings, against the raw UPDATE.
@@ -279,7 +356,8 @@ async Task PayoutPhase(string database)
     var f = results.For(name);
     var (db, log, partnerId) = await AcmePartnerDatabaseAsync(database, "payout");
     var seed = Seed.Earnings(db, partnerId, otherPartners: 0, perPartner: settings.PayoutEarnings, partnersPerInvoice: 1);
-    f.PayoutSetup = $"{seed.Earnings:N0} unattached, payable accruals of one partner (90 % USD, 10 % EUR) on {seed.Invoices:N0} paid invoices, bulk-inserted in {seed.Elapsed.TotalSeconds:F1} s";
+    f.PayoutSetup = $"{seed.Earnings:N0} unattached, payable accruals of one partner (90 % USD, 10 % EUR) on {seed.Invoices:N0} paid invoices, bulk-inserted in {seed.Elapsed.TotalSeconds:F1} s; "
+        + FillLedgerFigures(db);
     Say($"{name}: {f.PayoutSetup}");
 
     long expectedNet;
@@ -327,6 +405,7 @@ async Task PayoutPhase(string database)
             var rssBefore = app.RssMb;
             var clock = Stopwatch.StartNew();
             JsonNode? generated = null;
+            await using var wal = WalSampler.Start(db);
             try
             {
                 generated = await api.SendAsync(HttpMethod.Post, $"/api/partners/{partnerId}/payouts/generate", token);
@@ -338,6 +417,8 @@ async Task PayoutPhase(string database)
                 f.PayoutErrors.Add($"run {run}: {ex.Message[..Math.Min(300, ex.Message.Length)]}" + (cause is null ? "" : $"; server log: {cause[..Math.Min(300, cause.Length)]}"));
             }
             var seconds = clock.Elapsed.TotalSeconds;
+            await wal.DisposeAsync();
+            f.WalPeak("payout generation (the app's one UPDATE per currency)", wal.PeakMb);
             using (var check = db.OpenForSetup())
             {
                 var unattached = db.Scalar<long>(check, "SELECT COUNT(*) FROM \"PartnerEarnings\" WHERE \"PartnerId\" = @p AND \"PayoutId\" IS NULL", ("@p", partnerId));
@@ -410,13 +491,15 @@ static double RawPayout(BenchDb db, Guid partnerId)
     }
 }
 
-// Setup between runs: detach every earning again, drop the payouts, and empty the WAL (SQLite) or
+// Setup between runs: detach every earning again, drop the payouts, rebuild the running figures, and empty the WAL (SQLite) or
 // vacuum the old row versions and checkpoint (PostgreSQL).
 static void Reset(BenchDb db, Guid partnerId)
 {
     using var connection = db.OpenForSetup();
     db.Exec(connection, "UPDATE \"PartnerEarnings\" SET \"PayoutId\" = NULL WHERE \"PartnerId\" = @p AND \"PayoutId\" IS NOT NULL", ("@p", partnerId));
     db.Exec(connection, "DELETE FROM \"PartnerPayouts\" WHERE \"PartnerId\" = @p", ("@p", partnerId));
+    // The raw detach bypasses the app's running figures: rebuild them, as after the bulk load.
+    Seed.LedgerFigures(db, connection);
     db.AfterReset(connection);
 }
 
@@ -455,6 +538,8 @@ static string CursorFor(DateTime createdAt, Guid id)
     id.TryWriteBytes(bytes.AsSpan(8));
     return System.Buffers.Text.Base64Url.EncodeToString(bytes);
 }
+
+internal sealed record ReadKind(string Key, string Endpoint, string Ledger, HttpClient Client, string Url, bool Bearer);
 
 internal partial class Program
 {

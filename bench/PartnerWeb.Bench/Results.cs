@@ -2,6 +2,9 @@ namespace PartnerWeb.Bench;
 
 internal sealed class Results
 {
+    /// <summary>The WAL phases the 256 MB target applies to: webhook ingest and building the ledger, not one payout's large transaction.</summary>
+    public static bool WalTarget(string phase) => !phase.StartsWith("payout", StringComparison.Ordinal);
+
     public Dictionary<string, string> Machine { get; } = [];
     public List<string> Log { get; } = [];
     public List<string> LoadAverages { get; } = [];
@@ -45,6 +48,25 @@ internal sealed class Figures
     public double? IngestServerPeakMb { get; set; }
     public string? IngestSetup { get; set; }
 
+    // Peak size of SQLite's WAL file per phase, MiB (the largest over the runs).
+    public Dictionary<string, double> WalPeakMb { get; } = [];
+
+    public void WalPeak(string phase, double? mb)
+    {
+        if (mb is { } v) WalPeakMb[phase] = Math.Max(v, WalPeakMb.GetValueOrDefault(phase));
+    }
+
+    // Reads at scale: per endpoint, for the big and the small ledger.
+    public string? BigLedgerLabel { get; set; }
+    public string? SmallLedgerLabel { get; set; }
+
+    // Operator pages at scale.
+    public string? OperatorSetup { get; set; }
+    public Dictionary<string, ReadFigures> OperatorPages { get; } = [];
+
+    // Several app instances on one database (ingest only): how many.
+    public int Instances { get; set; } = 1;
+
     // Reads at scale.
     public Dictionary<string, ReadFigures> Reads { get; } = [];
     public double? ReadsServerPeakMb { get; set; }
@@ -66,6 +88,10 @@ internal sealed class Figures
 
 internal sealed class ReadFigures
 {
+    /// <summary>The endpoint without the ledger it ran against, and that ledger's label ("" for the ceiling).</summary>
+    public string Endpoint { get; init; } = "";
+    public string Ledger { get; init; } = "";
+
     public List<double> P50 { get; } = [];
     public List<double> P95 { get; } = [];
     public List<double> P99 { get; } = [];

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -112,5 +113,78 @@ internal static class Seed
         return new EarningsSeed(partners.Count, invoiceCount, earnings, clock.Elapsed);
 
         static string Currency(int invoice) => invoice % 10 == 9 ? "EUR" : "USD";
+    }
+
+    /// <summary>
+    /// The running figures the app keeps beside the ledger ("PartnerLedgerTotals" per partner and currency,
+    /// "PartnerLedgerDays" per partner, currency and UTC day), rebuilt from PartnerEarnings after a bulk load with
+    /// one INSERT … SELECT … GROUP BY each, since bulk rows bypass the app's writes. False when the schema has no
+    /// such tables (a build from before them); then nothing is written.
+    /// </summary>
+    public static bool LedgerFigures(BenchDb bench, DbConnection db)
+    {
+        if (!bench.TableExists(db, "PartnerLedgerTotals") || !bench.TableExists(db, "PartnerLedgerDays")) return false;
+        const string sale = "CASE WHEN \"Kind\" = 'Accrual' THEN 1 ELSE 0 END";
+        const string refund = "CASE WHEN \"Kind\" = 'Reversal' AND \"GrossAmount\" < 0 THEN 1 ELSE 0 END";
+        bench.Exec(db, "DELETE FROM \"PartnerLedgerTotals\"");
+        bench.Exec(db, $"""
+            INSERT INTO "PartnerLedgerTotals" ("PartnerId", "Currency", "Entries", "Sales", "Refunds", "Gross", "Commission", "Net", "UnattachedEntries", "Unattached")
+            SELECT "PartnerId", "Currency", COUNT(*), SUM({sale}), SUM({refund}), SUM("GrossAmount"), SUM("CommissionAmount"), SUM("PartnerNet"),
+                   SUM(CASE WHEN "PayoutId" IS NULL THEN 1 ELSE 0 END), COALESCE(SUM(CASE WHEN "PayoutId" IS NULL THEN "PartnerNet" END), 0)
+            FROM "PartnerEarnings"
+            GROUP BY "PartnerId", "Currency"
+            """);
+        // A day's row holds what was created on it and what becomes payable on it: one branch each, summed per day.
+        bench.Exec(db, "DELETE FROM \"PartnerLedgerDays\"");
+        bench.Exec(db, $"""
+            INSERT INTO "PartnerLedgerDays" ("PartnerId", "Currency", "Day", "Entries", "Sales", "Refunds", "Gross", "Commission", "Net", "BecomingPayable")
+            SELECT "PartnerId", "Currency", "Day", SUM("Entries"), SUM("Sales"), SUM("Refunds"), SUM("Gross"), SUM("Commission"), SUM("Net"), SUM("BecomingPayable")
+            FROM (
+                SELECT "PartnerId", "Currency", {bench.UtcDay("CreatedAt")} AS "Day", 1 AS "Entries", {sale} AS "Sales", {refund} AS "Refunds",
+                       "GrossAmount" AS "Gross", "CommissionAmount" AS "Commission", "PartnerNet" AS "Net", 0 AS "BecomingPayable"
+                FROM "PartnerEarnings"
+                UNION ALL
+                SELECT "PartnerId", "Currency", {bench.UtcDay("PayableAt")}, 0, 0, 0, 0, 0, 0, "PartnerNet"
+                FROM "PartnerEarnings"
+            ) AS "Figures"
+            GROUP BY "PartnerId", "Currency", "Day"
+            """);
+        return true;
+    }
+
+    /// <summary>
+    /// The operator's view at scale: <paramref name="partners"/> approved partners (Acme among them) with
+    /// <paramref name="perPartner"/> accruals each, two in three of them with a USD payout holding their USD
+    /// accruals, Owed or Approved in turn; the rest of the ledger stays unattached.
+    /// </summary>
+    public static (EarningsSeed Earnings, int Payouts) OperatorQueue(BenchDb bench, Guid acmePartnerId, int partners, int perPartner)
+    {
+        var earnings = Earnings(bench, acmePartnerId, partners - 1, perPartner, partnersPerInvoice: 10);
+        using var db = bench.OpenForSetup();
+        var ids = new List<Guid>();
+        using (var command = db.CreateCommand())
+        {
+            command.CommandText = "SELECT \"Id\" FROM \"PartnerAccounts\" WHERE \"Status\" = 'Approved' ORDER BY \"Id\"";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) ids.Add(BenchDb.AsGuid(reader.GetValue(0)));
+        }
+        var now = DateTime.UtcNow;
+        var payouts = ids.Where((_, i) => i % 3 != 2).Select((id, i) => new object?[]
+        {
+            V7(now.AddSeconds(-i)), id, "USD", 0L, i % 2 == 0 ? "Owed" : "Approved", "bank_transfer", "{\"method\":\"bank_transfer\"}",
+            now.AddSeconds(-i), i % 2 == 0 ? null : now, 0, 0L,
+        }).ToList();
+        bench.Insert(db, "PartnerPayouts", ["Id", "PartnerId", "Currency", "Amount", "Status", "PayoutMethod", "PayoutDetails", "CreatedAt", "ApprovedAt", "SendAttempts", "ReversedAmount"], payouts);
+        bench.Exec(db, """
+            UPDATE "PartnerEarnings" SET "PayoutId" = (
+                SELECT p."Id" FROM "PartnerPayouts" p WHERE p."PartnerId" = "PartnerEarnings"."PartnerId" AND p."Currency" = "PartnerEarnings"."Currency")
+            WHERE "Currency" = 'USD' AND "PayoutId" IS NULL
+              AND EXISTS (SELECT 1 FROM "PartnerPayouts" p WHERE p."PartnerId" = "PartnerEarnings"."PartnerId" AND p."Currency" = 'USD')
+            """);
+        bench.Exec(db, """
+            UPDATE "PartnerPayouts" SET "Amount" = (SELECT COALESCE(SUM(e."PartnerNet"), 0) FROM "PartnerEarnings" e WHERE e."PayoutId" = "PartnerPayouts"."Id")
+            """);
+        bench.AfterBulkLoad(db);
+        return (earnings, payouts.Count);
     }
 }
