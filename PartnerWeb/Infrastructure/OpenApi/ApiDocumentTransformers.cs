@@ -17,7 +17,8 @@ public static class ApiDocumentTransformers
 
         JSON is camelCase; enum values are lowercase strings; ids are GUID strings; timestamps are ISO 8601 UTC.
         Money is an integer count of minor units (e.g. cents) with an ISO 4217 `currency`.
-        Errors are RFC 7807 problem details (`application/problem+json`); a 400 carries `errors: { field: [messages] }`.
+        Errors are RFC 7807 problem details (`application/problem+json`); a 400 carries `errors: { field: [messages] }`,
+        keyed by the camelCase field or query parameter name (`payoutPreferences.iban`, `limit`; `""` for the body as a whole).
         A body that is not JSON (`application/json`) answers 415, one over 1 MiB 413. A method a path does not list
         answers 405 with an `Allow` header naming the methods it has (after the bearer check: 401 without a token).
         Lists answer `{ items, hasMore, nextCursor }` and take `limit` (1–200, default 50) and `cursor`.
