@@ -5,7 +5,7 @@ using Microsoft.OpenApi;
 
 namespace PartnerWeb.Infrastructure.OpenApi;
 
-/// <summary>What the generated document cannot know by itself: the bearer scheme, string enums, money.</summary>
+/// <summary>What the generated document cannot know by itself: the bearer scheme, string enums, money, decimal rates.</summary>
 public static class ApiDocumentTransformers
 {
     public const string BearerScheme = "Bearer";
@@ -16,7 +16,8 @@ public static class ApiDocumentTransformers
         `Authorization: Bearer <accessToken>` on every other call (the Stripe webhook excepted).
 
         JSON is camelCase; enum values are lowercase strings; ids are GUID strings; timestamps are ISO 8601 UTC.
-        Money is an integer count of minor units (e.g. cents) with an ISO 4217 `currency`.
+        Money is an integer count of minor units (e.g. cents) with an ISO 4217 `currency`. Rates (`commissionValue`,
+        `marginPercent`) are JSON numbers with at most two decimals.
         Errors are RFC 7807 problem details (`application/problem+json`); a 400 carries `errors: { field: [messages] }`,
         keyed by the camelCase field or query parameter name (`payoutPreferences.iban`, `limit`; `""` for the body as a whole).
         A body that is not JSON (`application/json`) answers 415, one over 1 MiB 413. A method a path does not list
@@ -117,7 +118,22 @@ public static class ApiDocumentTransformers
         {
             schema.Description = MinorUnits;
         }
+        if (context.JsonPropertyInfo is { } rate && (Nullable.GetUnderlyingType(rate.PropertyType) ?? rate.PropertyType) == typeof(decimal))
+            DecimalRate(schema, rate.Name);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Every decimal of the API is a rate (commissionValue, marginPercent): 0 or more, at most two decimals, and a
+    /// percent at most 100; the server refuses anything else with a 400. The generator calls a C# decimal a
+    /// <c>double</c>; it is a JSON number with <c>multipleOf: 0.01</c>, so clients keep sending numbers (docs/api.md).
+    /// </summary>
+    private static void DecimalRate(OpenApiSchema schema, string jsonName)
+    {
+        schema.Format = "decimal";
+        schema.MultipleOf = 0.01m;
+        schema.Minimum = "0";
+        if (jsonName.EndsWith("Percent", StringComparison.Ordinal)) schema.Maximum = "100";
     }
 
     /// <summary>A money field: a <c>long</c> named like an amount, a price, a total or a net.</summary>
