@@ -19,6 +19,10 @@ public sealed partial class OpenApiDocumentTests
         ["stripe_connect"] = ["method"],
     };
 
+    /// <summary>
+    /// The union is exactly one closed schema per method (<c>dependentSchemas: {method: {oneOf}}</c>) with a discriminator on <c>method</c>
+    /// whose mapping names each method's component, which extends the union (the inheritance NSwag generates from).
+    /// </summary>
     [Fact]
     public async Task Payout_preferences_are_one_schema_per_method_with_a_discriminator()
     {
@@ -26,19 +30,27 @@ public sealed partial class OpenApiDocumentTests
         var schemas = document.GetProperty("components").GetProperty("schemas");
         var preferences = schemas.GetProperty("PayoutPreferences");
         Assert.False(preferences.TryGetProperty("anyOf", out _));
-        var branches = preferences.GetProperty("oneOf").EnumerateArray().Select(b => b.GetProperty("$ref").GetString()!).ToList();
+        Assert.False(preferences.TryGetProperty("oneOf", out _)); // NSwag types every use of such a component as a class it never declares
+        Assert.False(preferences.TryGetProperty("allOf", out _)); // ... and makes an allOf's oneOf the base class of every method
+        Assert.Equal(["method"], preferences.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
         var discriminator = preferences.GetProperty("discriminator");
         Assert.Equal("method", discriminator.GetProperty("propertyName").GetString());
         var mapping = discriminator.GetProperty("mapping").EnumerateObject().ToDictionary(m => m.Name, m => m.Value.GetString()!);
         Assert.Equal(PayoutMethodFields.Keys.Order(), mapping.Keys.Order());
-        Assert.Equal(branches.Order(), mapping.Values.Order());
+        var branches = preferences.GetProperty("dependentSchemas").GetProperty("method").GetProperty("oneOf").EnumerateArray().ToList();
+        Assert.Equal(PayoutMethodFields.Count, branches.Count);
         foreach (var (method, fields) in PayoutMethodFields)
         {
-            var branch = Resolve(schemas, JsonDocument.Parse($$"""{"$ref":"{{mapping[method]}}"}""").RootElement);
+            var branch = branches.Single(b => b.GetProperty("properties").GetProperty("method").GetProperty("enum").EnumerateArray().Select(v => v.GetString()).SequenceEqual([method]));
             Assert.Equal(fields.Order(), branch.GetProperty("required").EnumerateArray().Select(r => r.GetString()).Order());
-            Assert.Equal([method], branch.GetProperty("properties").GetProperty("method").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
             Assert.False(branch.GetProperty("additionalProperties").GetBoolean());
             foreach (var field in fields) Assert.Equal("string", branch.GetProperty("properties").GetProperty(field).GetProperty("type").GetString());
+
+            var component = Resolve(schemas, JsonDocument.Parse($$"""{"$ref":"{{mapping[method]}}"}""").RootElement);
+            var parts = component.GetProperty("allOf").EnumerateArray().ToList();
+            Assert.Equal("#/components/schemas/PayoutPreferences", parts[0].GetProperty("$ref").GetString());
+            var own = parts[1].TryGetProperty("required", out var required) ? required.EnumerateArray().Select(r => r.GetString()!).ToList() : [];
+            Assert.Equal(fields.Where(f => f != "method").Order(), own.Order());
         }
 
         // Requests and responses name the same union.
@@ -55,6 +67,8 @@ public sealed partial class OpenApiDocumentTests
         var validator = new OpenApiSchemaValidator(document);
         using var valid = JsonDocument.Parse("""{"iban":"DE89370400440532013000","method":"bank_transfer","accountHolder":"A"}""");
         Assert.Empty(validator.ErrorsOf("PayoutPreferences", valid.RootElement));
+        Assert.Empty(validator.ErrorsOf(mapping["bank_transfer"].Split('/')[^1], valid.RootElement));
+        Assert.NotEmpty(validator.ErrorsOf(mapping["paypal"].Split('/')[^1], valid.RootElement));
         foreach (var wrong in new[]
         {
             """{"method":"bank_transfer","iban":"DE89370400440532013000"}""", """{"method":"paypal","email":null}""",

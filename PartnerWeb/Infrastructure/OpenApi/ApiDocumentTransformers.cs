@@ -34,6 +34,8 @@ public static class ApiDocumentTransformers
         ("Partners", "Partner accounts, listings, earnings and payouts."),
         ("Resellers", "Reseller accounts, their child tenants and commissions."),
         ("Audit", "The audit log, read-only."),
+        ("Users", "A tenant's users: add, change the role of, remove."),
+        ("Admin", "Operator tools: background tasks that failed for good, and their retry."),
     ];
 
     public static Task DescribeApiAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
@@ -63,11 +65,11 @@ public static class ApiDocumentTransformers
     /// </summary>
     public static Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
-        if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
-        {
-            operation.Security ??= [];
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
-        }
+        operation.Security ??= [];
+        // An anonymous operation says so with the empty requirement ({}): without any, linters cannot tell it from one that forgot its scheme.
+        operation.Security.Add(context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any()
+            ? new OpenApiSecurityRequirement()
+            : new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
             if (parameter is { In: ParameterLocation.Query, Name: { } name }) parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(name);

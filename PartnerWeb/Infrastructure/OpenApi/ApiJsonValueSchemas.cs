@@ -10,8 +10,8 @@ namespace PartnerWeb.Infrastructure.OpenApi;
 /// their own: the generator writes <c>{}</c>, which NSwag turns into a class named <c>JsonElement</c> that clashes
 /// with System.Text.Json's. Here each says what it holds: the stored payout preferences are the request's
 /// <see cref="PayoutPreferences"/> union, and the audit event's data is an object with free keys (each action
-/// writes its own). Discriminated unions are exactly one of their branches (<c>oneOf</c>), and a payout method's
-/// fields are required and non-null, as <see cref="PayoutPreferences.Normalize"/> refuses them missing or null.
+/// writes its own). A payout method's fields are required and non-null, as <see cref="PayoutPreferences.Normalize"/>
+/// refuses them missing or null, and the union of the methods is exactly one of them.
 /// </summary>
 public static class ApiJsonValueSchemas
 {
@@ -30,11 +30,8 @@ public static class ApiJsonValueSchemas
         foreach (var (name, component) in schemas)
         {
             if (component is not OpenApiSchema concrete) continue;
-            if (concrete is { Discriminator: not null, AnyOf: { Count: > 0 } branches })
-            {
-                concrete.OneOf = branches;
-                concrete.AnyOf = null;
-            }
+            if (concrete is { Discriminator.PropertyName: { } discriminator, AnyOf: { Count: > 0 } variants })
+                DiscriminatedUnion(document, name, concrete, discriminator, variants);
             foreach (var (property, value) in concrete.Properties ?? new Dictionary<string, IOpenApiSchema>())
             {
                 if (value is not OpenApiSchemaReference { Reference.Id: JsonElementComponent }) continue;
@@ -44,6 +41,48 @@ public static class ApiJsonValueSchemas
         }
         schemas.Remove(JsonElementComponent);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A discriminated union (the generator writes <c>anyOf</c> of the variants) in the shape both validators and
+    /// NSwag understand. The union requires the discriminator, maps each value to its variant's component, and is
+    /// exactly one of the variants, each closed (its method, its fields, nothing else):
+    /// <c>dependentSchemas: {method: {oneOf: [...]}}</c>, which applies whenever the required method is there. Each
+    /// variant's component extends the union (<c>allOf: [{$ref: union}, {its fields}]</c>): the inheritance from
+    /// which NSwag generates a base class and one subclass per method. NSwag 14 reads no <c>oneOf</c> union: on the
+    /// component it typed every use as a class it never declared, inside its <c>allOf</c> it made the first
+    /// variant's fields the base class of all.
+    /// </summary>
+    private static void DiscriminatedUnion(OpenApiDocument document, string name, OpenApiSchema union, string discriminator, IList<IOpenApiSchema> variants)
+    {
+        var branches = new List<IOpenApiSchema>();
+        foreach (var variant in variants.OfType<OpenApiSchemaReference>())
+        {
+            if (variant.Reference.Id is not { } id || document.Components!.Schemas![id] is not OpenApiSchema shape) continue;
+            var properties = shape.Properties ?? new Dictionary<string, IOpenApiSchema>();
+            branches.Add(new OpenApiSchema { Properties = properties, Required = shape.Required, AdditionalPropertiesAllowed = false });
+            document.Components.Schemas[id] = new OpenApiSchema
+            {
+                AllOf =
+                [
+                    new OpenApiSchemaReference(name, document),
+                    new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Properties = properties.Where(p => p.Key != discriminator).ToDictionary(),
+                        Required = new HashSet<string>(shape.Required?.Where(r => r != discriminator) ?? []),
+                    },
+                ],
+            };
+        }
+        union.AnyOf = null;
+        union.Type = JsonSchemaType.Object;
+        union.Required = new HashSet<string> { discriminator };
+        // The discriminator is declared by the variants only: NSwag writes it from the mapping, and a property here too made it send the key twice.
+        union.Properties = null;
+        // Where NSwag does not look: a oneOf it sees (on the union, or inside its allOf) becomes a base class of one
+        // variant's fields or a type it never declares. The method is required, so this always applies.
+        union.DependentSchemas = new Dictionary<string, IOpenApiSchema> { [discriminator] = new OpenApiSchema { OneOf = branches } };
     }
 
     /// <summary>Each payout method's schema requires the method and every field of it, none of them null.</summary>
