@@ -43,7 +43,7 @@ public sealed class OpenApiSchemaValidator
     /// </summary>
     public IReadOnlyList<string> ResponseErrors(string method, string path, int status, string? mediaType, string body)
     {
-        var template = _paths.Where(p => p.Pattern.IsMatch(path)).OrderBy(p => p.Parameters).Select(p => p.Template).FirstOrDefault();
+        var template = TemplateOf(path);
         var where = $"{method.ToUpperInvariant()} {path} → {status}";
         if (template is null || !_document.GetProperty("paths").GetProperty(template).TryGetProperty(method.ToLowerInvariant(), out var operation))
             return [$"{where}: no such operation in the document"];
@@ -56,6 +56,10 @@ public sealed class OpenApiSchemaValidator
         using var json = JsonDocument.Parse(body);
         return ErrorsOf(schema, json.RootElement).Select(e => $"{where} ({template}): {e}").ToList();
     }
+
+    /// <summary>The document's path template a concrete path belongs to (<c>/api/partners/my/earnings</c> before <c>{partnerId}</c>).</summary>
+    public string? TemplateOf(string path) =>
+        _paths.Where(p => p.Pattern.IsMatch(path)).OrderBy(p => p.Parameters).Select(p => p.Template).FirstOrDefault();
 
     private JsonSchema Schema(string key, Func<JsonNode> root) => _built.GetOrAdd(key, _ =>
     {
