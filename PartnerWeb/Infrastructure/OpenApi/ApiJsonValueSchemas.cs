@@ -27,7 +27,7 @@ public static class ApiJsonValueSchemas
     public static Task ApplyAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
     {
         if (document.Components?.Schemas is not { } schemas) return Task.CompletedTask;
-        foreach (var (name, component) in schemas)
+        foreach (var (name, component) in schemas.ToList()) // variants are replaced on the way
         {
             if (component is not OpenApiSchema concrete) continue;
             if (concrete is { Discriminator.PropertyName: { } discriminator, AnyOf: { Count: > 0 } variants })
