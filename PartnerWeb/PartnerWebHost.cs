@@ -56,6 +56,7 @@ public static class PartnerWebHost
                 o.ModelMetadataDetailsProviders.Add(new Microsoft.AspNetCore.Mvc.ModelBinding.Metadata.SystemTextJsonValidationMetadataProvider());
             })
             .AddJsonOptions(o => ConfigureJson(o.JsonSerializerOptions));
+        ValidationKeys.Use(services);
         // The OpenAPI document reads the HTTP JSON options, not MVC's: the same settings, so its schemas match the wire.
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         services.AddPartnerWebApiDocs();

@@ -69,6 +69,15 @@ if [[ $sqlite_exit -ne 0 || $server_exit -ne 0 ]] && [[ $failed -eq 0 ]]; then
   failed=1
 fi
 
+# 4. The API contract through third-party tools (scripts/contract.sh): Redocly lints the served document (its
+#    PASS/FAIL lines count) and an NSwag client generated from it runs the seed flow (PartnerWeb.ClientTests,
+#    counted from its trx file; a build that generated nothing counts as a failure).
+contract_out=$(bash scripts/contract.sh "$results/contract" 2>&1)
+echo "$contract_out"
+passed=$((passed + $(grep -c '^PASS ' <<<"$contract_out")))
+failed=$((failed + $(grep -c '^FAIL ' <<<"$contract_out")))
+count_trx "$results/contract/client.trx"
+
 # The shell scripts run against a real server on a fresh database (one each); each of their checks counts.
 source scripts/lib/server.sh
 run_script_against_server() {

@@ -57,7 +57,7 @@ public static class PartnerFlows
             var payouts = amounts.Select(amount => new Domain.PartnerPayout
             {
                 Id = Guid.CreateVersion7(), PartnerId = partnerId, Currency = currency, Amount = amount, Status = status,
-                PayoutMethod = "bank_transfer", PayoutDetails = """{"method":"bank_transfer"}""", CreatedAt = now,
+                PayoutMethod = "bank_transfer", PayoutDetails = """{"method":"bank_transfer","accountHolder":"Test Ltd","iban":"DE89370400440532013000"}""", CreatedAt = now,
                 ApprovedAt = status == Domain.PayoutStatus.Owed ? null : now,
             }).ToList();
             db.PartnerPayouts.AddRange(payouts);

@@ -245,6 +245,61 @@ public sealed partial class OpenApiDocumentTests
         Assert.Equal(before, await ItemCountAsync(admin));
     }
 
+    /// <summary>
+    /// Decimal rates are JSON numbers with at most two decimals (<c>multipleOf: 0.01</c>), never a <c>double</c>:
+    /// numbers clients send keep working, and what the schema refuses the server refuses too.
+    /// </summary>
+    [Fact]
+    public async Task Decimal_rates_are_numbers_with_two_decimals_and_the_server_agrees()
+    {
+        var document = await DocumentAsync();
+        var properties = new List<(string Where, string Name, JsonElement Schema)>();
+        CollectProperties(document, "#", properties);
+        var numbers = properties.Where(p => TypesOf(p.Schema).Contains("number")).ToList();
+        Assert.DoesNotContain("\"double\"", document.GetRawText());
+        Assert.DoesNotContain("\"float\"", document.GetRawText());
+        foreach (var (where, name, schema) in numbers)
+        {
+            var label = $"{where.Split('/')[^1]}.{name}";
+            Assert.True(schema.GetProperty("multipleOf").GetDecimal() == 0.01m, $"{label}: {schema.GetRawText()}");
+            Assert.True(schema.GetProperty("format").GetString() == "decimal", $"{label}: {schema.GetRawText()}");
+            Assert.True(schema.GetProperty("minimum").GetDecimal() == 0m, $"{label}: {schema.GetRawText()}");
+        }
+        var rates = numbers.Select(n => $"{n.Where.Split('/')[^1]}.{n.Name}").ToHashSet();
+        foreach (var rate in new[] { "CreateListingRequest.commissionValue", "UpdateListingRequest.commissionValue", "ListingDto.commissionValue",
+                     "CreateResellerRequest.marginPercent", "ResellerDto.marginPercent", "ResellerCommissionDto.marginPercent" })
+            Assert.Contains(rate, rates);
+        Assert.Equal(100m, document.GetProperty("components").GetProperty("schemas").GetProperty("CreateResellerRequest")
+            .GetProperty("properties").GetProperty("marginPercent").GetProperty("maximum").GetDecimal());
+
+        // The schema and the server draw the line at the same place.
+        var validator = new OpenApiSchemaValidator(document);
+        var partnerId = await PartnerFlows.ApprovedPartnerAsync(Factory, Demo.GlobexOwner);
+        using var admin = await Factory.ClientAsAsync(Demo.PlatformAdmin);
+        using var globex = await Factory.ClientAsAsync(Demo.GlobexOwner);
+        var itemId = await PartnerFlows.PublishAsync(globex, "Rated Add-on", 1000);
+        var created = await PartnerFlows.CreateListingAsync(admin, partnerId, itemId, "percent", 12.5m);
+        Assert.Empty(validator.ErrorsOf("ListingDto", created));
+        Assert.Equal("12.5", created.GetProperty("commissionValue").GetRawText());
+        var url = $"/api/partners/{partnerId}/listings/{created.GetProperty("id")}";
+        foreach (var (value, accepted) in new[] { ("12.345", false), ("-1", false), ("0.07", true), ("19.99", true), ("100", true) })
+        {
+            var body = $$"""{"commissionValue":{{value}}}""";
+            using var json = JsonDocument.Parse(body);
+            Assert.True(accepted == (validator.ErrorsOf("UpdateListingRequest", json.RootElement).Count == 0), $"schema on {value}");
+            var response = await admin.PatchAsync(url, new StringContent(body, Encoding.UTF8, "application/json"));
+            if (!accepted)
+            {
+                var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+                Assert.Equal(["commissionValue"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+                continue;
+            }
+            var listing = await response.AssertJsonAsync(HttpStatusCode.OK);
+            Assert.Equal(value, listing.GetProperty("commissionValue").GetRawText());
+            Assert.Empty(validator.ErrorsOf("ListingDto", listing));
+        }
+    }
+
     private static async Task<int> ItemCountAsync(HttpClient client) =>
         (await (await client.GetAsync("/api/marketplace/items?limit=200")).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength();
 

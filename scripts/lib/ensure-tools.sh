@@ -23,3 +23,13 @@ ensure_tools() {
   echo "installing: ${missing[*]}" >&2
   $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
+
+# Node.js and npm for the npm tools of scripts/contract.sh (Redocly CLI), from Debian when missing.
+ensure_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null 2>&1 || { echo "missing tools: node npm (install them, then run again)" >&2; return 1; }
+  local sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  echo "installing: nodejs npm" >&2
+  $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+}

@@ -28,10 +28,12 @@ public static class ApiDocs
             o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
             o.AddDocumentTransformer(ApiDocumentTransformers.DescribeApiAsync);
             o.AddDocumentTransformer(ApiSchemaFixes.ApplyAsync);
+            o.AddDocumentTransformer(ApiJsonValueSchemas.ApplyAsync);
             o.AddOperationTransformer(ApiDocumentTransformers.DescribeOperationAsync);
             o.AddOperationTransformer(StripeWebhookOpenApi.DescribeAsync);
             o.AddSchemaTransformer(ApiDocumentTransformers.EnumsAndMoneyAsync);
             o.AddSchemaTransformer(ApiSchemaFixes.RequiredIsNotNullAsync);
+            o.AddSchemaTransformer(ApiJsonValueSchemas.PayoutMethodFieldsAsync);
         });
         return services;
     }

@@ -5,7 +5,7 @@ using Microsoft.OpenApi;
 
 namespace PartnerWeb.Infrastructure.OpenApi;
 
-/// <summary>What the generated document cannot know by itself: the bearer scheme, string enums, money.</summary>
+/// <summary>What the generated document cannot know by itself: the bearer scheme, string enums, money, decimal rates.</summary>
 public static class ApiDocumentTransformers
 {
     public const string BearerScheme = "Bearer";
@@ -16,8 +16,10 @@ public static class ApiDocumentTransformers
         `Authorization: Bearer <accessToken>` on every other call (the Stripe webhook excepted).
 
         JSON is camelCase; enum values are lowercase strings; ids are GUID strings; timestamps are ISO 8601 UTC.
-        Money is an integer count of minor units (e.g. cents) with an ISO 4217 `currency`.
-        Errors are RFC 7807 problem details (`application/problem+json`); a 400 carries `errors: { field: [messages] }`.
+        Money is an integer count of minor units (e.g. cents) with an ISO 4217 `currency`. Rates (`commissionValue`,
+        `marginPercent`) are JSON numbers with at most two decimals.
+        Errors are RFC 7807 problem details (`application/problem+json`); a 400 carries `errors: { field: [messages] }`,
+        keyed by the camelCase field or query parameter name (`payoutPreferences.iban`, `limit`; `""` for the body as a whole).
         A body that is not JSON (`application/json`) answers 415, one over 1 MiB 413. A method a path does not list
         answers 405 with an `Allow` header naming the methods it has (after the bearer check: 401 without a token).
         Lists answer `{ items, hasMore, nextCursor }` and take `limit` (1–200, default 50) and `cursor`.
@@ -32,6 +34,8 @@ public static class ApiDocumentTransformers
         ("Partners", "Partner accounts, listings, earnings and payouts."),
         ("Resellers", "Reseller accounts, their child tenants and commissions."),
         ("Audit", "The audit log, read-only."),
+        ("Users", "A tenant's users: add, change the role of, remove."),
+        ("Admin", "Operator tools: background tasks that failed for good, and their retry."),
     ];
 
     public static Task DescribeApiAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
@@ -61,11 +65,11 @@ public static class ApiDocumentTransformers
     /// </summary>
     public static Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
-        if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
-        {
-            operation.Security ??= [];
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
-        }
+        operation.Security ??= [];
+        // An anonymous operation says so with the empty requirement ({}): without any, linters cannot tell it from one that forgot its scheme.
+        operation.Security.Add(context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any()
+            ? new OpenApiSecurityRequirement()
+            : new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
             if (parameter is { In: ParameterLocation.Query, Name: { } name }) parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(name);
@@ -116,7 +120,22 @@ public static class ApiDocumentTransformers
         {
             schema.Description = MinorUnits;
         }
+        if (context.JsonPropertyInfo is { } rate && (Nullable.GetUnderlyingType(rate.PropertyType) ?? rate.PropertyType) == typeof(decimal))
+            DecimalRate(schema, rate.Name);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Every decimal of the API is a rate (commissionValue, marginPercent): 0 or more, at most two decimals, and a
+    /// percent at most 100; the server refuses anything else with a 400. The generator calls a C# decimal a
+    /// <c>double</c>; it is a JSON number with <c>multipleOf: 0.01</c>, so clients keep sending numbers (docs/api.md).
+    /// </summary>
+    private static void DecimalRate(OpenApiSchema schema, string jsonName)
+    {
+        schema.Format = "decimal";
+        schema.MultipleOf = 0.01m;
+        schema.Minimum = "0";
+        if (jsonName.EndsWith("Percent", StringComparison.Ordinal)) schema.Maximum = "100";
     }
 
     /// <summary>A money field: a <c>long</c> named like an amount, a price, a total or a net.</summary>

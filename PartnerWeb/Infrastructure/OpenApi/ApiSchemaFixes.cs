@@ -21,6 +21,8 @@ public static class ApiSchemaFixes
             NullableOnce(schema);
             WithinInt64(schema);
         }
+        foreach (var operation in document.Paths?.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []) ?? [])
+            OptionalBodyIsNotNullable(operation);
         foreach (var server in document.Servers ?? [])
             server.Url = server.Url?.TrimEnd('/'); // paths start with '/': "https://host/" + "/api" would be "//api"
         return Task.CompletedTask;
@@ -55,18 +57,36 @@ public static class ApiSchemaFixes
     }
 
     /// <summary>
-    /// <c>oneOf: [{type: null}, {$ref}]</c> becomes <c>anyOf: [{$ref}, {type: null}]</c>: validators and
-    /// generators then accept null and each value through exactly one branch, whatever the referenced schema
-    /// allows, and no client has to resolve a "one of" for a plain optional value.
+    /// A nullable use of a component is <c>oneOf: [{type: null}, {$ref}]</c>, the form NSwag (NJsonSchema) reads as
+    /// a nullable reference (<c>PaymentMethod?</c>); with <c>anyOf</c> it generated an untyped class instead
+    /// (<c>PaymentMethod2</c>) that cannot hold the string the server sends. Since the component never lists
+    /// null (<see cref="EnumWithoutNull"/>), null and each value match exactly one branch for every validator.
     /// </summary>
     private static void NullableOnce(OpenApiSchema schema)
     {
-        if (schema.OneOf is not { Count: 2 } branches) return;
+        var branches = schema.OneOf ?? schema.AnyOf;
+        if (branches is not { Count: 2 }) return;
         var reference = branches.OfType<OpenApiSchemaReference>().SingleOrDefault();
         var isNull = branches.OfType<OpenApiSchema>().SingleOrDefault(b => b.Type == JsonSchemaType.Null);
         if (reference is null || isNull is null) return;
-        schema.OneOf = null;
-        schema.AnyOf = [reference, isNull];
+        schema.AnyOf = null;
+        schema.OneOf = [isNull, reference];
+    }
+
+    /// <summary>
+    /// An optional body (<c>mark-paid</c>'s reference, a refund's reason) is optional by <c>requestBody.required:
+    /// false</c>: a body schema that also admits <c>null</c> made NSwag send an untyped class named <c>Body4</c>.
+    /// The body is the request type or nothing.
+    /// </summary>
+    private static void OptionalBodyIsNotNullable(OpenApiOperation operation)
+    {
+        if (operation.RequestBody is not OpenApiRequestBody { Required: false, Content: { } content }) return;
+        foreach (var media in content.Values)
+        {
+            if (media.Schema is OpenApiSchema { OneOf: { Count: 2 } branches } && branches.OfType<OpenApiSchemaReference>().SingleOrDefault() is { } reference
+                && branches.OfType<OpenApiSchema>().Any(b => b.Type == JsonSchemaType.Null))
+                media.Schema = reference;
+        }
     }
 
     /// <summary>
