@@ -12,7 +12,7 @@ using Xunit.Sdk;
 namespace PartnerWeb.Tests.Reliability;
 
 /// <summary>
-/// The app against a fake Stripe, with a hold of one day and a clock the test moves: it starts twenty days
+/// The app against a fake Stripe, with a hold of one day and a clock the test moves: it starts sixty days
 /// back in whole seconds, so entries spread over days and part days, some held and some payable, and the
 /// clock never passes the real time.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed class LedgerPropertyFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Stripe = await FakeStripe.StartAsync();
-        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-20), TimeSpan.Zero);
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-60), TimeSpan.Zero);
         App = new HeldClockFactory(null, new Dictionary<string, string?>(Stripe.Settings)
         {
             ["RateLimiting:PartnerWrites:PermitLimit"] = "10000",
@@ -55,9 +55,9 @@ public sealed class LedgerConsistencyPropertyTests(LedgerPropertyFixture fixture
     private PartnerWebFactory App => fixture.App;
 
     [Theory]
-    [InlineData(20261202)]
-    [InlineData(19)]
-    [InlineData(4242)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(7)]
     public async Task Random_interleavings_of_every_ledger_write_keep_the_running_figures_and_answers_equal_to_the_entries(int seed)
     {
         var workload = new LedgerWorkload(fixture, seed);
@@ -73,17 +73,35 @@ public sealed class LedgerConsistencyPropertyTests(LedgerPropertyFixture fixture
             await AssertAnswersAsync(workload.Partners, "at the end");
             Assert.Equal(0, await VerifyAsync());
 
-            var kinds = await Flows.QueryAsync(App, db => db.PartnerEarnings.Where(e => workload.Partners.Contains(e.PartnerId))
-                .GroupBy(e => e.Kind).Select(g => new { g.Key, Count = g.Count() }).ToListAsync());
-            output.WriteLine($"seed {seed}: {string.Join(", ", kinds.Select(k => $"{k.Count} {k.Key}"))}\n{string.Join("\n", workload.Log)}");
-            ReliabilityFigures.Record("Ledger figures", $"seed {seed}, {Steps} random steps of ledger writes (some concurrent): " +
-                $"{string.Join(", ", kinds.Select(k => $"{k.Count} {k.Key}"))}; running figures, day figures and earnings answers equal the entries' sums");
+            var covered = await CoverageAsync(workload.Partners);
+            output.WriteLine($"seed {seed}: {covered}\n{string.Join("\n", workload.Log)}");
+            ReliabilityFigures.Record("Ledger figures", $"seed {seed}, {Steps} random steps of ledger writes, some started together ({covered}): " +
+                "running totals, day figures and earnings answers equal the entries' own sums; the verification job finds nothing");
+            // A seed that stops exercising one kind of write (after a change of weights) proves less: choose another.
+            Assert.True(covered is { Sales: > 0, Reversals: > 0, Disputes: > 0, Attached: > 0, Returns: > 0 }, $"seed {seed} does not exercise every write: {covered}");
         }
         catch (Exception e) when (e is not ReplayException)
         {
             throw new ReplayException($"seed {seed}: {e.Message}\nOperations:\n{string.Join("\n", workload.Log)}", e);
         }
     }
+
+    private sealed record Coverage(int Sales, int Reversals, int Disputes, int Attached, int Returns)
+    {
+        public override string ToString() =>
+            $"{Sales} sales, {Reversals} reversals of which {Disputes} by disputes, {Attached} entries attached to payouts, {Returns} returned by reversed transfers";
+    }
+
+    private Task<Coverage> CoverageAsync(List<Guid> partners) => Flows.QueryAsync(App, async db =>
+    {
+        var entries = db.PartnerEarnings.Where(e => partners.Contains(e.PartnerId));
+        return new Coverage(
+            await entries.CountAsync(e => e.Kind == EntryKind.Accrual),
+            await entries.CountAsync(e => e.Kind == EntryKind.Reversal),
+            await entries.CountAsync(e => e.Kind == EntryKind.Reversal && db.InvoiceRefunds.Any(r => r.Id == e.RefundId && r.Source == RefundSource.StripeDispute)),
+            await entries.CountAsync(e => e.PayoutId != null),
+            await entries.CountAsync(e => e.Kind == EntryKind.PayoutReturn));
+    });
 
     private async Task AssertAnswersAsync(IEnumerable<Guid> partners, string when)
     {

@@ -116,11 +116,8 @@ public sealed class LedgerWorkload(LedgerPropertyFixture fixture, int seed)
         for (var step = 0; step < steps; step++)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            if (_random.Next(100) < 18)
-            {
-                Advance(step);
-            }
-            else
+            Advance(step, far: step % 5 == 4);
+            if (step % 5 != 4)
             {
                 var together = _random.Next(100) < 40 ? _random.Next(2, 5) : 1;
                 var ops = new List<Op>();
@@ -144,15 +141,16 @@ public sealed class LedgerWorkload(LedgerPropertyFixture fixture, int seed)
     private void Record(string line) => _log.Add(line);
 
     /// <summary>
-    /// The clock moves on by two to thirty hours, in whole minutes (so entries pass their one-day hold and part
-    /// days stay whole seconds), and never past the real time.
+    /// Every fifth step the clock moves on by eight to thirty hours (so entries pass their one-day hold), other
+    /// steps by up to forty minutes (so entries spread within days); in whole minutes, so part days stay whole
+    /// seconds, and never past the real time.
     /// </summary>
-    private void Advance(int step)
+    private void Advance(int step, bool far)
     {
-        var by = TimeSpan.FromMinutes(_random.Next(2 * 60, 30 * 60));
+        var by = TimeSpan.FromMinutes(far ? _random.Next(8 * 60, 30 * 60) : _random.Next(0, 41));
         if (Clock.GetUtcNow() + by > DateTimeOffset.UtcNow) by = TimeSpan.Zero;
         Clock.Advance(by);
-        Record($"{step}: clock +{by} → {Clock.GetUtcNow():yyyy-MM-dd HH:mm}");
+        if (far) Record($"{step}: clock +{by} → {Clock.GetUtcNow():yyyy-MM-dd HH:mm}");
     }
 
     /// <summary>Every accrual and reversal job done, and no payout still being sent.</summary>
@@ -165,12 +163,12 @@ public sealed class LedgerWorkload(LedgerPropertyFixture fixture, int seed)
         var key = $"prop-{seed}-{step}-{n}";
         return _random.Next(100) switch
         {
-            < 20 => await SaleAsync(Pick(_items), throughStripe: false),
-            < 35 => await SaleAsync(Pick(_items.Where(i => i.Currency == "USD").ToList()), throughStripe: true),
-            < 55 => await RefundAsync(key),
-            < 67 => await DisputeAsync(),
-            < 80 => Generate(Pick(Partners)),
-            < 90 => await SendAsync(),
+            < 18 => await SaleAsync(Pick(_items), throughStripe: false),
+            < 34 => await SaleAsync(Pick(_items.Where(i => i.Currency == "USD").ToList()), throughStripe: true),
+            < 50 => await RefundAsync(key),
+            < 62 => await DisputeAsync(),
+            < 76 => Generate(_random.Next(3) == 0 ? Partners[1] : _connectPartner),
+            < 88 => await SendAsync(),
             _ => await ReverseTransferAsync(),
         };
     }
