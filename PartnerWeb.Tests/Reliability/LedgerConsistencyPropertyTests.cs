@@ -60,7 +60,7 @@ public sealed class LedgerConsistencyPropertyTests(LedgerPropertyFixture fixture
     [InlineData(7)]
     public async Task Random_interleavings_of_every_ledger_write_keep_the_running_figures_and_answers_equal_to_the_entries(int seed)
     {
-        var workload = new LedgerWorkload(fixture, seed);
+        using var workload = new LedgerWorkload(fixture, seed);
         try
         {
             await workload.SetUpAsync();
@@ -115,7 +115,7 @@ public sealed class LedgerConsistencyPropertyTests(LedgerPropertyFixture fixture
     [Fact]
     public async Task A_figure_changed_behind_the_ledger_is_reported_by_the_same_comparison_and_by_the_verification_job()
     {
-        var workload = new LedgerWorkload(fixture, 1);
+        using var workload = new LedgerWorkload(fixture, 1);
         await workload.SetUpAsync();
         await workload.RunAsync(8, _ => Task.CompletedTask);
         Assert.Empty(await FigureDifferencesAsync(workload.Partners));

@@ -11,9 +11,10 @@ namespace PartnerWeb.Tests.Reliability;
 /// Random ledger writes through the app, as its users and Stripe make them: sales paid by hand or through
 /// Stripe Checkout (then the accrual job), refunds through the API, disputes withdrawn and closed, payouts
 /// generated, sent with Stripe and their transfers reversed, and the clock moving on. A step is one write
-/// or several started together; every choice comes from the seed, so a failing run is replayed by its seed.
+/// or several started together. Every choice of write, amount and target comes from the seed and the state the
+/// run reached, so a seed replays the same run (writes started together may still land in either order).
 /// </summary>
-public sealed class LedgerWorkload(LedgerPropertyFixture fixture, int seed)
+public sealed class LedgerWorkload(LedgerPropertyFixture fixture, int seed) : IDisposable
 {
     private readonly Random _random = new(seed);
     private readonly List<string> _log = [];
@@ -274,6 +275,13 @@ public sealed class LedgerWorkload(LedgerPropertyFixture fixture, int seed)
         var reversed = StripeObjects.Event($"evt_trr_{Guid.NewGuid():N}", "transfer.reversed", StripeObjects.Reversed(transfer, reversedTo));
         return new Op($"transfer of payout {payout.Id} ({payout.Currency} {payout.Amount}) reversed to {reversedTo}", $"payout {payout.Id}",
             () => DeliverAsync(reversed), HttpStatusCode.OK);
+    }
+
+    public void Dispose()
+    {
+        _admin?.Dispose();
+        _buyer?.Dispose();
+        _stripe?.Dispose();
     }
 
     /// <summary>A Stripe event signed at the app's time (the signature's age is checked against its clock).</summary>
