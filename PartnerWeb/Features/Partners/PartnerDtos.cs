@@ -135,9 +135,20 @@ public sealed class EarningsQuery : PageQuery
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
         {
             var utc = instant.UtcDateTime;
-            return end ? (utc == DateTime.MaxValue ? utc : utc.AddTicks(1)) : utc;
+            return end ? AfterItsMicrosecond(utc) : utc;
         }
         return null;
+    }
+
+    /// <summary>
+    /// An inclusive end made exclusive at the next whole microsecond, not the next tick: PostgreSQL keeps times to
+    /// the microsecond and rounds a bound one tick later back to the instant itself, which left out the entries
+    /// created at exactly that instant (from the list and from the part days of the totals).
+    /// </summary>
+    private static DateTime AfterItsMicrosecond(DateTime utc)
+    {
+        var next = (utc.Ticks / TimeSpan.TicksPerMicrosecond + 1) * TimeSpan.TicksPerMicrosecond;
+        return next > DateTime.MaxValue.Ticks ? DateTime.MaxValue : new DateTime(next, DateTimeKind.Utc);
     }
 }
 
