@@ -13,56 +13,66 @@ namespace PartnerWeb.Features.Partners;
 /// </summary>
 public sealed class LedgerReader(AppDbContext db, TimeProvider clock, IOptions<PartnerOptions> options)
 {
-    /// <summary>Per currency over the period; the whole ledger from its running totals.</summary>
+    /// <summary>Per currency over the period; the whole ledger from its running totals, a period summed in SQL over its days.</summary>
     public async Task<IReadOnlyList<EarningTotals>> TotalsAsync(Guid partnerId, LedgerPeriod period, CancellationToken ct)
     {
-        var figures = period.IsWhole
-            ? (await db.PartnerLedgerTotals.AsNoTracking().Where(t => t.PartnerId == partnerId).ToListAsync(ct)).Select(t => (t.Currency, t.Figures))
-            : (await DaysAsync(partnerId, period, ct)).GroupBy(d => d.Currency)
-                .Select(g => (g.Key, g.Aggregate(default(LedgerFigures), (s, d) => s + d.Figures)));
-        return figures.Where(f => f.Item2.Entries > 0).OrderBy(f => f.Item1, StringComparer.Ordinal)
-            .Select(f => new EarningTotals(f.Item1, checked((int)f.Item2.Entries), f.Item2.Gross, f.Item2.Commission, f.Item2.Net,
-                checked((int)f.Item2.Sales), checked((int)f.Item2.Refunds)))
+        var figures = new List<(string Currency, LedgerFigures Figures)>();
+        if (period.IsWhole)
+            figures.AddRange((await db.PartnerLedgerTotals.AsNoTracking().Where(t => t.PartnerId == partnerId)
+                    .Select(t => new { t.Currency, t.Entries, t.Sales, t.Refunds, t.Gross, t.Commission, t.Net }).ToListAsync(ct))
+                .Select(t => (t.Currency, new LedgerFigures(t.Entries, t.Sales, t.Refunds, t.Gross, t.Commission, t.Net))));
+        else
+        {
+            if (!period.NoWholeDays)
+                figures.AddRange((await WholeDays(partnerId, period).GroupBy(d => d.Currency)
+                        .Select(g => new
+                        {
+                            Currency = g.Key, Entries = g.Sum(d => d.Entries), Sales = g.Sum(d => d.Sales), Refunds = g.Sum(d => d.Refunds),
+                            Gross = g.Sum(d => d.Gross), Commission = g.Sum(d => d.Commission), Net = g.Sum(d => d.Net),
+                        })
+                        .ToListAsync(ct))
+                    .Select(t => (t.Currency, new LedgerFigures(t.Entries, t.Sales, t.Refunds, t.Gross, t.Commission, t.Net))));
+            foreach (var (from, to) in period.PartDays) figures.AddRange(await PartDayAsync(partnerId, from, to, ct));
+        }
+        return figures.GroupBy(f => f.Currency)
+            .Select(g => (Currency: g.Key, Sum: g.Aggregate(default(LedgerFigures), (s, f) => s + f.Figures)))
+            .Where(f => f.Sum.Entries > 0).OrderBy(f => f.Currency, StringComparer.Ordinal)
+            .Select(f => new EarningTotals(f.Currency, checked((int)f.Sum.Entries), f.Sum.Gross, f.Sum.Commission, f.Sum.Net,
+                checked((int)f.Sum.Sales), checked((int)f.Sum.Refunds)))
             .ToList();
     }
 
     /// <summary>Net earned per day and currency over the period, for the dashboard chart.</summary>
-    public async Task<IReadOnlyList<DailyNet>> DailyNetAsync(Guid partnerId, LedgerPeriod period, CancellationToken ct) =>
-        (await DaysAsync(partnerId, period, ct)).GroupBy(d => (d.Day, d.Currency))
-            .Select(g => new DailyNet(g.Key.Day, g.Key.Currency, g.Sum(d => d.Figures.Net)))
-            .OrderBy(d => d.Day).ThenBy(d => d.Currency, StringComparer.Ordinal).ToList();
-
-    private sealed record DayFigures(DateOnly Day, string Currency, LedgerFigures Figures);
-
-    /// <summary>The period's whole days from the day figures, its part days from their own entries.</summary>
-    private async Task<List<DayFigures>> DaysAsync(Guid partnerId, LedgerPeriod period, CancellationToken ct)
+    public async Task<IReadOnlyList<DailyNet>> DailyNetAsync(Guid partnerId, LedgerPeriod period, CancellationToken ct)
     {
-        var days = new List<DayFigures>();
-        if (!period.NoWholeDays)
-        {
-            var (first, end) = (period.FirstDay, period.EndDay);
-            days.AddRange((await db.PartnerLedgerDays.AsNoTracking()
-                    .Where(d => d.PartnerId == partnerId && d.Entries > 0 && (first == null || d.Day >= first) && (end == null || d.Day < end))
-                    .ToListAsync(ct))
-                .Select(d => new DayFigures(d.Day, d.Currency, d.Figures)));
-        }
+        var days = period.NoWholeDays ? [] : await WholeDays(partnerId, period).Select(d => new DailyNet(d.Day, d.Currency, d.Net)).ToListAsync(ct);
         foreach (var (from, to) in period.PartDays)
-        {
-            var part = await db.PartnerEarnings.AsNoTracking()
-                .Where(e => e.PartnerId == partnerId && e.CreatedAt >= from && e.CreatedAt < to)
-                .GroupBy(e => e.Currency)
-                .Select(g => new
-                {
-                    Currency = g.Key, Entries = g.LongCount(), Sales = g.LongCount(e => e.Kind == EntryKind.Accrual),
-                    Refunds = g.LongCount(e => e.Kind == EntryKind.Reversal && e.GrossAmount < 0),
-                    Gross = g.Sum(e => e.GrossAmount), Commission = g.Sum(e => e.CommissionAmount), Net = g.Sum(e => e.PartnerNet),
-                })
-                .ToListAsync(ct);
-            days.AddRange(part.Select(p => new DayFigures(LedgerChanges.DayOf(from), p.Currency,
-                new LedgerFigures(p.Entries, p.Sales, p.Refunds, p.Gross, p.Commission, p.Net))));
-        }
-        return days;
+            days.AddRange((await PartDayAsync(partnerId, from, to, ct)).Select(p => new DailyNet(LedgerChanges.DayOf(from), p.Currency, p.Figures.Net)));
+        return days.GroupBy(d => (d.Day, d.Currency)).Select(g => new DailyNet(g.Key.Day, g.Key.Currency, g.Sum(d => d.PartnerNet)))
+            .OrderBy(d => d.Day).ThenBy(d => d.Currency, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The period's whole days (with entries), one range of the day figures' key.</summary>
+    private IQueryable<PartnerLedgerDay> WholeDays(Guid partnerId, LedgerPeriod period)
+    {
+        var (first, end) = (period.FirstDay, period.EndDay);
+        return db.PartnerLedgerDays.AsNoTracking()
+            .Where(d => d.PartnerId == partnerId && d.Entries > 0 && (first == null || d.Day >= first) && (end == null || d.Day < end));
+    }
+
+    /// <summary>A part of one day at an end of the period, from that part's entries.</summary>
+    private async Task<IEnumerable<(string Currency, LedgerFigures Figures)>> PartDayAsync(Guid partnerId, DateTime from, DateTime to, CancellationToken ct) =>
+        (await db.PartnerEarnings.AsNoTracking()
+            .Where(e => e.PartnerId == partnerId && e.CreatedAt >= from && e.CreatedAt < to)
+            .GroupBy(e => e.Currency)
+            .Select(g => new
+            {
+                Currency = g.Key, Entries = g.LongCount(), Sales = g.LongCount(e => e.Kind == EntryKind.Accrual),
+                Refunds = g.LongCount(e => e.Kind == EntryKind.Reversal && e.GrossAmount < 0),
+                Gross = g.Sum(e => e.GrossAmount), Commission = g.Sum(e => e.CommissionAmount), Net = g.Sum(e => e.PartnerNet),
+            })
+            .ToListAsync(ct))
+        .Select(p => (p.Currency, new LedgerFigures(p.Entries, p.Sales, p.Refunds, p.Gross, p.Commission, p.Net)));
 
     /// <summary>
     /// Each partner's balance per currency (what no payout has taken yet, and the part payable now), for partners
