@@ -24,33 +24,30 @@ public sealed class LedgerCheck(AppDbContext db)
     private async Task<List<LedgerMismatch>> CompareAsync(Guid partnerId, CancellationToken ct)
     {
         var entries = db.PartnerEarnings.AsNoTracking().Where(e => e.PartnerId == partnerId);
-        var ledgerTotals = await entries.GroupBy(e => e.Currency).Select(g => new
-        {
-            Currency = g.Key,
-            Figures = new LedgerFigures(g.LongCount(), g.LongCount(e => e.Kind == EntryKind.Accrual), g.LongCount(e => e.Kind == EntryKind.Reversal && e.GrossAmount < 0),
-                g.Sum(e => e.GrossAmount), g.Sum(e => e.CommissionAmount), g.Sum(e => e.PartnerNet)),
-            UnattachedEntries = g.LongCount(e => e.PayoutId == null),
-            Unattached = g.Sum(e => e.PayoutId == null ? e.PartnerNet : 0),
-        }).ToListAsync(ct);
         var ledgerCreated = await entries.GroupBy(e => new { Day = DateOnly.FromDateTime(e.CreatedAt), e.Currency }).Select(g => new
         {
             g.Key.Day, g.Key.Currency,
             Figures = new LedgerFigures(g.LongCount(), g.LongCount(e => e.Kind == EntryKind.Accrual), g.LongCount(e => e.Kind == EntryKind.Reversal && e.GrossAmount < 0),
                 g.Sum(e => e.GrossAmount), g.Sum(e => e.CommissionAmount), g.Sum(e => e.PartnerNet)),
         }).ToListAsync(ct);
+        // The ledger's whole figures are its days' figures added up: one scan of the entries serves both.
+        var ledgerFigures = ledgerCreated.GroupBy(d => d.Currency)
+            .ToDictionary(g => g.Key, g => g.Aggregate(default(LedgerFigures), (s, d) => s + d.Figures));
+        var ledgerUnattached = await entries.Where(e => e.PayoutId == null).GroupBy(e => e.Currency)
+            .Select(g => new { Currency = g.Key, Entries = g.LongCount(), Net = g.Sum(e => e.PartnerNet) }).ToListAsync(ct);
         var ledgerPayable = await entries.GroupBy(e => new { Day = DateOnly.FromDateTime(e.PayableAt), e.Currency })
             .Select(g => new { g.Key.Day, g.Key.Currency, Net = g.Sum(e => e.PartnerNet) }).ToListAsync(ct);
         var heldTotals = await db.PartnerLedgerTotals.AsNoTracking().Where(t => t.PartnerId == partnerId).ToListAsync(ct);
         var heldDays = await db.PartnerLedgerDays.AsNoTracking().Where(d => d.PartnerId == partnerId).ToListAsync(ct);
 
         var mismatches = new List<LedgerMismatch>();
-        foreach (var currency in ledgerTotals.Select(t => t.Currency).Union(heldTotals.Select(t => t.Currency)).Order(StringComparer.Ordinal))
+        foreach (var currency in ledgerFigures.Keys.Union(heldTotals.Select(t => t.Currency)).Order(StringComparer.Ordinal))
         {
-            var ledger = ledgerTotals.FirstOrDefault(t => t.Currency == currency);
+            var unattached = ledgerUnattached.FirstOrDefault(t => t.Currency == currency);
             var held = heldTotals.FirstOrDefault(t => t.Currency == currency);
-            Compare(mismatches, currency, null, ledger?.Figures ?? default, held?.Figures ?? default);
-            Compare(mismatches, currency, null, "unattachedEntries", ledger?.UnattachedEntries ?? 0, held?.UnattachedEntries ?? 0);
-            Compare(mismatches, currency, null, "unattached", ledger?.Unattached ?? 0, held?.Unattached ?? 0);
+            Compare(mismatches, currency, null, ledgerFigures.GetValueOrDefault(currency), held?.Figures ?? default);
+            Compare(mismatches, currency, null, "unattachedEntries", unattached?.Entries ?? 0, held?.UnattachedEntries ?? 0);
+            Compare(mismatches, currency, null, "unattached", unattached?.Net ?? 0, held?.Unattached ?? 0);
         }
         var days = ledgerCreated.Select(d => (d.Day, d.Currency)).Union(ledgerPayable.Select(d => (d.Day, d.Currency)))
             .Union(heldDays.Select(d => (d.Day, d.Currency))).OrderBy(d => d.Day).ThenBy(d => d.Currency, StringComparer.Ordinal);
