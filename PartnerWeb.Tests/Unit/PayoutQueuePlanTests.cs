@@ -1,11 +1,10 @@
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using PartnerWeb.Data;
 using PartnerWeb.Domain;
 using PartnerWeb.Features.Partners;
 using PartnerWeb.Infrastructure;
+using PartnerWeb.Tests.Infrastructure;
 
 namespace PartnerWeb.Tests.Unit;
 
@@ -24,7 +23,7 @@ public sealed class PayoutQueuePlanTests
     {
         await using var connection = new SqliteConnection("Data Source=:memory:");
         await connection.OpenAsync();
-        var captured = new Captured();
+        var captured = new CapturedCommands();
         await using var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connection).AddInterceptors(captured).Options);
         await db.Database.MigrateAsync();
         captured.Commands.Clear();
@@ -55,17 +54,5 @@ public sealed class PayoutQueuePlanTests
         await using var reader = await explain.ExecuteReaderAsync();
         while (await reader.ReadAsync()) steps.Add(reader.GetString(3));
         return steps;
-    }
-
-    private sealed class Captured : DbCommandInterceptor
-    {
-        public List<(string Text, IReadOnlyList<(string Name, object? Value)> Parameters)> Commands { get; } = [];
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Commands.Add((command.CommandText, command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, (object?)p.Value)).ToList()));
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
     }
 }

@@ -66,14 +66,16 @@ public static class KeysetExtensions
 {
     /// <summary>
     /// One page, newest first. Rows before the cursor are skipped by the WHERE clause on an
-    /// index, so the cost does not grow with the page depth.
+    /// index, so the cost does not grow with the page depth. The plain <c>CreatedAt &lt;= cursor</c> repeats
+    /// what the OR implies because PostgreSQL cannot bound an index range by an OR: without it, it walks
+    /// the index from the newest row to the cursor, filtering.
     /// </summary>
     public static async Task<Page<TOut>> ToPageAsync<T, TOut>(
         this IQueryable<T> query, PageRequest page, Func<T, TOut> map, CancellationToken ct)
         where T : class, IKeyset
     {
         if (page.After is { } c)
-            query = query.Where(x => x.CreatedAt < c.CreatedAt || (x.CreatedAt == c.CreatedAt && x.Id.CompareTo(c.Id) < 0));
+            query = query.Where(x => x.CreatedAt <= c.CreatedAt && (x.CreatedAt < c.CreatedAt || (x.CreatedAt == c.CreatedAt && x.Id.CompareTo(c.Id) < 0)));
         var rows = await query.OrderByDescending(x => x.CreatedAt).ThenByDescending(x => x.Id)
             .Take(page.Limit + 1).ToListAsync(ct);
         var hasMore = rows.Count > page.Limit;
