@@ -15,6 +15,9 @@ public sealed class SqlServerStatements : DbCommandInterceptor, IDbConnectionInt
 {
     public List<string> Captured { get; } = [];
 
+    /// <summary>Rows to answer a query with (by its text), so the statements a read sends only after finding some are captured too; none by default.</summary>
+    public Func<string, DataTable?> Answer { get; set; } = _ => null;
+
     public SqlServerAppDbContext Context() => new(new DbContextOptionsBuilder<SqlServerAppDbContext>()
         .UseSqlServer("Server=(captured);Database=PartnerWeb;Trusted_Connection=True")
         .AddInterceptors(this).Options);
@@ -33,7 +36,7 @@ public sealed class SqlServerStatements : DbCommandInterceptor, IDbConnectionInt
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken ct = default)
     {
         Captured.Add(command.CommandText);
-        return ValueTask.FromResult(InterceptionResult<DbDataReader>.SuppressWithResult(new DataTable().CreateDataReader()));
+        return ValueTask.FromResult(InterceptionResult<DbDataReader>.SuppressWithResult((Answer(command.CommandText) ?? new DataTable()).CreateDataReader()));
     }
 
     public ValueTask<InterceptionResult> ConnectionOpeningAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken ct = default) =>

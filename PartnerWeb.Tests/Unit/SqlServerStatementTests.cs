@@ -113,14 +113,21 @@ public sealed class SqlServerStatementTests
     {
         await using var db = _statements.Context();
         var reader = new LedgerReader(db, TimeProvider.System, Options.Create(new PartnerOptions()));
-        // Part of a day, two whole days, part of a day: three reads.
+        // One partner's unattached USD, so the balances go on to what is still held.
+        var unattached = new System.Data.DataTable();
+        unattached.Columns.Add("PartnerId", typeof(Guid));
+        unattached.Columns.Add("Currency", typeof(string));
+        unattached.Columns.Add("Unattached", typeof(long));
+        unattached.Rows.Add(Id, "USD", 700L);
+        _statements.Answer = sql => sql.Contains("[UnattachedEntries] > CAST(0 AS bigint)", StringComparison.Ordinal) ? unattached : null;
+        // Part of a day, two whole days, part of a day: three reads, then the balances' two (unattached, held).
         var period = LedgerPeriod.Of(Now.AddHours(-60), Now);
-        await reader.TotalsAsync(Id, period, default);
-        await reader.TotalsAsync(Id, LedgerPeriod.Of(null, null), default);
+        await reader.SummaryAsync(Id, period, default);
+        await reader.SummaryAsync(Id, LedgerPeriod.Of(null, null), default);
         await reader.DailyNetAsync(Id, period, default);
         await reader.BalancesAsync([Id, Other], default);
-        // The captured context answers no rows, so the balances stop after the running totals.
-        Assert.Equal(3 + 1 + 3 + 1, _statements.Captured.Count);
+        Assert.Equal(3 + 2 + 1 + 3 + 2, _statements.Captured.Count);
+        Assert.Equal(2, _statements.Captured.Count(s => s.Contains("UNION ALL", StringComparison.Ordinal)));
         AssertValidTSql(expectUpdates: 0);
     }
 

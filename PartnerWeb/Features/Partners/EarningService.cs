@@ -37,8 +37,7 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access, Earnin
     {
         var page = await query.Filter(db.PartnerEarnings.AsNoTracking().Where(e => e.PartnerId == partnerId)).ToPageAsync(query.ToRequest(), EarningDto.From, ct);
         page = page with { Items = await details.DescribeAsync(page.Items, ct) };
-        var totals = await ledger.TotalsAsync(partnerId, query.Period(), ct);
-        var balances = (await ledger.BalancesAsync([partnerId], ct)).GetValueOrDefault(partnerId) ?? [];
+        var (totals, balances) = await ledger.SummaryAsync(partnerId, query.Period(), ct);
         return new EarningsPage(page.Items, page.HasMore, page.NextCursor, totals, balances);
     }
 }

@@ -13,34 +13,45 @@ namespace PartnerWeb.Features.Partners;
 /// </summary>
 public sealed class LedgerReader(AppDbContext db, TimeProvider clock, IOptions<PartnerOptions> options)
 {
-    /// <summary>Per currency over the period; the whole ledger from its running totals, a period summed in SQL over its days.</summary>
-    public async Task<IReadOnlyList<EarningTotals>> TotalsAsync(Guid partnerId, LedgerPeriod period, CancellationToken ct)
+    /// <summary>
+    /// The totals per currency over the period and the balances, which ignore the period: for the whole ledger both
+    /// come from one read of the running totals.
+    /// </summary>
+    public async Task<(IReadOnlyList<EarningTotals> Totals, IReadOnlyList<EarningBalance> Balances)> SummaryAsync(
+        Guid partnerId, LedgerPeriod period, CancellationToken ct)
+    {
+        if (!period.IsWhole)
+            return (await TotalsAsync(partnerId, period, ct), (await BalancesAsync([partnerId], ct)).GetValueOrDefault(partnerId) ?? []);
+        var rows = await db.PartnerLedgerTotals.AsNoTracking().Where(t => t.PartnerId == partnerId).ToListAsync(ct);
+        var totals = Totals(rows.Select(t => (t.Currency, new LedgerFigures(t.Entries, t.Sales, t.Refunds, t.Gross, t.Commission, t.Net))));
+        var balances = await BalancesOfAsync(rows.Where(t => t.UnattachedEntries > 0).Select(t => new Unattached(t.PartnerId, t.Currency, t.Unattached)).ToList(), ct);
+        return (totals, balances.GetValueOrDefault(partnerId) ?? []);
+    }
+
+    /// <summary>Per currency over a part of the ledger: its whole days summed in SQL, its part days from their entries.</summary>
+    private async Task<IReadOnlyList<EarningTotals>> TotalsAsync(Guid partnerId, LedgerPeriod period, CancellationToken ct)
     {
         var figures = new List<(string Currency, LedgerFigures Figures)>();
-        if (period.IsWhole)
-            figures.AddRange((await db.PartnerLedgerTotals.AsNoTracking().Where(t => t.PartnerId == partnerId)
-                    .Select(t => new { t.Currency, t.Entries, t.Sales, t.Refunds, t.Gross, t.Commission, t.Net }).ToListAsync(ct))
+        if (!period.NoWholeDays)
+            figures.AddRange((await WholeDays(partnerId, period).GroupBy(d => d.Currency)
+                    .Select(g => new
+                    {
+                        Currency = g.Key, Entries = g.Sum(d => d.Entries), Sales = g.Sum(d => d.Sales), Refunds = g.Sum(d => d.Refunds),
+                        Gross = g.Sum(d => d.Gross), Commission = g.Sum(d => d.Commission), Net = g.Sum(d => d.Net),
+                    })
+                    .ToListAsync(ct))
                 .Select(t => (t.Currency, new LedgerFigures(t.Entries, t.Sales, t.Refunds, t.Gross, t.Commission, t.Net))));
-        else
-        {
-            if (!period.NoWholeDays)
-                figures.AddRange((await WholeDays(partnerId, period).GroupBy(d => d.Currency)
-                        .Select(g => new
-                        {
-                            Currency = g.Key, Entries = g.Sum(d => d.Entries), Sales = g.Sum(d => d.Sales), Refunds = g.Sum(d => d.Refunds),
-                            Gross = g.Sum(d => d.Gross), Commission = g.Sum(d => d.Commission), Net = g.Sum(d => d.Net),
-                        })
-                        .ToListAsync(ct))
-                    .Select(t => (t.Currency, new LedgerFigures(t.Entries, t.Sales, t.Refunds, t.Gross, t.Commission, t.Net))));
-            foreach (var (from, to) in period.PartDays) figures.AddRange(await PartDayAsync(partnerId, from, to, ct));
-        }
-        return figures.GroupBy(f => f.Currency)
+        foreach (var (from, to) in period.PartDays) figures.AddRange(await PartDayAsync(partnerId, from, to, ct));
+        return Totals(figures);
+    }
+
+    private static List<EarningTotals> Totals(IEnumerable<(string Currency, LedgerFigures Figures)> figures) =>
+        figures.GroupBy(f => f.Currency)
             .Select(g => (Currency: g.Key, Sum: g.Aggregate(default(LedgerFigures), (s, f) => s + f.Figures)))
             .Where(f => f.Sum.Entries > 0).OrderBy(f => f.Currency, StringComparer.Ordinal)
             .Select(f => new EarningTotals(f.Currency, checked((int)f.Sum.Entries), f.Sum.Gross, f.Sum.Commission, f.Sum.Net,
                 checked((int)f.Sum.Sales), checked((int)f.Sum.Refunds)))
             .ToList();
-    }
 
     /// <summary>Net earned per day and currency over the period, for the dashboard chart.</summary>
     public async Task<IReadOnlyList<DailyNet>> DailyNetAsync(Guid partnerId, LedgerPeriod period, CancellationToken ct)
@@ -80,39 +91,44 @@ public sealed class LedgerReader(AppDbContext db, TimeProvider clock, IOptions<P
     /// no entry. Payable now is the balance less what is still held: the days after today from the day figures
     /// (never attached: a payout takes only payable entries), and the rest of today from today's entries.
     /// </summary>
-    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<EarningBalance>>> BalancesAsync(IReadOnlyCollection<Guid> partnerIds, CancellationToken ct)
-    {
-        if (partnerIds.Count == 0) return new Dictionary<Guid, IReadOnlyList<EarningBalance>>();
-        var totals = await db.PartnerLedgerTotals.AsNoTracking()
-            .Where(t => partnerIds.Contains(t.PartnerId) && t.UnattachedEntries > 0)
-            .Select(t => new { t.PartnerId, t.Currency, t.Unattached })
-            .ToListAsync(ct);
-        if (totals.Count == 0) return new Dictionary<Guid, IReadOnlyList<EarningBalance>>();
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<EarningBalance>>> BalancesAsync(IReadOnlyCollection<Guid> partnerIds, CancellationToken ct) =>
+        partnerIds.Count == 0
+            ? new Dictionary<Guid, IReadOnlyList<EarningBalance>>()
+            : await BalancesOfAsync(await db.PartnerLedgerTotals.AsNoTracking()
+                .Where(t => partnerIds.Contains(t.PartnerId) && t.UnattachedEntries > 0)
+                .Select(t => new Unattached(t.PartnerId, t.Currency, t.Unattached))
+                .ToListAsync(ct), ct);
 
+    private sealed record Unattached(Guid PartnerId, string Currency, long Amount);
+
+    /// <summary>The balances of the unattached totals, less what is still held, read in one statement.</summary>
+    private async Task<Dictionary<Guid, IReadOnlyList<EarningBalance>>> BalancesOfAsync(IReadOnlyList<Unattached> totals, CancellationToken ct)
+    {
+        if (totals.Count == 0) return [];
         var now = clock.GetUtcNow().UtcDateTime;
         var today = LedgerChanges.DayOf(now);
         var tomorrow = today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var ids = totals.Select(t => t.PartnerId).Distinct().ToList();
         var currencies = totals.Select(t => t.Currency).Distinct().ToList();
-        var heldLater = await db.PartnerLedgerDays.AsNoTracking()
+        var heldLater = db.PartnerLedgerDays.AsNoTracking()
             .Where(d => ids.Contains(d.PartnerId) && currencies.Contains(d.Currency) && d.Day > today)
             .GroupBy(d => new { d.PartnerId, d.Currency })
-            .Select(g => new { g.Key.PartnerId, g.Key.Currency, Held = g.Sum(d => d.BecomingPayable) })
-            .ToListAsync(ct);
-        var heldToday = await db.PartnerEarnings.AsNoTracking()
+            .Select(g => new { g.Key.PartnerId, g.Key.Currency, Amount = g.Sum(d => d.BecomingPayable) });
+        var heldToday = db.PartnerEarnings.AsNoTracking()
             .Where(e => ids.Contains(e.PartnerId) && currencies.Contains(e.Currency) && e.PayoutId == null && e.PayableAt > now && e.PayableAt < tomorrow)
             .GroupBy(e => new { e.PartnerId, e.Currency })
-            .Select(g => new { g.Key.PartnerId, g.Key.Currency, Held = g.Sum(e => e.PartnerNet) })
-            .ToListAsync(ct);
-        var held = heldLater.Concat(heldToday).GroupBy(h => (h.PartnerId, h.Currency)).ToDictionary(g => g.Key, g => g.Sum(h => h.Held));
+            .Select(g => new { g.Key.PartnerId, g.Key.Currency, Amount = g.Sum(e => e.PartnerNet) });
+        // One statement (UNION ALL): an anonymous projection, as a set operation cannot follow a constructor call.
+        var held = (await heldLater.Concat(heldToday).ToListAsync(ct))
+            .GroupBy(h => (h.PartnerId, h.Currency)).ToDictionary(g => g.Key, g => g.Sum(h => h.Amount));
 
         return totals.GroupBy(t => t.PartnerId).ToDictionary(p => p.Key, p => (IReadOnlyList<EarningBalance>)p
             .OrderBy(t => t.Currency, StringComparer.Ordinal).Select(t =>
             {
-                var payable = t.Unattached - held.GetValueOrDefault((t.PartnerId, t.Currency));
+                var payable = t.Amount - held.GetValueOrDefault((t.PartnerId, t.Currency));
                 var minimum = options.Value.MinimumFor(t.Currency);
                 var missing = Math.Max(0, Math.Max(minimum, 1) - payable);
-                return new EarningBalance(t.Currency, t.Unattached, payable, minimum, missing);
+                return new EarningBalance(t.Currency, t.Amount, payable, minimum, missing);
             }).ToList());
     }
 }
