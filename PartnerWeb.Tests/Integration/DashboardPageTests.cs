@@ -112,6 +112,17 @@ public sealed class DashboardPageTests(PartnerWebFactory factory) : IClassFixtur
         // The first page of rows (the latest entries) names their invoices, not an id prefix.
         Assert.Contains(numbers[^1], page);
         Assert.Contains("USD · 9 sales · 1 refund<", page);
+
+        // Sixty more days before: longer than a quarter, so a week per slot, Monday to Sunday, with the same money.
+        var longer = await initech.GetStringAsync($"/dashboard/partners?from={first.AddDays(-60):yyyy-MM-dd}&to={last:yyyy-MM-dd}");
+        var weekly = Regex.Match(longer, "<svg [^>]*Net earnings per week in USD[^>]*>(.*?)</svg>", RegexOptions.Singleline);
+        Assert.True(weekly.Success, "no USD week chart on the page");
+        var weeks = Regex.Matches(weekly.Groups[1].Value, "data-day=\"([\\d-]+)\"[^>]*><title>([\\d-]+)(?: to ([\\d-]+))?: (-?)\\$([\\d.,]+)</title>");
+        Assert.InRange(weeks.Count, 19, 20);
+        Assert.All(weeks.Skip(1), w => Assert.Equal(DayOfWeek.Monday, DateOnly.Parse(w.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).DayOfWeek));
+        Assert.Equal(9 * 100 + 36 - 300, weeks.Sum(w => (w.Groups[4].Value == "-" ? -1 : 1)
+            * (long)(decimal.Parse(w.Groups[5].Value, System.Globalization.CultureInfo.InvariantCulture) * 100)));
+        Assert.Contains("Net per week as a table", longer);
     }
 }
 

@@ -115,7 +115,38 @@ public sealed class EarningsChartTests
         Assert.True(chart.Clipped);
         Assert.Equal(EarningsChart.MaxDays, chart.DayCount);
         Assert.Equal(Today.AddDays(-3), chart.Last);
-        Assert.Equal(EarningsChart.MaxDays, chart.Series[0].Bars.Count);
+        // 366 days are drawn in weeks: 53 slots, or 54 when the range starts late in a week.
+        Assert.InRange(chart.Series[0].Bars.Count, 53, 54);
+    }
+
+    [Fact]
+    public void A_range_longer_than_a_quarter_is_drawn_a_week_per_slot_from_monday_to_sunday_cut_to_the_range()
+    {
+        var from = new DateOnly(2026, 6, 3); // a Wednesday
+        var to = new DateOnly(2026, 9, 3);   // a Thursday, 93 days in all
+        var chart = EarningsChart.Build(
+            [new(from, "USD", 100), new(new DateOnly(2026, 6, 7), "USD", 20), new(new DateOnly(2026, 6, 8), "USD", 3), new(to, "USD", -5)],
+            from, to, Today);
+
+        Assert.True(chart.Weekly);
+        Assert.Equal("week", chart.Slot);
+        var bars = Assert.Single(chart.Series).Bars;
+        Assert.Equal((from, new DateOnly(2026, 6, 7), 120L), (bars[0].Day, bars[0].LastDay, bars[0].Net));
+        Assert.Equal((new DateOnly(2026, 6, 8), new DateOnly(2026, 6, 14), 3L), (bars[1].Day, bars[1].LastDay, bars[1].Net));
+        Assert.Equal((new DateOnly(2026, 8, 31), to, -5L), (bars[^1].Day, bars[^1].LastDay, bars[^1].Net));
+        Assert.All(bars.Skip(1), b => Assert.Equal(DayOfWeek.Monday, b.Day.DayOfWeek));
+        Assert.Equal(14, bars.Count);
+        Assert.Equal(118L, bars.Sum(b => b.Net));
+    }
+
+    [Fact]
+    public void A_quarter_is_still_drawn_a_day_per_slot()
+    {
+        var from = new DateOnly(2026, 6, 3);
+        var chart = EarningsChart.Build([new(from, "USD", 100)], from, from.AddDays(EarningsChart.MaxDaySlots - 1), Today);
+        Assert.False(chart.Weekly);
+        Assert.Equal(EarningsChart.MaxDaySlots, chart.Series[0].Bars.Count);
+        Assert.All(chart.Series[0].Bars, b => Assert.Equal(b.Day, b.LastDay));
     }
 
     [Fact]

@@ -5,8 +5,8 @@ using PartnerWeb.Infrastructure;
 
 namespace PartnerWeb.Features.Dashboards;
 
-/// <summary>One day slot: its net (zero when nothing happened) and its bar, in drawing units.</summary>
-public sealed record ChartBar(DateOnly Day, long Net, string Label, double X, double Y, double Width, double Height);
+/// <summary>One slot (a day, or a week of a long range): its first and last day in the range, its net (zero when nothing happened) and its bar, in drawing units.</summary>
+public sealed record ChartBar(DateOnly Day, DateOnly LastDay, long Net, string Label, double X, double Y, double Width, double Height);
 
 public sealed record ChartTick(long Value, string Label, double Y);
 
@@ -20,17 +20,29 @@ public sealed record CurrencyChart(
 /// <summary>
 /// Net per day as bar geometry, from the daily figures, with no web or database dependency: a continuous
 /// day axis over the range (days without entries are slots of zero), a y-axis from a negative minimum to a
-/// positive maximum with 1-2-5 steps in minor units, bars below the zero line for negative days.
+/// positive maximum with 1-2-5 steps in minor units, bars below the zero line for negative days. A range
+/// longer than <see cref="MaxDaySlots"/> days gets a slot per week (Monday to Sunday, the first and last cut
+/// to the range): a year is 53 bars that a phone can tell apart and a page a sixth the size, not 366 bars of 2 px.
 /// </summary>
 public sealed record EarningsChart(DateOnly First, DateOnly Last, bool Clipped, IReadOnlyList<CurrencyChart> Series)
 {
     /// <summary>Longer ranges (an open "from") are cut to the days with entries, then to the latest this many days.</summary>
     public const int MaxDays = 366;
 
+    /// <summary>Ranges up to a quarter are drawn a day per slot; longer ones a week per slot.</summary>
+    public const int MaxDaySlots = 92;
+
     public const double MinWidth = 600, Height = 180, PlotTop = 10, PlotBottom = 150, PlotLeft = 80, PlotRightMargin = 10, MinSlot = 2;
     public const int Colours = 4;
 
     public int DayCount => Last.DayNumber - First.DayNumber + 1;
+
+    public bool Weekly => IsWeekly(First, Last);
+
+    private static bool IsWeekly(DateOnly first, DateOnly last) => last.DayNumber - first.DayNumber + 1 > MaxDaySlots;
+
+    /// <summary>What one slot is, for the labels: "day" or "week".</summary>
+    public string Slot => Weekly ? "week" : "day";
 
     /// <param name="from">First day of the filter, or null: the first day with an entry (else today).</param>
     /// <param name="to">Last day of the filter (inclusive), or null: today, or the last day with an entry if later.</param>
@@ -51,32 +63,48 @@ public sealed record EarningsChart(DateOnly First, DateOnly Last, bool Clipped, 
             if (last.DayNumber - first.DayNumber + 1 > MaxDays) first = last.AddDays(-(MaxDays - 1));
         }
         var series = daily.GroupBy(d => d.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select((g, i) => SeriesOf(g.Key, i % Colours, g.GroupBy(d => d.Day).ToDictionary(d => d.Key, d => d.Sum(x => x.PartnerNet)), first, last))
+            .Select((g, i) => SeriesOf(g.Key, i % Colours, g.GroupBy(d => d.Day).ToDictionary(d => d.Key, d => d.Sum(x => x.PartnerNet)), Slots(first, last)))
             .ToList();
         return new EarningsChart(first, last, clipped, series);
     }
 
-    private static CurrencyChart SeriesOf(string currency, int colour, Dictionary<DateOnly, long> nets, DateOnly first, DateOnly last)
+    /// <summary>The range's days, or its weeks (Monday to Sunday) when it is longer than <see cref="MaxDaySlots"/> days.</summary>
+    private static List<(DateOnly First, DateOnly Last)> Slots(DateOnly first, DateOnly last)
     {
-        var days = last.DayNumber - first.DayNumber + 1;
-        var values = Enumerable.Range(0, days).Select(i => first.AddDays(i)).Select(d => (Day: d, Net: nets.GetValueOrDefault(d))).ToList();
+        var weekly = IsWeekly(first, last);
+        var slots = new List<(DateOnly, DateOnly)>();
+        for (var day = first; day <= last;)
+        {
+            var end = weekly ? day.AddDays(6 - ((int)day.DayOfWeek + 6) % 7) : day;
+            if (end > last) end = last;
+            slots.Add((day, end));
+            day = end.AddDays(1);
+        }
+        return slots;
+    }
+
+    private static CurrencyChart SeriesOf(string currency, int colour, Dictionary<DateOnly, long> nets, List<(DateOnly First, DateOnly Last)> slots)
+    {
+        var count = slots.Count;
+        var values = slots.Select(s => (Day: s.First, s.Last, Net: Enumerable.Range(s.First.DayNumber, s.Last.DayNumber - s.First.DayNumber + 1)
+            .Sum(d => nets.GetValueOrDefault(DateOnly.FromDayNumber(d))))).ToList();
         var (low, high, step) = Axis(values.Min(v => v.Net), values.Max(v => v.Net), currency);
-        var plotWidth = Math.Max(MinWidth - PlotLeft - PlotRightMargin, days * MinSlot);
-        var slot = plotWidth / days;
+        var plotWidth = Math.Max(MinWidth - PlotLeft - PlotRightMargin, count * MinSlot);
+        var slot = plotWidth / count;
         var barWidth = slot >= 3 ? slot * 0.8 : slot;
         double Y(long v) => PlotTop + (double)(high - v) / (high - low) * (PlotBottom - PlotTop);
         var zero = Y(0);
         var bars = values.Select((v, i) =>
         {
             var y = Y(v.Net);
-            return new ChartBar(v.Day, v.Net, MoneyFormat.Format(v.Net, currency),
+            return new ChartBar(v.Day, v.Last, v.Net, MoneyFormat.Format(v.Net, currency),
                 PlotLeft + i * slot + (slot - barWidth) / 2, Math.Min(y, zero), barWidth, Math.Abs(zero - y));
         }).ToList();
         var ticks = new List<ChartTick>();
         for (var t = low; t <= high; t += step) ticks.Add(new ChartTick(t, MoneyFormat.Format(t, currency), Y(t)));
-        var labelCount = Math.Min(days, 5);
+        var labelCount = Math.Min(count, 5);
         var labels = Enumerable.Range(0, labelCount)
-            .Select(i => labelCount == 1 ? 0 : (int)Math.Round(i * (days - 1) / (double)(labelCount - 1)))
+            .Select(i => labelCount == 1 ? 0 : (int)Math.Round(i * (count - 1) / (double)(labelCount - 1)))
             .Distinct().Select(i => new ChartDayLabel(values[i].Day, PlotLeft + i * slot + slot / 2)).ToList();
         return new CurrencyChart(currency, colour, PlotLeft + plotWidth + PlotRightMargin, Height, PlotLeft, PlotLeft + plotWidth, zero, bars, ticks, labels);
     }
