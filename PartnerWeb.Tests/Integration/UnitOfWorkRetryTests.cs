@@ -42,7 +42,7 @@ public sealed class UnitOfWorkRetryTests(UnitOfWorkRetryTests.RetryingFactory fa
                 new SqliteDbContextOptionsBuilder(options)
                     .ExecutionStrategy(dependencies => new RetryInjectedFailures(dependencies, () => Interlocked.Increment(ref _retries)));
                 options.AddInterceptors(Faults);
-            });
+            }, ServiceLifetime.Singleton); // as the app builds its options: once
         }
     }
 

@@ -25,15 +25,20 @@ public static class DatabaseSetup
         services.AddOptions<SqliteWalOptions>().BindConfiguration("Database:Wal").ValidateDataAnnotations().ValidateOnStart();
 
         // Both contexts are registered; which one serves AppDbContext is read when first asked,
-        // so configuration supplied late (tests, environment) still decides.
+        // so configuration supplied late (tests, environment) still decides. The options are built once
+        // (singleton), not per request: building them reads the connection string, resolves the SQLite path
+        // and makes EF Core look its internal services up again, a tenth of a small API request's CPU.
         services.AddDbContext<SqliteAppDbContext>((sp, o) => o.FailuresAsWarnings()
-            .UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance, SqliteWriteGate.Instance, SqliteConnectionSettings.Instance));
+            .UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance, SqliteWriteGate.Instance, SqliteConnectionSettings.Instance),
+            optionsLifetime: ServiceLifetime.Singleton);
         // Server databases retry transient failures (a deadlock victim, a failover): every write runs in
         // UnitOfWork, which re-runs its whole transaction on a clean change tracker.
         services.AddDbContext<SqlServerAppDbContext>((sp, o) => o.FailuresAsWarnings()
-            .UseSqlServer(ConnectionString(sp), sql => sql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance));
+            .UseSqlServer(ConnectionString(sp), sql => sql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddDbContext<PostgreSqlAppDbContext>((sp, o) => o.FailuresAsWarnings()
-            .UseNpgsql(ConnectionString(sp), npgsql => npgsql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance));
+            .UseNpgsql(ConnectionString(sp), npgsql => npgsql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddScoped<AppDbContext>(sp => Provider(sp) switch
         {
             DatabaseProvider.SqlServer => sp.GetRequiredService<SqlServerAppDbContext>(),
