@@ -115,5 +115,4 @@ public sealed class KeysetPlanTests : IAsyncLifetime
             foreach (var child in children.EnumerateArray())
                 foreach (var n in Nodes(child)) yield return n;
     }
-
 }

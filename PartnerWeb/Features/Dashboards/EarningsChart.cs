@@ -62,8 +62,9 @@ public sealed record EarningsChart(DateOnly First, DateOnly Last, bool Clipped, 
             if (last < first) last = first;
             if (last.DayNumber - first.DayNumber + 1 > MaxDays) first = last.AddDays(-(MaxDays - 1));
         }
+        var slots = Slots(first, last);
         var series = daily.GroupBy(d => d.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select((g, i) => SeriesOf(g.Key, i % Colours, g.GroupBy(d => d.Day).ToDictionary(d => d.Key, d => d.Sum(x => x.PartnerNet)), Slots(first, last)))
+            .Select((g, i) => SeriesOf(g.Key, i % Colours, g.GroupBy(d => d.Day).ToDictionary(d => d.Key, d => d.Sum(x => x.PartnerNet)), slots))
             .ToList();
         return new EarningsChart(first, last, clipped, series);
     }

@@ -23,7 +23,7 @@ public sealed class LedgerReader(AppDbContext db, TimeProvider clock, IOptions<P
         if (!period.IsWhole)
             return (await TotalsAsync(partnerId, period, ct), (await BalancesAsync([partnerId], ct)).GetValueOrDefault(partnerId) ?? []);
         var rows = await db.PartnerLedgerTotals.AsNoTracking().Where(t => t.PartnerId == partnerId).ToListAsync(ct);
-        var totals = Totals(rows.Select(t => (t.Currency, new LedgerFigures(t.Entries, t.Sales, t.Refunds, t.Gross, t.Commission, t.Net))));
+        var totals = Totals(rows.Select(t => (t.Currency, t.Figures)));
         var balances = await BalancesOfAsync(rows.Where(t => t.UnattachedEntries > 0).Select(t => new Unattached(t.PartnerId, t.Currency, t.Unattached)).ToList(), ct);
         return (totals, balances.GetValueOrDefault(partnerId) ?? []);
     }
