@@ -28,8 +28,12 @@ public static class DatabaseSetup
         // so configuration supplied late (tests, environment) still decides. The options are built once
         // (singleton), not per request: building them reads the connection string, resolves the SQLite path
         // and makes EF Core look its internal services up again, a tenth of a small API request's CPU.
+        // A list in a query (ids.Contains(x.Id)) goes as one parameter: SQLite's json_each, PostgreSQL's = ANY. EF Core 10's
+        // default, a parameter per element, makes EF Core build the statement's SQL again on every run (it cannot cache
+        // SQL whose text depends on a list's length): about 30 % of the partner dashboard's CPU. SQL Server keeps the
+        // default, whose OPENJSON alternative hides the list's length from its planner.
         services.AddDbContext<SqliteAppDbContext>((sp, o) => o.FailuresAsWarnings()
-            .UseSqlite(SqliteConnectionString(sp)).AddInterceptors(AppendOnlyAudit.Instance, SqliteWriteGate.Instance, SqliteConnectionSettings.Instance),
+            .UseSqlite(SqliteConnectionString(sp), sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(AppendOnlyAudit.Instance, SqliteWriteGate.Instance, SqliteConnectionSettings.Instance),
             optionsLifetime: ServiceLifetime.Singleton);
         // Server databases retry transient failures (a deadlock victim, a failover): every write runs in
         // UnitOfWork, which re-runs its whole transaction on a clean change tracker.
@@ -37,7 +41,7 @@ public static class DatabaseSetup
             .UseSqlServer(ConnectionString(sp), sql => sql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance),
             optionsLifetime: ServiceLifetime.Singleton);
         services.AddDbContext<PostgreSqlAppDbContext>((sp, o) => o.FailuresAsWarnings()
-            .UseNpgsql(ConnectionString(sp), npgsql => npgsql.EnableRetryOnFailure()).AddInterceptors(AppendOnlyAudit.Instance),
+            .UseNpgsql(ConnectionString(sp), npgsql => npgsql.EnableRetryOnFailure().UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(AppendOnlyAudit.Instance),
             optionsLifetime: ServiceLifetime.Singleton);
         services.AddScoped<AppDbContext>(sp => Provider(sp) switch
         {
