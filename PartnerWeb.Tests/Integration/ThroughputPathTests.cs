@@ -189,7 +189,7 @@ public sealed class ThroughputPathTests(PartnerWebFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task The_day_chart_sums_net_per_day_and_currency()
+    public async Task The_chart_sums_net_per_day_or_week_and_currency_in_SQL()
     {
         var partnerId = await PartnerFlows.ApprovedPartnerAsync(factory, Demo.InitechOwner);
         var (day1, day2) = (new DateTime(2026, 3, 1, 9, 0, 0, DateTimeKind.Utc), new DateTime(2026, 3, 2, 23, 59, 0, DateTimeKind.Utc));
@@ -216,12 +216,18 @@ public sealed class ThroughputPathTests(PartnerWebFactory factory) : IClassFixtu
 
         using (var scope = factory.Services.CreateScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var partner = PartnerDto.From(await db.PartnerAccounts.SingleAsync(p => p.Id == partnerId));
-            var daily = await scope.ServiceProvider.GetRequiredService<EarningService>().DailyNetAsync(partner, new EarningsQuery(), CancellationToken.None);
+            var ledger = scope.ServiceProvider.GetRequiredService<LedgerReader>();
+            var daily = await ledger.NetPerSlotAsync(partnerId, LedgerPeriod.Of(null, null), 1, CancellationToken.None);
             Assert.Equal(
-                [new DailyNet(new DateOnly(2026, 3, 1), "USD", 150), new DailyNet(new DateOnly(2026, 3, 2), "EUR", 9), new DailyNet(new DateOnly(2026, 3, 2), "USD", 7)],
-                daily.OrderBy(d => d.Day).ThenBy(d => d.Currency, StringComparer.Ordinal));
+                [new SlotNet(new DateOnly(2026, 3, 1), "USD", 150), new SlotNet(new DateOnly(2026, 3, 2), "EUR", 9), new SlotNet(new DateOnly(2026, 3, 2), "USD", 7)],
+                daily);
+            // By week: 2026-03-01 is a Sunday, so its week began on 2026-02-23 and the 2nd starts the next one.
+            var weekly = await ledger.NetPerSlotAsync(partnerId, LedgerPeriod.Of(null, null), 7, CancellationToken.None);
+            Assert.Equal(
+                [new SlotNet(new DateOnly(2026, 2, 23), "USD", 150), new SlotNet(new DateOnly(2026, 3, 2), "EUR", 9), new SlotNet(new DateOnly(2026, 3, 2), "USD", 7)],
+                weekly);
+            Assert.Equal(new DateOnly(2026, 3, 2), await ledger.FirstDayAsync(partnerId, new DateOnly(2026, 3, 2), CancellationToken.None));
+            Assert.Null(await ledger.FirstDayAsync(partnerId, new DateOnly(2026, 3, 3), CancellationToken.None));
         }
     }
 }

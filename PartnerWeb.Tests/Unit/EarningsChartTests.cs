@@ -11,9 +11,9 @@ public sealed class EarningsChartTests
     public void Every_day_of_the_range_has_a_slot_and_days_without_entries_are_zero()
     {
         var first = new DateOnly(2026, 9, 1);
-        var sales = Enumerable.Range(0, 9).Select(i => new DailyNet(first.AddDays(i * 7 + 3), "USD", 1000 + i)).ToList();
+        var sales = Enumerable.Range(0, 9).Select(i => new SlotNet(first.AddDays(i * 7 + 3), "USD", 1000 + i)).ToList();
 
-        var chart = EarningsChart.Build(sales, first, first.AddDays(69), Today);
+        var chart = EarningsChart.Build(sales, ChartRange.Of(first, first.AddDays(69), Today));
 
         var bars = Assert.Single(chart.Series).Bars;
         Assert.Equal(70, bars.Count);
@@ -31,7 +31,7 @@ public sealed class EarningsChartTests
     public void A_negative_day_is_a_bar_below_the_zero_line_and_the_axis_goes_below_zero()
     {
         var day = new DateOnly(2026, 11, 1);
-        var chart = EarningsChart.Build([new(day, "EUR", 5000), new(day.AddDays(1), "EUR", -2000)], day, day.AddDays(2), Today);
+        var chart = EarningsChart.Build([new(day, "EUR", 5000), new(day.AddDays(1), "EUR", -2000)], ChartRange.Of(day, day.AddDays(2), Today));
 
         var series = Assert.Single(chart.Series);
         var (up, down, none) = (series.Bars[0], series.Bars[1], series.Bars[2]);
@@ -59,7 +59,7 @@ public sealed class EarningsChartTests
     public void The_ticks_are_currency_formatted_and_evenly_spaced()
     {
         var day = new DateOnly(2026, 11, 1);
-        var series = EarningsChart.Build([new(day, "USD", 9030)], day, day, Today).Series[0];
+        var series = EarningsChart.Build([new(day, "USD", 9030)], ChartRange.Of(day, day, Today)).Series[0];
         Assert.Equal(["$0.00", "$50.00", "$100.00"], series.Ticks.Select(t => t.Label));
         Assert.Equal(series.Ticks[0].Y - series.Ticks[1].Y, series.Ticks[1].Y - series.Ticks[2].Y, 6);
     }
@@ -68,7 +68,7 @@ public sealed class EarningsChartTests
     public void A_single_day_range_has_one_slot_and_one_day_label()
     {
         var day = new DateOnly(2026, 11, 5);
-        var series = EarningsChart.Build([new(day, "USD", 250)], day, day, Today).Series[0];
+        var series = EarningsChart.Build([new(day, "USD", 250)], ChartRange.Of(day, day, Today)).Series[0];
         var bar = Assert.Single(series.Bars);
         Assert.Equal(day, bar.Day);
         Assert.True(bar.Height > 0);
@@ -80,7 +80,7 @@ public sealed class EarningsChartTests
     {
         var day = new DateOnly(2026, 11, 5);
         // A refund and its sale on the same day net to zero.
-        var series = EarningsChart.Build([new(day, "JPY", 0)], day, day.AddDays(3), Today).Series[0];
+        var series = EarningsChart.Build([new(day, "JPY", 0)], ChartRange.Of(day, day.AddDays(3), Today)).Series[0];
         Assert.Equal(4, series.Bars.Count);
         Assert.All(series.Bars, b => Assert.Equal(0, b.Height));
         Assert.Equal(["¥0", "¥1"], series.Ticks.Select(t => t.Label));
@@ -91,7 +91,7 @@ public sealed class EarningsChartTests
     public void Two_currencies_get_two_charts_with_their_own_scale_and_colour_and_are_never_summed()
     {
         var day = new DateOnly(2026, 11, 5);
-        var chart = EarningsChart.Build([new(day, "USD", 100_00), new(day, "JPY", 500), new(day.AddDays(1), "USD", 50_00)], day, day.AddDays(1), Today);
+        var chart = EarningsChart.Build([new(day, "USD", 100_00), new(day, "JPY", 500), new(day.AddDays(1), "USD", 50_00)], ChartRange.Of(day, day.AddDays(1), Today));
 
         Assert.Equal(["JPY", "USD"], chart.Series.Select(s => s.Currency));
         Assert.NotEqual(chart.Series[0].ColourIndex, chart.Series[1].ColourIndex);
@@ -101,22 +101,48 @@ public sealed class EarningsChartTests
     }
 
     [Fact]
-    public void Without_a_filter_the_axis_runs_from_the_first_entry_to_today()
+    public void Without_a_filter_the_chart_runs_from_the_first_day_with_entries_of_the_latest_year_to_today()
     {
-        var chart = EarningsChart.Build([new(Today.AddDays(-9), "USD", 100)], null, null, Today);
-        Assert.Equal((Today.AddDays(-9), Today, 10), (chart.First, chart.Last, chart.DayCount));
-        Assert.False(chart.Clipped);
+        var window = ChartRange.Of(null, null, Today);
+        Assert.Equal((Today.AddDays(-(EarningsChart.MaxDays - 1)), Today, false), (window.First, window.Last, window.Clipped));
+        var started = window.StartingAt(Today.AddDays(-9));
+        Assert.Equal((Today.AddDays(-9), Today, 10, false), (started.First, started.Last, started.DayCount, started.Weekly));
+        Assert.Equal(window, window.StartingAt(window.First));
+        // No entries in the latest year: today alone.
+        var none = window.StartingAt(null);
+        Assert.Equal((Today, Today), (none.First, none.Last));
     }
 
     [Fact]
-    public void A_range_longer_than_the_limit_is_cut_to_its_latest_days_with_entries()
+    public void A_range_longer_than_the_limit_is_cut_to_its_latest_days()
     {
-        var chart = EarningsChart.Build([new(Today.AddDays(-1000), "USD", 100), new(Today.AddDays(-3), "USD", 100)], new DateOnly(2000, 1, 1), null, Today);
+        var range = ChartRange.Of(new DateOnly(2000, 1, 1), null, Today);
+        Assert.True(range.Clipped);
+        Assert.Equal((Today.AddDays(-(EarningsChart.MaxDays - 1)), Today, EarningsChart.MaxDays), (range.First, range.Last, range.DayCount));
+        var chart = EarningsChart.Build([new(Today.AddDays(-1000), "USD", 100), new(Today.AddDays(-3), "USD", 100)], range);
         Assert.True(chart.Clipped);
-        Assert.Equal(EarningsChart.MaxDays, chart.DayCount);
-        Assert.Equal(Today.AddDays(-3), chart.Last);
         // 366 days are drawn in weeks: 53 slots, or 54 when the range starts late in a week.
         Assert.InRange(chart.Series[0].Bars.Count, 53, 54);
+        Assert.Equal(100, chart.Series[0].Bars.Sum(b => b.Net));
+    }
+
+    [Fact]
+    public void A_week_slot_is_a_multiple_of_seven_day_numbers_so_it_starts_on_a_monday()
+    {
+        Assert.Equal(DayOfWeek.Monday, DateOnly.FromDayNumber(0).DayOfWeek);
+        var range = ChartRange.Of(new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), Today);
+        Assert.Equal(7, range.SlotDays);
+        Assert.Equal(range.SlotOf(new DateOnly(2026, 6, 8)), range.SlotOf(new DateOnly(2026, 6, 14)));
+        Assert.Equal(range.SlotOf(new DateOnly(2026, 6, 14)) + 1, range.SlotOf(new DateOnly(2026, 6, 15)));
+    }
+
+    [Fact]
+    public void Nets_already_summed_per_week_and_named_by_their_monday_fill_the_slot_cut_to_the_range()
+    {
+        var from = new DateOnly(2026, 6, 3); // a Wednesday; its week's Monday is the 1st
+        var range = ChartRange.Of(from, new DateOnly(2026, 9, 3), Today);
+        var bars = Assert.Single(EarningsChart.Build([new(new DateOnly(2026, 6, 1), "USD", 120)], range).Series).Bars;
+        Assert.Equal((from, new DateOnly(2026, 6, 7), 120L), (bars[0].Day, bars[0].LastDay, bars[0].Net));
     }
 
     [Fact]
@@ -126,7 +152,7 @@ public sealed class EarningsChartTests
         var to = new DateOnly(2026, 9, 3);   // a Thursday, 93 days in all
         var chart = EarningsChart.Build(
             [new(from, "USD", 100), new(new DateOnly(2026, 6, 7), "USD", 20), new(new DateOnly(2026, 6, 8), "USD", 3), new(to, "USD", -5)],
-            from, to, Today);
+            ChartRange.Of(from, to, Today));
 
         Assert.True(chart.Weekly);
         Assert.Equal("week", chart.Slot);
@@ -143,7 +169,7 @@ public sealed class EarningsChartTests
     public void A_quarter_is_still_drawn_a_day_per_slot()
     {
         var from = new DateOnly(2026, 6, 3);
-        var chart = EarningsChart.Build([new(from, "USD", 100)], from, from.AddDays(EarningsChart.MaxDaySlots - 1), Today);
+        var chart = EarningsChart.Build([new(from, "USD", 100)], ChartRange.Of(from, from.AddDays(EarningsChart.MaxDaySlots - 1), Today));
         Assert.False(chart.Weekly);
         Assert.Equal(EarningsChart.MaxDaySlots, chart.Series[0].Bars.Count);
         Assert.All(chart.Series[0].Bars, b => Assert.Equal(b.Day, b.LastDay));

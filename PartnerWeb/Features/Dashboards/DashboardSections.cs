@@ -7,7 +7,7 @@ namespace PartnerWeb.Features.Dashboards;
 /// passes a partner it resolved through <see cref="PartnerAccess"/> (as a <see cref="PartnerDto"/>),
 /// so the sections use the services' overloads that do not look the partner up again.
 /// </summary>
-public sealed class DashboardSections(ListingService listings, EarningService earnings, PayoutService payouts, TimeProvider clock)
+public sealed class DashboardSections(ListingService listings, EarningService earnings, LedgerReader ledger, PayoutService payouts, TimeProvider clock)
 {
     public const int EarningsPageSize = 20;
 
@@ -25,12 +25,19 @@ public sealed class DashboardSections(ListingService listings, EarningService ea
         var invalid = Validate(query);
         if (invalid is not null) query = new EarningsQuery { Limit = EarningsPageSize };
         var page = await earnings.ListAsync(partner, query, ct);
-        var daily = await earnings.DailyNetAsync(partner, query, ct);
+        return new EarningsModel(partner, query.From, query.To, page, await ChartAsync(partner.Id, query, ct), isAdmin, invalid, fromInput, toInput);
+    }
+
+    /// <summary>The chart's days are decided first, so that only they are read, summed per slot in SQL.</summary>
+    private async Task<EarningsChart> ChartAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
+    {
         var (fromUtc, toExclusive) = query.Range();
-        var chart = EarningsChart.Build(daily, fromUtc is { } f ? DateOnly.FromDateTime(f) : null,
+        var range = ChartRange.Of(fromUtc is { } f ? DateOnly.FromDateTime(f) : null,
             toExclusive is { } t ? DateOnly.FromDateTime(t == DateTime.MaxValue ? t : t.AddTicks(-1)) : null,
             DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        return new EarningsModel(partner, query.From, query.To, page, chart, isAdmin, invalid, fromInput, toInput);
+        if (fromUtc is null) range = range.StartingAt(await ledger.FirstDayAsync(partnerId, range.First, ct));
+        var nets = await ledger.NetPerSlotAsync(partnerId, range.Within(fromUtc, toExclusive), range.SlotDays, ct);
+        return EarningsChart.Build(nets, range);
     }
 
     public async Task<PayoutsModel> PayoutsAsync(PartnerDto partner, bool isAdmin, FormErrors errors, CancellationToken ct)

@@ -18,15 +18,59 @@ public sealed record CurrencyChart(
     IReadOnlyList<ChartBar> Bars, IReadOnlyList<ChartTick> Ticks, IReadOnlyList<ChartDayLabel> DayLabels);
 
 /// <summary>
-/// Net per day as bar geometry, from the daily figures, with no web or database dependency: a continuous
-/// day axis over the range (days without entries are slots of zero), a y-axis from a negative minimum to a
-/// positive maximum with 1-2-5 steps in minor units, bars below the zero line for negative days. A range
-/// longer than <see cref="MaxDaySlots"/> days gets a slot per week (Monday to Sunday, the first and last cut
-/// to the range): a year is 53 bars that a phone can tell apart and a page a sixth the size, not 366 bars of 2 px.
+/// The days a chart covers, decided before any figure is read so that only they are read: the filter's days, the
+/// last one today when it has no end, cut to the latest <see cref="EarningsChart.MaxDays"/>. A range longer than
+/// <see cref="EarningsChart.MaxDaySlots"/> days has a slot per week, Monday to Sunday (the first and last cut to the
+/// range): a year is 53 bars that a phone can tell apart, not 366 bars of 2 px.
 /// </summary>
-public sealed record EarningsChart(DateOnly First, DateOnly Last, bool Clipped, IReadOnlyList<CurrencyChart> Series)
+public sealed record ChartRange(DateOnly First, DateOnly Last, bool Clipped)
 {
-    /// <summary>Longer ranges (an open "from") are cut to the days with entries, then to the latest this many days.</summary>
+    public int DayCount => Last.DayNumber - First.DayNumber + 1;
+
+    public bool Weekly => DayCount > EarningsChart.MaxDaySlots;
+
+    /// <summary>Days per slot. Slots are whole multiples of it from day number 0, 1 January of year 1: a Monday.</summary>
+    public int SlotDays => Weekly ? 7 : 1;
+
+    /// <summary>The slot a day falls in: its day number, or its week's, whatever the range.</summary>
+    public int SlotOf(DateOnly day) => day.DayNumber / SlotDays;
+
+    /// <param name="from">First day of the filter, or null: see <see cref="StartingAt"/>.</param>
+    /// <param name="to">Last day of the filter (inclusive), or null: today.</param>
+    public static ChartRange Of(DateOnly? from, DateOnly? to, DateOnly today)
+    {
+        var last = to ?? today;
+        if (from > last) last = from.Value;
+        var first = from ?? last.AddDays(-(EarningsChart.MaxDays - 1));
+        var clipped = last.DayNumber - first.DayNumber + 1 > EarningsChart.MaxDays;
+        return new ChartRange(clipped ? last.AddDays(-(EarningsChart.MaxDays - 1)) : first, last, clipped);
+    }
+
+    /// <summary>The filter [from, to) cut to the chart's days, as the ledger reads periods.</summary>
+    public LedgerPeriod Within(DateTime? from, DateTime? toExclusive)
+    {
+        var first = First.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var end = Last == DateOnly.MaxValue ? DateTime.MaxValue : Last.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        return LedgerPeriod.Of(from > first ? from : first, toExclusive < end ? toExclusive : end);
+    }
+
+    /// <summary>Without a "from", the chart starts at the first day with entries in its range (its last day when none has).</summary>
+    public ChartRange StartingAt(DateOnly? firstDayWithEntries) => firstDayWithEntries switch
+    {
+        null => this with { First = Last },
+        { } day when day > First && day <= Last => this with { First = day },
+        _ => this,
+    };
+}
+
+/// <summary>
+/// Net per slot as bar geometry, with no web or database dependency: a continuous axis over the range (slots
+/// without entries are zero), a y-axis from a negative minimum to a positive maximum with 1-2-5 steps in minor
+/// units, bars below the zero line for negative slots.
+/// </summary>
+public sealed record EarningsChart(DateOnly First, DateOnly Last, bool Clipped, bool Weekly, IReadOnlyList<CurrencyChart> Series)
+{
+    /// <summary>A chart shows at most this many days: the latest of a longer range.</summary>
     public const int MaxDays = 366;
 
     /// <summary>Ranges up to a quarter are drawn a day per slot; longer ones a week per slot.</summary>
@@ -37,58 +81,38 @@ public sealed record EarningsChart(DateOnly First, DateOnly Last, bool Clipped, 
 
     public int DayCount => Last.DayNumber - First.DayNumber + 1;
 
-    public bool Weekly => IsWeekly(First, Last);
-
-    private static bool IsWeekly(DateOnly first, DateOnly last) => last.DayNumber - first.DayNumber + 1 > MaxDaySlots;
-
     /// <summary>What one slot is, for the labels: "day" or "week".</summary>
     public string Slot => Weekly ? "week" : "day";
 
-    /// <param name="from">First day of the filter, or null: the first day with an entry (else today).</param>
-    /// <param name="to">Last day of the filter (inclusive), or null: today, or the last day with an entry if later.</param>
-    public static EarningsChart Build(IReadOnlyList<DailyNet> daily, DateOnly? from, DateOnly? to, DateOnly today)
+    /// <param name="nets">Net per day, or already per slot (keyed by any day of it): each is added to the slot its day falls in.</param>
+    public static EarningsChart Build(IReadOnlyList<SlotNet> nets, ChartRange range)
     {
-        var dataFirst = daily.Count == 0 ? (DateOnly?)null : daily.Min(d => d.Day);
-        var dataLast = daily.Count == 0 ? (DateOnly?)null : daily.Max(d => d.Day);
-        var first = from ?? dataFirst ?? today;
-        var last = to ?? (dataLast is { } l && l > today ? l : today);
-        if (last < first) last = first;
-        var clipped = false;
-        if (last.DayNumber - first.DayNumber + 1 > MaxDays)
-        {
-            clipped = true;
-            if (dataFirst is { } df && df > first) first = df;
-            if (dataLast is { } dl && dl < last) last = dl;
-            if (last < first) last = first;
-            if (last.DayNumber - first.DayNumber + 1 > MaxDays) first = last.AddDays(-(MaxDays - 1));
-        }
-        var slots = Slots(first, last);
-        var series = daily.GroupBy(d => d.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select((g, i) => SeriesOf(g.Key, i % Colours, g.GroupBy(d => d.Day).ToDictionary(d => d.Key, d => d.Sum(x => x.PartnerNet)), slots))
+        var slots = Slots(range);
+        var series = nets.GroupBy(d => d.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select((g, i) => SeriesOf(g.Key, i % Colours,
+                g.GroupBy(d => range.SlotOf(d.Day)).ToDictionary(s => s.Key, s => s.Sum(x => x.PartnerNet)), slots, range))
             .ToList();
-        return new EarningsChart(first, last, clipped, series);
+        return new EarningsChart(range.First, range.Last, range.Clipped, range.Weekly, series);
     }
 
-    /// <summary>The range's days, or its weeks (Monday to Sunday) when it is longer than <see cref="MaxDaySlots"/> days.</summary>
-    private static List<(DateOnly First, DateOnly Last)> Slots(DateOnly first, DateOnly last)
+    /// <summary>The range's days, or its weeks (Monday to Sunday) cut to the range.</summary>
+    private static List<(DateOnly First, DateOnly Last)> Slots(ChartRange range)
     {
-        var weekly = IsWeekly(first, last);
         var slots = new List<(DateOnly, DateOnly)>();
-        for (var day = first; day <= last;)
+        for (var day = range.First; day <= range.Last;)
         {
-            var end = weekly ? day.AddDays(6 - ((int)day.DayOfWeek + 6) % 7) : day;
-            if (end > last) end = last;
+            var end = range.Weekly ? day.AddDays(6 - ((int)day.DayOfWeek + 6) % 7) : day;
+            if (end > range.Last) end = range.Last;
             slots.Add((day, end));
             day = end.AddDays(1);
         }
         return slots;
     }
 
-    private static CurrencyChart SeriesOf(string currency, int colour, Dictionary<DateOnly, long> nets, List<(DateOnly First, DateOnly Last)> slots)
+    private static CurrencyChart SeriesOf(string currency, int colour, Dictionary<int, long> nets, List<(DateOnly First, DateOnly Last)> slots, ChartRange range)
     {
         var count = slots.Count;
-        var values = slots.Select(s => (Day: s.First, s.Last, Net: Enumerable.Range(s.First.DayNumber, s.Last.DayNumber - s.First.DayNumber + 1)
-            .Sum(d => nets.GetValueOrDefault(DateOnly.FromDayNumber(d))))).ToList();
+        var values = slots.Select(s => (Day: s.First, s.Last, Net: nets.GetValueOrDefault(range.SlotOf(s.First)))).ToList();
         var (low, high, step) = Axis(values.Min(v => v.Net), values.Max(v => v.Net), currency);
         var plotWidth = Math.Max(MinWidth - PlotLeft - PlotRightMargin, count * MinSlot);
         var slot = plotWidth / count;

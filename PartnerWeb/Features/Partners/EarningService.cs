@@ -25,10 +25,6 @@ public sealed class EarningService(AppDbContext db, PartnerAccess access, Earnin
     public Task<IReadOnlyDictionary<Guid, IReadOnlyList<EarningBalance>>> BalancesAsync(IReadOnlyCollection<Guid> partnerIds, CancellationToken ct) =>
         ledger.BalancesAsync(partnerIds, ct);
 
-    /// <summary>Net earned per day and currency over the filter, for the dashboard chart, for a partner the caller already resolved.</summary>
-    public Task<IReadOnlyList<DailyNet>> DailyNetAsync(PartnerDto partner, EarningsQuery query, CancellationToken ct) =>
-        ledger.DailyNetAsync(partner.Id, query.Period(), ct);
-
     /// <summary>
     /// One keyset page, the totals per currency over the filter and the balances, which ignore the filter: they are
     /// what is owed now. Both come from the running figures, not from the entries.

@@ -53,13 +53,28 @@ public sealed class LedgerReader(AppDbContext db, TimeProvider clock, IOptions<P
                 checked((int)f.Sum.Sales), checked((int)f.Sum.Refunds)))
             .ToList();
 
-    /// <summary>Net earned per day and currency over the period, for the dashboard chart.</summary>
-    public async Task<IReadOnlyList<DailyNet>> DailyNetAsync(Guid partnerId, LedgerPeriod period, CancellationToken ct)
+    /// <summary>The first day with entries on or after <paramref name="from"/>, for a chart without a start.</summary>
+    public Task<DateOnly?> FirstDayAsync(Guid partnerId, DateOnly from, CancellationToken ct) =>
+        WholeDays(partnerId, LedgerPeriod.Of(from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), null))
+            .OrderBy(d => d.Day).Select(d => (DateOnly?)d.Day).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// Net per slot of <paramref name="slotDays"/> days and currency over the period, for the dashboard chart: summed
+    /// in SQL, so a year by week is 53 rows per currency, not 366. A slot holds the day numbers that divide by
+    /// <paramref name="slotDays"/> to the same number (7: Monday to Sunday, day number 0 being a Monday) and is
+    /// named by its first day.
+    /// </summary>
+    public async Task<IReadOnlyList<SlotNet>> NetPerSlotAsync(Guid partnerId, LedgerPeriod period, int slotDays, CancellationToken ct)
     {
-        var days = period.NoWholeDays ? [] : await WholeDays(partnerId, period).Select(d => new DailyNet(d.Day, d.Currency, d.Net)).ToListAsync(ct);
+        List<(int Slot, string Currency, long Net)> slots = period.NoWholeDays ? [] : (await WholeDays(partnerId, period)
+                .GroupBy(d => new { Slot = d.Day.DayNumber / slotDays, d.Currency })
+                .Select(g => new { g.Key.Slot, g.Key.Currency, Net = g.Sum(d => d.Net) })
+                .ToListAsync(ct))
+            .Select(s => (s.Slot, s.Currency, s.Net)).ToList();
         foreach (var (from, to) in period.PartDays)
-            days.AddRange((await PartDayAsync(partnerId, from, to, ct)).Select(p => new DailyNet(LedgerChanges.DayOf(from), p.Currency, p.Figures.Net)));
-        return days.GroupBy(d => (d.Day, d.Currency)).Select(g => new DailyNet(g.Key.Day, g.Key.Currency, g.Sum(d => d.PartnerNet)))
+            slots.AddRange((await PartDayAsync(partnerId, from, to, ct)).Select(p => (LedgerChanges.DayOf(from).DayNumber / slotDays, p.Currency, p.Figures.Net)));
+        return slots.GroupBy(s => (s.Slot, s.Currency))
+            .Select(g => new SlotNet(DateOnly.FromDayNumber(g.Key.Slot * slotDays), g.Key.Currency, g.Sum(s => s.Net)))
             .OrderBy(d => d.Day).ThenBy(d => d.Currency, StringComparer.Ordinal).ToList();
     }
 

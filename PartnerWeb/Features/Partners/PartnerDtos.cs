@@ -228,4 +228,5 @@ public sealed record ListingView(ListingDto Listing, string ItemName, long ItemP
 
 public sealed record ItemOption(Guid Id, string Name, long Price, string Currency);
 
-public sealed record DailyNet(DateOnly Day, string Currency, long PartnerNet);
+/// <summary>Net earned in a currency on a day, or over a chart slot named by its first day.</summary>
+public sealed record SlotNet(DateOnly Day, string Currency, long PartnerNet);
