@@ -127,6 +127,14 @@ public sealed class EarningsChartTests
     }
 
     [Fact]
+    public void A_range_ending_in_the_first_year_of_the_calendar_starts_at_its_first_day()
+    {
+        var range = ChartRange.Of(null, DateOnly.MinValue.AddDays(3), Today);
+        Assert.Equal((DateOnly.MinValue, DateOnly.MinValue.AddDays(3), false), (range.First, range.Last, range.Clipped));
+        Assert.Equal(DateOnly.MaxValue, ChartRange.Of(DateOnly.MaxValue.AddDays(-1), DateOnly.MaxValue, Today).Within(null, null).FirstDay?.AddDays(1));
+    }
+
+    [Fact]
     public void A_week_slot_is_a_multiple_of_seven_day_numbers_so_it_starts_on_a_monday()
     {
         Assert.Equal(DayOfWeek.Monday, DateOnly.FromDayNumber(0).DayOfWeek);

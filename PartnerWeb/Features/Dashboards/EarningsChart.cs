@@ -41,7 +41,7 @@ public sealed record ChartRange(DateOnly First, DateOnly Last, bool Clipped)
     {
         var last = to ?? today;
         if (from > last) last = from.Value;
-        var first = from ?? last.AddDays(-(EarningsChart.MaxDays - 1));
+        var first = from ?? (last.DayNumber >= EarningsChart.MaxDays ? last.AddDays(-(EarningsChart.MaxDays - 1)) : DateOnly.MinValue);
         var clipped = last.DayNumber - first.DayNumber + 1 > EarningsChart.MaxDays;
         return new ChartRange(clipped ? last.AddDays(-(EarningsChart.MaxDays - 1)) : first, last, clipped);
     }
