@@ -127,11 +127,13 @@ public sealed class EarningsChartTests
     }
 
     [Fact]
-    public void A_range_ending_in_the_first_year_of_the_calendar_starts_at_its_first_day()
+    public void A_range_at_either_end_of_the_calendar_is_drawn()
     {
         var range = ChartRange.Of(null, DateOnly.MinValue.AddDays(3), Today);
         Assert.Equal((DateOnly.MinValue, DateOnly.MinValue.AddDays(3), false), (range.First, range.Last, range.Clipped));
         Assert.Equal(DateOnly.MaxValue, ChartRange.Of(DateOnly.MaxValue.AddDays(-1), DateOnly.MaxValue, Today).Within(null, null).FirstDay?.AddDays(1));
+        var last = EarningsChart.Build([new(DateOnly.MaxValue, "USD", 5)], ChartRange.Of(DateOnly.MaxValue.AddDays(-1), DateOnly.MaxValue, Today));
+        Assert.Equal([0L, 5L], last.Series[0].Bars.Select(b => b.Net));
     }
 
     [Fact]

@@ -95,18 +95,17 @@ public sealed record EarningsChart(DateOnly First, DateOnly Last, bool Clipped, 
         return new EarningsChart(range.First, range.Last, range.Clipped, range.Weekly, series);
     }
 
-    /// <summary>The range's days, or its weeks (Monday to Sunday) cut to the range.</summary>
+    /// <summary>
+    /// The range's days, or its weeks (Monday to Sunday) cut to the range: the slots of <see cref="ChartRange.SlotOf"/>,
+    /// the rule the ledger's SQL groups by, so a slot's bar and its sum cover the same days.
+    /// </summary>
     private static List<(DateOnly First, DateOnly Last)> Slots(ChartRange range)
     {
-        var slots = new List<(DateOnly, DateOnly)>();
-        for (var day = range.First; day <= range.Last;)
-        {
-            var end = range.Weekly ? day.AddDays(6 - ((int)day.DayOfWeek + 6) % 7) : day;
-            if (end > range.Last) end = range.Last;
-            slots.Add((day, end));
-            day = end.AddDays(1);
-        }
-        return slots;
+        var (first, last) = (range.SlotOf(range.First), range.SlotOf(range.Last));
+        return Enumerable.Range(first, last - first + 1).Select(slot => (
+                DateOnly.FromDayNumber(Math.Max(slot * range.SlotDays, range.First.DayNumber)),
+                DateOnly.FromDayNumber(Math.Min(slot * range.SlotDays + range.SlotDays - 1, range.Last.DayNumber))))
+            .ToList();
     }
 
     private static CurrencyChart SeriesOf(string currency, int colour, Dictionary<int, long> nets, List<(DateOnly First, DateOnly Last)> slots, ChartRange range)
