@@ -39,7 +39,7 @@ public sealed class BillingPagesBrowserTests(StripeBrowserFixture browser) : ICl
         var page = await browser.SignInAsync(Demo.GlobexOwner, width: 390, height: 844);
 
         await page.ClickAsync("nav a:has-text('Invoices')");
-        await page.WaitForURLAsync("**/billing/invoices");
+        await page.WaitForPageAsync("**/billing/invoices");
         var row = page.Locator($"#invoice-{invoiceId}");
         await Assertions.Expect(row).ToContainTextAsync("$129.00");
         await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("open");

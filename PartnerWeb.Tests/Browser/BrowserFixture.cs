@@ -78,7 +78,7 @@ public class BrowserFixture : IAsyncLifetime
         await page.FillAsync("#Email", email);
         await page.FillAsync("#Password", password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(BaseUrl + "/");
+        await page.WaitForPageAsync(BaseUrl + "/");
         return page;
     }
 

@@ -39,7 +39,7 @@ public sealed class DashboardFlowTests(BrowserFixture browser) : IClassFixture<B
 
         // The admin lists Acme's add-on at 30%.
         await row.Locator("a").ClickAsync();
-        await admin.WaitForURLAsync("**/dashboard/admin/partners/*");
+        await admin.WaitForPageAsync("**/dashboard/admin/partners/*");
         var listings = admin.Locator("#listings");
         await listings.Locator("select[name=marketplaceItemId]").SelectOptionAsync(new SelectOptionValue { Label = "Acme CRM Add-on ($129.00)" });
         await listings.Locator(".create-form select[name=commissionType]").SelectOptionAsync("percent");

@@ -15,7 +15,7 @@ public sealed class MarketplaceBrowserTests(BrowserFixture browser) : IClassFixt
         var page = await browser.SignInAsync(Demo.GlobexOwner, width: 390, height: 844);
 
         await page.ClickAsync("nav a:has-text('Marketplace')");
-        await page.WaitForURLAsync("**/marketplace");
+        await page.WaitForPageAsync("**/marketplace");
         var row = page.Locator($"#item-{itemId}");
         await Assertions.Expect(row.Locator(".price")).ToHaveTextAsync("$49.00");
         await Assertions.Expect(row.Locator(".publisher")).ToHaveTextAsync("Platform");
@@ -36,7 +36,7 @@ public sealed class MarketplaceBrowserTests(BrowserFixture browser) : IClassFixt
 
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         await row.Locator("button:has-text('Buy')").ClickAsync();
-        await page.WaitForURLAsync("**/billing/invoices/*");
+        await page.WaitForPageAsync("**/billing/invoices/*");
         var invoiceId = await Flows.QueryAsync(browser.App, db => db.MarketplaceInstalls.Where(i => i.MarketplaceItemId == itemId).Select(i => i.InvoiceId).SingleAsync());
         Assert.EndsWith($"/billing/invoices/{invoiceId}", page.Url);
         await Assertions.Expect(page.Locator("#invoice .badge")).ToHaveTextAsync("open");

@@ -96,7 +96,7 @@ public sealed class MoneyActionsBrowserTests(BrowserFixture browser) : IClassFix
 
         await page.Context.ClearCookiesAsync(new() { Name = "partnerweb.auth" });
         await page.ClickAsync("#payouts button:has-text('Generate payouts')");
-        await page.WaitForURLAsync("**/login?ReturnUrl=*");
+        await page.WaitForPageAsync("**/login?ReturnUrl=*");
         Assert.Equal($"{browser.BaseUrl}/login?ReturnUrl={Uri.EscapeDataString(partnerPage[browser.BaseUrl.Length..])}", page.Url);
         Assert.Equal(0, await PayoutCountAsync(partnerId));
 
@@ -116,7 +116,7 @@ public sealed class MoneyActionsBrowserTests(BrowserFixture browser) : IClassFix
         await page.FillAsync("#Email", Demo.PlatformAdmin);
         await page.FillAsync("#Password", PartnerWebFactory.Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(partnerPage);
+        await page.WaitForPageAsync(partnerPage);
         await Assertions.Expect(page.Locator("#payouts h2")).ToHaveTextAsync("Payouts");
         browser.AssertNothingBlocked();
     }

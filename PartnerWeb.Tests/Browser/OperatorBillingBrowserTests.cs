@@ -48,7 +48,7 @@ public sealed class OperatorBillingBrowserTests(BrowserFixture browser) : IClass
         AcceptDialogs(customer);
         await customer.GotoAsync("/marketplace");
         await customer.Locator($"#item-{itemId} button:has-text('Buy')").ClickAsync();
-        await customer.WaitForURLAsync("**/billing/invoices/*");
+        await customer.WaitForPageAsync("**/billing/invoices/*");
         var invoiceId = Guid.Parse(customer.Url.Split('/').Last());
         await Assertions.Expect(customer.Locator("#invoice .badge")).ToHaveTextAsync("open");
         await Assertions.Expect(customer.Locator("#invoice-total")).ToHaveTextAsync("$129.00");
@@ -60,7 +60,7 @@ public sealed class OperatorBillingBrowserTests(BrowserFixture browser) : IClass
         await admin.GotoAsync("/dashboard/admin/billing");
         await admin.FillAsync("#filter-number", number[^10..].ToLowerInvariant());
         await admin.ClickAsync("#invoice-filter button:has-text('Filter')");
-        await admin.WaitForURLAsync($"**/dashboard/admin/billing?*number={number[^10..].ToLowerInvariant()}*");
+        await admin.WaitForPageAsync($"**/dashboard/admin/billing?*number={number[^10..].ToLowerInvariant()}*");
         var row = admin.Locator($"#invoice-{invoiceId}");
         await Assertions.Expect(admin.Locator("#admin-invoices .invoice-row")).ToHaveCountAsync(1);
         await Assertions.Expect(row.Locator(".tenant")).ToHaveTextAsync("Globex");
@@ -70,7 +70,7 @@ public sealed class OperatorBillingBrowserTests(BrowserFixture browser) : IClass
 
         // It marks the invoice paid with the bank's reference; the section swaps in place.
         await row.Locator($"a:has-text('{number}')").ClickAsync();
-        await admin.WaitForURLAsync($"**/dashboard/admin/billing/{invoiceId}");
+        await admin.WaitForPageAsync($"**/dashboard/admin/billing/{invoiceId}");
         await Assertions.Expect(admin.Locator("#invoice-tenant")).ToHaveTextAsync("Globex");
         await admin.FillAsync("#Reference", "SEPA-2026-0042");
         await admin.ClickAsync("#mark-paid-form button");

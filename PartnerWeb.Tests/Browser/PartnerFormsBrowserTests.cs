@@ -116,7 +116,7 @@ public sealed class PartnerFormsBrowserTests(BrowserFixture browser) : IClassFix
         await page.FillAsync("#earnings-filter input[name=from]", from);
         await page.FillAsync("#earnings-filter input[name=to]", to);
         await page.ClickAsync("#earnings-filter button");
-        await page.WaitForURLAsync($"**/dashboard/partners?from={from}&to={to}");
+        await page.WaitForPageAsync($"**/dashboard/partners?from={from}&to={to}");
         await Assertions.Expect(page.Locator("#earnings .earning-row")).ToHaveCountAsync(1);
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#earnings-filter input[name=from]")).ToHaveValueAsync(from);
@@ -129,10 +129,10 @@ public sealed class PartnerFormsBrowserTests(BrowserFixture browser) : IClassFix
         await page.FillAsync("#earnings-filter input[name=from]", emptyFrom);
         await page.FillAsync("#earnings-filter input[name=to]", emptyTo);
         await page.ClickAsync("#earnings-filter button");
-        await page.WaitForURLAsync($"**/dashboard/partners?from={emptyFrom}&to={emptyTo}");
+        await page.WaitForPageAsync($"**/dashboard/partners?from={emptyFrom}&to={emptyTo}");
         await Assertions.Expect(page.Locator("#earnings")).ToContainTextAsync("No earnings in this period.");
         await page.GoBackAsync();
-        await page.WaitForURLAsync($"**/dashboard/partners?from={from}&to={to}");
+        await page.WaitForPageAsync($"**/dashboard/partners?from={from}&to={to}");
         await Assertions.Expect(page.Locator("#earnings .earning-row")).ToHaveCountAsync(1);
 
         // A shared link with a bad date: the message, not an error page.
@@ -143,7 +143,7 @@ public sealed class PartnerFormsBrowserTests(BrowserFixture browser) : IClassFix
         await admin.GotoAsync($"/dashboard/admin/partners/{partnerId}");
         await admin.FillAsync("#earnings-filter input[name=from]", from);
         await admin.ClickAsync("#earnings-filter button");
-        await admin.WaitForURLAsync($"**/dashboard/admin/partners/{partnerId}?from={from}");
+        await admin.WaitForPageAsync($"**/dashboard/admin/partners/{partnerId}?from={from}");
         await admin.ReloadAsync();
         await Assertions.Expect(admin.Locator("#earnings-filter input[name=from]")).ToHaveValueAsync(from);
         await Assertions.Expect(admin.Locator("#earnings .earning-row")).ToHaveCountAsync(1);

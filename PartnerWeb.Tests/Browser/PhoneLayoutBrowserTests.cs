@@ -103,7 +103,7 @@ public sealed class PhoneLayoutBrowserTests(BrowserFixture browser) : IClassFixt
                 $"{await link.TextContentAsync()} is at ({box?.X}, {box?.Y}), {box?.Width} px wide");
         }
         await page.ClickAsync("#main-nav a:has-text('Audit')");
-        await page.WaitForURLAsync("**/dashboard/admin/audit");
+        await page.WaitForPageAsync("**/dashboard/admin/audit");
         Assert.Empty(await SignOutProblemAsync(page));
         browser.AssertNothingBlocked();
     }

@@ -15,7 +15,7 @@ public sealed class SettingsBrowserTests(BrowserFixture browser) : IClassFixture
         var page = await browser.SignInAsync(Demo.InitechOwner, width: 390, height: 844);
 
         await page.ClickAsync("nav a:has-text('Users')");
-        await page.WaitForURLAsync("**/settings/users");
+        await page.WaitForPageAsync("**/settings/users");
         await Assertions.Expect(page.Locator("#users tbody tr", new() { HasText = Demo.InitechOwner })).ToHaveCountAsync(1);
         await page.EvaluateAsync("window.__noReload = true");
 
@@ -51,7 +51,7 @@ public sealed class SettingsBrowserTests(BrowserFixture browser) : IClassFixture
         Assert.True(await page.EvaluateAsync<bool>("window.__noReload === true"), "the actions must swap the section, not reload the page");
 
         await page.ClickAsync("nav a:has-text('Password')");
-        await page.WaitForURLAsync("**/settings/password");
+        await page.WaitForPageAsync("**/settings/password");
         await page.FillAsync("#CurrentPassword", PartnerWebFactory.Password);
         await page.FillAsync("#NewPassword", newPassword);
         await page.ClickAsync("button:has-text('Change password')");
