@@ -154,3 +154,47 @@ public sealed class DashboardLoadMoreTests(UnlimitedPartnerWritesFactory factory
         Assert.DoesNotContain("<html", rows);
     }
 }
+
+public sealed class DashboardChartStartTests(PartnerWebFactory factory) : IClassFixture<PartnerWebFactory>
+{
+    [Fact]
+    public async Task Without_a_filter_the_chart_starts_at_the_first_day_with_entries_and_a_short_history_is_drawn_by_day()
+    {
+        var partnerId = await PartnerFlows.ApprovedPartnerAsync(factory, Demo.InitechOwner);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        // Last week's Monday and Wednesday: one week, two days, so a chart by week would put both nets on one bar.
+        var monday = today.AddDays(-((int)today.DayOfWeek + 6) % 7 - 7);
+        await Flows.QueryAsync(factory, async db =>
+        {
+            var tenant = await db.Tenants.Where(t => t.Name == "Globex").Select(t => t.Id).SingleAsync();
+            foreach (var (day, net) in new[] { (monday, 100L), (monday.AddDays(2), 7L) })
+            {
+                var at = day.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc);
+                var invoice = new Invoice
+                {
+                    Id = Guid.CreateVersion7(), TenantId = tenant, Number = $"INV-S-{Guid.NewGuid():N}"[..30], Status = InvoiceStatus.Paid,
+                    Currency = "USD", Total = net, CreatedAt = at,
+                };
+                db.Invoices.Add(invoice);
+                db.PartnerEarnings.Add(new PartnerEarning
+                {
+                    Id = Guid.CreateVersion7(), PartnerId = partnerId, InvoiceId = invoice.Id, Kind = EntryKind.Accrual,
+                    Currency = "USD", GrossAmount = net, CommissionAmount = 0, PartnerNet = net, PayableAt = at, CreatedAt = at,
+                });
+            }
+            return await db.SaveInTransactionAsync();
+        });
+        using var initech = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        await CookieLogin.SignInAsync(initech, Demo.InitechOwner, PartnerWebFactory.Password);
+
+        var page = await initech.GetStringAsync("/dashboard/partners");
+
+        var chart = Regex.Match(page, "<svg [^>]*Net earnings per day in USD, ([\\d-]+) to ([\\d-]+)\"[^>]*>(.*?)</svg>", RegexOptions.Singleline);
+        Assert.True(chart.Success, "no USD day chart on the unfiltered page");
+        Assert.Equal((monday.ToString("yyyy-MM-dd"), today.ToString("yyyy-MM-dd")), (chart.Groups[1].Value, chart.Groups[2].Value));
+        var bars = Regex.Matches(chart.Groups[3].Value, "data-day=\"([\\d-]+)\"[^>]*><title>[\\d-]+: \\$([\\d.,]+)</title>")
+            .ToDictionary(b => b.Groups[1].Value, b => b.Groups[2].Value);
+        Assert.Equal(today.DayNumber - monday.DayNumber + 1, bars.Count);
+        Assert.Equal(("1.00", "0.00", "0.07"), (bars[monday.ToString("yyyy-MM-dd")], bars[monday.AddDays(1).ToString("yyyy-MM-dd")], bars[monday.AddDays(2).ToString("yyyy-MM-dd")]));
+    }
+}

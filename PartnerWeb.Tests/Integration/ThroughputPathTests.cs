@@ -221,13 +221,15 @@ public sealed class ThroughputPathTests(PartnerWebFactory factory) : IClassFixtu
             Assert.Equal(
                 [new SlotNet(new DateOnly(2026, 3, 1), "USD", 150), new SlotNet(new DateOnly(2026, 3, 2), "EUR", 9), new SlotNet(new DateOnly(2026, 3, 2), "USD", 7)],
                 daily);
-            // By week: 2026-03-01 is a Sunday, so its week began on 2026-02-23 and the 2nd starts the next one.
+            // By week: 2026-03-01 is a Sunday, the last day of its week, and the 2nd starts the next one. A slot is
+            // named by its first day with entries, whatever day its week began.
             var weekly = await ledger.NetPerSlotAsync(partnerId, LedgerPeriod.Of(null, null), 7, CancellationToken.None);
             Assert.Equal(
-                [new SlotNet(new DateOnly(2026, 2, 23), "USD", 150), new SlotNet(new DateOnly(2026, 3, 2), "EUR", 9), new SlotNet(new DateOnly(2026, 3, 2), "USD", 7)],
+                [new SlotNet(new DateOnly(2026, 3, 1), "USD", 150), new SlotNet(new DateOnly(2026, 3, 2), "EUR", 9), new SlotNet(new DateOnly(2026, 3, 2), "USD", 7)],
                 weekly);
-            Assert.Equal(new DateOnly(2026, 3, 2), await ledger.FirstDayAsync(partnerId, new DateOnly(2026, 3, 2), CancellationToken.None));
-            Assert.Null(await ledger.FirstDayAsync(partnerId, new DateOnly(2026, 3, 3), CancellationToken.None));
+            var fromTheSecond = await ledger.NetPerSlotAsync(partnerId, LedgerPeriod.Of(new DateTime(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc), null), 7, CancellationToken.None);
+            Assert.Equal(new DateOnly(2026, 3, 2), fromTheSecond.Min(s => s.Day));
+            Assert.Empty(await ledger.NetPerSlotAsync(partnerId, LedgerPeriod.Of(new DateTime(2026, 3, 3, 0, 0, 0, DateTimeKind.Utc), null), 7, CancellationToken.None));
         }
     }
 }

@@ -121,14 +121,13 @@ public sealed class SqlServerStatementTests
         unattached.Rows.Add(Id, "USD", 700L);
         _statements.Answer = sql => sql.Contains("[UnattachedEntries] > CAST(0 AS bigint)", StringComparison.Ordinal) ? unattached : null;
         // Part of a day, two whole days, part of a day: three reads, then the balances' two (unattached, held). The chart
-        // reads its first day (one statement), then per week the same three parts; the day numbers must translate too.
+        // reads per week the same three parts; the day numbers and each slot's first day must translate too.
         var period = LedgerPeriod.Of(Now.AddHours(-60), Now);
         await reader.SummaryAsync(Id, period, default);
         await reader.SummaryAsync(Id, LedgerPeriod.Of(null, null), default);
-        await reader.FirstDayAsync(Id, new DateOnly(2026, 1, 1), default);
         await reader.NetPerSlotAsync(Id, period, 7, default);
         await reader.BalancesAsync([Id, Other], default);
-        Assert.Equal(3 + 2 + 1 + 1 + 3 + 2, _statements.Captured.Count);
+        Assert.Equal(3 + 2 + 1 + 3 + 2, _statements.Captured.Count);
         Assert.Equal(2, _statements.Captured.Count(s => s.Contains("UNION ALL", StringComparison.Ordinal)));
         AssertValidTSql(expectUpdates: 0);
     }

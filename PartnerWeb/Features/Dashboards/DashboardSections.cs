@@ -28,15 +28,24 @@ public sealed class DashboardSections(ListingService listings, EarningService ea
         return new EarningsModel(partner, query.From, query.To, page, await ChartAsync(partner.Id, query, ct), isAdmin, invalid, fromInput, toInput);
     }
 
-    /// <summary>The chart's days are decided first, so that only they are read, summed per slot in SQL.</summary>
+    /// <summary>
+    /// The chart's days are decided first, so that only they are read, summed per slot in SQL. Without a start, the
+    /// chart begins at the first day with entries of its latest days, which the same read names; only a history short
+    /// enough to be drawn by day is read a second time, by day.
+    /// </summary>
     private async Task<EarningsChart> ChartAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
     {
         var (fromUtc, toExclusive) = query.Range();
         var range = ChartRange.Of(fromUtc is { } f ? DateOnly.FromDateTime(f) : null,
             toExclusive is { } t ? DateOnly.FromDateTime(t == DateTime.MaxValue ? t : t.AddTicks(-1)) : null,
             DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        if (fromUtc is null) range = range.StartingAt(await ledger.FirstDayAsync(partnerId, range.First, ct));
         var nets = await ledger.NetPerSlotAsync(partnerId, range.Within(fromUtc, toExclusive), range.SlotDays, ct);
+        if (fromUtc is null)
+        {
+            var started = range.StartingAt(nets.Count == 0 ? null : nets.Min(n => n.Day));
+            if (started.SlotDays != range.SlotDays) nets = await ledger.NetPerSlotAsync(partnerId, started.Within(null, toExclusive), started.SlotDays, ct);
+            range = started;
+        }
         return EarningsChart.Build(nets, range);
     }
 

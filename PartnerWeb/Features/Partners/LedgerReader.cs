@@ -53,37 +53,40 @@ public sealed class LedgerReader(AppDbContext db, TimeProvider clock, IOptions<P
                 checked((int)f.Sum.Sales), checked((int)f.Sum.Refunds)))
             .ToList();
 
-    /// <summary>The first day with entries on or after <paramref name="from"/>, for a chart without a start.</summary>
-    public Task<DateOnly?> FirstDayAsync(Guid partnerId, DateOnly from, CancellationToken ct) =>
-        WholeDays(partnerId, LedgerPeriod.Of(from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), null))
-            .OrderBy(d => d.Day).Select(d => (DateOnly?)d.Day).FirstOrDefaultAsync(ct);
-
     /// <summary>
     /// Net per slot of <paramref name="slotDays"/> days and currency over the period, for the dashboard chart: summed
     /// in SQL, so a year by week is 53 rows per currency, not 366. A slot holds the day numbers that divide by
     /// <paramref name="slotDays"/> to the same number (7: Monday to Sunday, day number 0 being a Monday) and is
-    /// named by its first day.
+    /// named by its first day with entries, so the earliest of them is the period's first day with entries: a chart
+    /// without a start needs no read of its own to find it.
     /// </summary>
     public async Task<IReadOnlyList<SlotNet>> NetPerSlotAsync(Guid partnerId, LedgerPeriod period, int slotDays, CancellationToken ct)
     {
-        List<(int Slot, string Currency, long Net)> slots = period.NoWholeDays ? [] : (await WholeDays(partnerId, period)
+        List<(int Slot, string Currency, DateOnly Day, long Net)> slots = period.NoWholeDays ? [] : (await WholeDays(partnerId, period)
                 .GroupBy(d => new { Slot = d.Day.DayNumber / slotDays, d.Currency })
-                .Select(g => new { g.Key.Slot, g.Key.Currency, Net = g.Sum(d => d.Net) })
+                .Select(g => new { g.Key.Slot, g.Key.Currency, Day = g.Min(d => d.Day), Net = g.Sum(d => d.Net) })
                 .ToListAsync(ct))
-            .Select(s => (s.Slot, s.Currency, s.Net)).ToList();
+            .Select(s => (s.Slot, s.Currency, s.Day, s.Net)).ToList();
         foreach (var (from, to) in period.PartDays)
-            slots.AddRange((await PartDayAsync(partnerId, from, to, ct)).Select(p => (LedgerChanges.DayOf(from).DayNumber / slotDays, p.Currency, p.Figures.Net)));
+        {
+            var day = LedgerChanges.DayOf(from);
+            slots.AddRange((await PartDayAsync(partnerId, from, to, ct)).Select(p => (day.DayNumber / slotDays, p.Currency, day, p.Figures.Net)));
+        }
         return slots.GroupBy(s => (s.Slot, s.Currency))
-            .Select(g => new SlotNet(DateOnly.FromDayNumber(g.Key.Slot * slotDays), g.Key.Currency, g.Sum(s => s.Net)))
+            .Select(g => new SlotNet(g.Min(s => s.Day), g.Key.Currency, g.Sum(s => s.Net)))
             .OrderBy(d => d.Day).ThenBy(d => d.Currency, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The period's whole days (with entries), one range of the day figures' key.</summary>
+    /// <summary>
+    /// The period's whole days (with entries), one range of the day figures' key. An open end adds no condition
+    /// rather than a "null or" one, which EF Core would evaluate with the expression interpreter on every run.
+    /// </summary>
     private IQueryable<PartnerLedgerDay> WholeDays(Guid partnerId, LedgerPeriod period)
     {
-        var (first, end) = (period.FirstDay, period.EndDay);
-        return db.PartnerLedgerDays.AsNoTracking()
-            .Where(d => d.PartnerId == partnerId && d.Entries > 0 && (first == null || d.Day >= first) && (end == null || d.Day < end));
+        var days = db.PartnerLedgerDays.AsNoTracking().Where(d => d.PartnerId == partnerId && d.Entries > 0);
+        if (period.FirstDay is { } first) days = days.Where(d => d.Day >= first);
+        if (period.EndDay is { } end) days = days.Where(d => d.Day < end);
+        return days;
     }
 
     /// <summary>A part of one day at an end of the period, from that part's entries.</summary>
@@ -125,12 +128,16 @@ public sealed class LedgerReader(AppDbContext db, TimeProvider clock, IOptions<P
         var tomorrow = today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var ids = totals.Select(t => t.PartnerId).Distinct().ToList();
         var currencies = totals.Select(t => t.Currency).Distinct().ToList();
-        var heldLater = db.PartnerLedgerDays.AsNoTracking()
-            .Where(d => ids.Contains(d.PartnerId) && currencies.Contains(d.Currency) && d.Day > today)
+        // One partner (its own pages) is compared with =, which SQLite prepares and runs faster than a list.
+        var one = ids.Count == 1 ? ids[0] : (Guid?)null;
+        var days = one is { } id ? db.PartnerLedgerDays.Where(d => d.PartnerId == id) : db.PartnerLedgerDays.Where(d => ids.Contains(d.PartnerId));
+        var entries = one is { } partner ? db.PartnerEarnings.Where(e => e.PartnerId == partner) : db.PartnerEarnings.Where(e => ids.Contains(e.PartnerId));
+        var heldLater = days.AsNoTracking()
+            .Where(d => currencies.Contains(d.Currency) && d.Day > today)
             .GroupBy(d => new { d.PartnerId, d.Currency })
             .Select(g => new { g.Key.PartnerId, g.Key.Currency, Amount = g.Sum(d => d.BecomingPayable) });
-        var heldToday = db.PartnerEarnings.AsNoTracking()
-            .Where(e => ids.Contains(e.PartnerId) && currencies.Contains(e.Currency) && e.PayoutId == null && e.PayableAt > now && e.PayableAt < tomorrow)
+        var heldToday = entries.AsNoTracking()
+            .Where(e => currencies.Contains(e.Currency) && e.PayoutId == null && e.PayableAt > now && e.PayableAt < tomorrow)
             .GroupBy(e => new { e.PartnerId, e.Currency })
             .Select(g => new { g.Key.PartnerId, g.Key.Currency, Amount = g.Sum(e => e.PartnerNet) });
         // One statement (UNION ALL): an anonymous projection, as a set operation cannot follow a constructor call.

@@ -228,5 +228,5 @@ public sealed record ListingView(ListingDto Listing, string ItemName, long ItemP
 
 public sealed record ItemOption(Guid Id, string Name, long Price, string Currency);
 
-/// <summary>Net earned in a currency on a day, or over a chart slot named by its first day.</summary>
+/// <summary>Net earned in a currency on a day, or over a chart slot named by its first day with entries.</summary>
 public sealed record SlotNet(DateOnly Day, string Currency, long PartnerNet);
