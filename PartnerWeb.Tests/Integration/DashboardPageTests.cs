@@ -69,30 +69,9 @@ public sealed class DashboardPageTests(PartnerWebFactory factory) : IClassFixtur
         const int days = 70;
         var last = DateTime.UtcNow.Date;
         var first = last.AddDays(-(days - 1));
-        var numbers = new List<string>();
-        await Flows.QueryAsync(factory, async db =>
-        {
-            var tenant = await db.Tenants.Where(t => t.Name == "Globex").Select(t => t.Id).SingleAsync();
-            // Nine sales a week apart and one day whose net is negative: 10 entries over 70 days.
-            for (var i = 0; i < 10; i++)
-            {
-                var at = first.AddDays(i * 7 + 2).AddHours(12);
-                var net = i == 9 ? -300L : 100 + i;
-                var invoice = new Invoice
-                {
-                    Id = Guid.CreateVersion7(), TenantId = tenant, Number = $"INV-C-{Guid.NewGuid():N}"[..30], Status = InvoiceStatus.Paid,
-                    Currency = "USD", Total = Math.Abs(net), CreatedAt = at,
-                };
-                numbers.Add(invoice.Number);
-                db.Invoices.Add(invoice);
-                db.PartnerEarnings.Add(new PartnerEarning
-                {
-                    Id = Guid.CreateVersion7(), PartnerId = partnerId, InvoiceId = invoice.Id, Kind = net < 0 ? EntryKind.Reversal : EntryKind.Accrual,
-                    Currency = "USD", GrossAmount = net, CommissionAmount = 0, PartnerNet = net, PayableAt = at, CreatedAt = at,
-                });
-            }
-            return await db.SaveInTransactionAsync();
-        });
+        // Nine sales a week apart and one day whose net is negative: 10 entries over 70 days.
+        var numbers = await LedgerSeed.EarningsAsync(factory, partnerId, Enumerable.Range(0, 10)
+            .Select(i => (first.AddDays(i * 7 + 2).AddHours(12), "USD", i == 9 ? -300L : 100 + i)).ToArray());
         using var initech = await BrowserAsAsync(Demo.InitechOwner);
 
         var page = await initech.GetStringAsync($"/dashboard/partners?from={first:yyyy-MM-dd}&to={last:yyyy-MM-dd}");
@@ -164,26 +143,8 @@ public sealed class DashboardChartStartTests(PartnerWebFactory factory) : IClass
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         // Last week's Monday and Wednesday: one week, two days, so a chart by week would put both nets on one bar.
         var monday = today.AddDays(-((int)today.DayOfWeek + 6) % 7 - 7);
-        await Flows.QueryAsync(factory, async db =>
-        {
-            var tenant = await db.Tenants.Where(t => t.Name == "Globex").Select(t => t.Id).SingleAsync();
-            foreach (var (day, net) in new[] { (monday, 100L), (monday.AddDays(2), 7L) })
-            {
-                var at = day.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc);
-                var invoice = new Invoice
-                {
-                    Id = Guid.CreateVersion7(), TenantId = tenant, Number = $"INV-S-{Guid.NewGuid():N}"[..30], Status = InvoiceStatus.Paid,
-                    Currency = "USD", Total = net, CreatedAt = at,
-                };
-                db.Invoices.Add(invoice);
-                db.PartnerEarnings.Add(new PartnerEarning
-                {
-                    Id = Guid.CreateVersion7(), PartnerId = partnerId, InvoiceId = invoice.Id, Kind = EntryKind.Accrual,
-                    Currency = "USD", GrossAmount = net, CommissionAmount = 0, PartnerNet = net, PayableAt = at, CreatedAt = at,
-                });
-            }
-            return await db.SaveInTransactionAsync();
-        });
+        await LedgerSeed.EarningsAsync(factory, partnerId,
+            (monday.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc), "USD", 100), (monday.AddDays(2).ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc), "USD", 7));
         using var initech = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
         await CookieLogin.SignInAsync(initech, Demo.InitechOwner, PartnerWebFactory.Password);
 

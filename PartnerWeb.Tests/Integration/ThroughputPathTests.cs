@@ -193,26 +193,7 @@ public sealed class ThroughputPathTests(PartnerWebFactory factory) : IClassFixtu
     {
         var partnerId = await PartnerFlows.ApprovedPartnerAsync(factory, Demo.InitechOwner);
         var (day1, day2) = (new DateTime(2026, 3, 1, 9, 0, 0, DateTimeKind.Utc), new DateTime(2026, 3, 2, 23, 59, 0, DateTimeKind.Utc));
-        using (var scope = factory.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var tenant = await db.Tenants.Where(t => t.Name == "Globex").Select(t => t.Id).SingleAsync();
-            foreach (var (at, currency, net) in new[] { (day1, "USD", 100L), (day1.AddHours(3), "USD", 50L), (day2, "USD", 7L), (day2, "EUR", 9L) })
-            {
-                var invoice = new Invoice
-                {
-                    Id = Guid.CreateVersion7(), TenantId = tenant, Number = $"INV-T-{Guid.NewGuid():N}"[..30], Status = InvoiceStatus.Paid,
-                    Currency = currency, Total = net, CreatedAt = at,
-                };
-                db.Invoices.Add(invoice);
-                db.PartnerEarnings.Add(new PartnerEarning
-                {
-                    Id = Guid.CreateVersion7(), PartnerId = partnerId, InvoiceId = invoice.Id, Kind = EntryKind.Accrual, Currency = currency,
-                    GrossAmount = net, CommissionAmount = 0, PartnerNet = net, PayableAt = at, CreatedAt = at,
-                });
-            }
-            await db.SaveInTransactionAsync();
-        }
+        await LedgerSeed.EarningsAsync(factory, partnerId, (day1, "USD", 100), (day1.AddHours(3), "USD", 50), (day2, "USD", 7), (day2, "EUR", 9));
 
         using (var scope = factory.Services.CreateScope())
         {
