@@ -317,17 +317,17 @@ async Task MeasureAsync(Dictionary<string, ReadFigures> into, IReadOnlyList<Read
     // least (three rounds at least), then until the server's CPU per request stops falling by more than a tenth
     // from one round to the next, nine rounds more at most.
     var minimum = Math.Max(3, (int)Math.Ceiling(30 / (1.5 * kinds.Count)));
-    var (round, previous) = (0, double.MaxValue);
-    while (++round <= minimum + 9)
+    var (rounds, previous, settled) = (0, double.MaxValue, false);
+    while (!settled && rounds < minimum + 9)
     {
+        rounds++;
         var (cpu, requests) = (server.CpuSeconds, 0);
         foreach (var kind in kinds) requests += (await Load.RunAsync(kind.Client, 16, 1_600, _ => Make(kind), Good, TimeSpan.FromSeconds(1.5))).Requests;
         var perRequest = (server.CpuSeconds - cpu) / Math.Max(1, requests);
-        var settled = round >= minimum && perRequest > 0.9 * previous;
+        settled = rounds >= minimum && perRequest > 0.9 * previous;
         previous = perRequest;
-        if (settled) break;
     }
-    Say($"{name}: {what} warm-up: {Math.Min(round, minimum + 9)} rounds, server CPU {previous * 1e6:F0} µs/request in the last; load {LoadAverage()}");
+    Say($"{name}: {what} warm-up: {rounds} rounds, server CPU {previous * 1e6:F0} µs/request in the last; load {LoadAverage()}");
     for (var run = 1; run <= settings.Runs; run++)
     {
         foreach (var kind in kinds)

@@ -9,6 +9,8 @@ namespace PartnerWeb.Bench;
 /// </summary>
 internal static class Report
 {
+    private const string WarmUp = "after a warm-up of 1.5-s rounds of every endpoint, for 30 s at least and then until the server's CPU per request falls by less than a tenth from one round to the next (so that the JIT's recompilation is not measured).";
+
     private const string Sqlite = "SQLite";
     private const string Postgres = "PostgreSQL";
 
@@ -343,7 +345,7 @@ internal static class Report
                 + "from the cursor of the row just before (the API's own cursor format). `from` is the UTC day 180 days before the run. "
                 + "API calls use a platform admin's bearer token; the dashboard uses the partner's owner's login cookie (owner@acme.example, owner@initech.example; "
                 + "antiforgery-checked login form). Each run sends 1,600 requests per endpoint from 16 concurrent clients (or stops after 8 s), "
-                + "after a warm-up of 1.5-s rounds of every endpoint, for 30 s at least and then until the server's CPU per request falls by less than a tenth from one round to the next (so that the JIT's recompilation is not measured).");
+                + WarmUp);
             md.AppendLine();
             PagesTable(md, reads, f => f.Reads);
             md.AppendLine("Server peak RSS (VmHWM): " + string.Join("; ", reads.Select(d => $"{(reads.Count > 1 ? d.Name + " " : "")}{F(d.Figures.ReadsServerPeakMb ?? double.NaN)} MB")) + ".");
@@ -396,7 +398,7 @@ internal static class Report
             md.AppendLine("Setup: " + string.Join("; ", operators.Select(d => (operators.Count > 1 ? d.Name + ": " : "") + d.Figures.OperatorSetup))
                 + ". A platform admin (admin@platform.example, login cookie) asks for each page without parameters; 16 concurrent clients, "
                 + "1,600 requests per page or 8 s per run, "
-                + "after a warm-up of 1.5-s rounds of every endpoint, for 30 s at least and then until the server's CPU per request falls by less than a tenth from one round to the next (so that the JIT's recompilation is not measured).");
+                + WarmUp);
             md.AppendLine();
             PagesTable(md, operators, f => f.OperatorPages);
         }

@@ -129,9 +129,9 @@ public sealed class LedgerReader(AppDbContext db, TimeProvider clock, IOptions<P
         var ids = totals.Select(t => t.PartnerId).Distinct().ToList();
         var currencies = totals.Select(t => t.Currency).Distinct().ToList();
         // One partner (its own pages) is compared with =, which SQLite prepares and runs faster than a list.
-        var one = ids.Count == 1 ? ids[0] : (Guid?)null;
-        var days = one is { } id ? db.PartnerLedgerDays.Where(d => d.PartnerId == id) : db.PartnerLedgerDays.Where(d => ids.Contains(d.PartnerId));
-        var entries = one is { } partner ? db.PartnerEarnings.Where(e => e.PartnerId == partner) : db.PartnerEarnings.Where(e => ids.Contains(e.PartnerId));
+        var (days, entries) = ids is [var id]
+            ? (db.PartnerLedgerDays.Where(d => d.PartnerId == id), db.PartnerEarnings.Where(e => e.PartnerId == id))
+            : (db.PartnerLedgerDays.Where(d => ids.Contains(d.PartnerId)), db.PartnerEarnings.Where(e => ids.Contains(e.PartnerId)));
         var heldLater = days.AsNoTracking()
             .Where(d => currencies.Contains(d.Currency) && d.Day > today)
             .GroupBy(d => new { d.PartnerId, d.Currency })
