@@ -196,4 +196,29 @@ public sealed class EarningsChartTests
         }
         finally { System.Globalization.CultureInfo.CurrentCulture = before; }
     }
+
+    [Fact]
+    public void The_svg_draws_each_slot_with_its_days_and_encoded_amount_and_marks_negative_ones()
+    {
+        var from = new DateOnly(2026, 6, 3);
+        var to = new DateOnly(2026, 9, 3);
+        var chart = EarningsChart.Build([new(from, "EUR", 120), new(to, "EUR", -5)], ChartRange.Of(from, to, Today));
+        var series = Assert.Single(chart.Series);
+        using var html = new StringWriter();
+
+        new ChartSvg(chart, series).WriteTo(html, System.Text.Encodings.Web.HtmlEncoder.Default);
+
+        var svg = html.ToString();
+        Assert.StartsWith("<svg viewBox=\"0 0 600 180\" role=\"img\" aria-label=\"Net earnings per week in EUR, 2026-06-03 to 2026-09-03\">", svg);
+        Assert.EndsWith("</svg>", svg);
+        Assert.Equal(series.Bars.Count, System.Text.RegularExpressions.Regex.Count(svg, "<rect "));
+        var first = series.Bars[0];
+        Assert.Contains($"<rect class=\"bar\" data-day=\"2026-06-03\" x=\"{EarningsChart.N(first.X)}\" y=\"{EarningsChart.N(first.Y)}\" "
+            + $"width=\"{EarningsChart.N(first.Width)}\" height=\"{EarningsChart.N(first.Height)}\"><title>2026-06-03 to 2026-06-07: &#x20AC;1.20</title></rect>", svg);
+        Assert.Contains("<rect class=\"bar negative\" data-day=\"2026-08-31\"", svg);
+        Assert.Contains("<title>2026-08-31 to 2026-09-03: -&#x20AC;0.05</title>", svg);
+        Assert.Equal(series.Ticks.Count + 1, System.Text.RegularExpressions.Regex.Count(svg, "<line "));
+        Assert.Contains($"<line class=\"zero\" x1=\"80\" x2=\"590\" y1=\"{EarningsChart.N(series.ZeroY)}\" y2=\"{EarningsChart.N(series.ZeroY)}\" />", svg);
+        Assert.Contains(">06-03</text>", svg);
+    }
 }
