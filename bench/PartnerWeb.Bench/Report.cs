@@ -9,7 +9,7 @@ namespace PartnerWeb.Bench;
 /// </summary>
 internal static class Report
 {
-    private const string WarmUp = "after a warm-up of 1.5-s rounds of every endpoint, for 30 s at least and then until the server's CPU per request falls by less than a tenth from one round to the next (so that the JIT's recompilation is not measured).";
+    private const string WarmUp = "after a warm-up of each endpoint on its own, in 1.5-s bursts, until its server CPU per request has gone three bursts without falling a twentieth below its best (forty bursts at most), so that the JIT's recompilation is not measured.";
 
     private const string Sqlite = "SQLite";
     private const string Postgres = "PostgreSQL";
