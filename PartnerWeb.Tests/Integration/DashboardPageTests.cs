@@ -159,3 +159,33 @@ public sealed class DashboardChartStartTests(PartnerWebFactory factory) : IClass
         Assert.Equal(("1.00", "0.00", "0.07"), (bars[monday.ToString("yyyy-MM-dd")], bars[monday.AddDays(1).ToString("yyyy-MM-dd")], bars[monday.AddDays(2).ToString("yyyy-MM-dd")]));
     }
 }
+
+public sealed class DashboardChartCacheTests(PartnerWebFactory factory) : IClassFixture<PartnerWebFactory>
+{
+    [Fact]
+    public async Task A_sale_after_a_chart_was_drawn_is_on_the_next_one_and_an_unchanged_ledger_draws_the_same_chart()
+    {
+        var partnerId = await PartnerFlows.ApprovedPartnerAsync(factory, Demo.InitechOwner);
+        var now = DateTime.UtcNow;
+        var today = DateOnly.FromDateTime(now);
+        await LedgerSeed.EarningsAsync(factory, partnerId, (today.AddDays(-1).ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc), "USD", 100));
+        using var initech = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        await CookieLogin.SignInAsync(initech, Demo.InitechOwner, PartnerWebFactory.Password);
+
+        var before = Bars(await initech.GetStringAsync("/dashboard/partners"));
+        Assert.Equal(before, Bars(await initech.GetStringAsync("/dashboard/partners")));
+        await LedgerSeed.EarningsAsync(factory, partnerId, (today.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), "USD", 5));
+        var after = Bars(await initech.GetStringAsync("/dashboard/partners"));
+
+        Assert.Equal(("1.00", "0.00"), (before[today.AddDays(-1).ToString("yyyy-MM-dd")], before[today.ToString("yyyy-MM-dd")]));
+        Assert.Equal(("1.00", "0.05"), (after[today.AddDays(-1).ToString("yyyy-MM-dd")], after[today.ToString("yyyy-MM-dd")]));
+    }
+
+    private static Dictionary<string, string> Bars(string page)
+    {
+        var chart = Regex.Match(page, "<svg [^>]*Net earnings per day in USD[^>]*>(.*?)</svg>", RegexOptions.Singleline);
+        Assert.True(chart.Success, "no USD day chart on the page");
+        return Regex.Matches(chart.Groups[1].Value, "data-day=\"([\\d-]+)\"[^>]*><title>[\\d-]+: \\$([\\d.,]+)</title>")
+            .ToDictionary(b => b.Groups[1].Value, b => b.Groups[2].Value);
+    }
+}

@@ -64,6 +64,7 @@ public static class FeatureServices
         services.AddScoped<StripeAccountUpdates>();
         services.AddScoped<IAccrual, PartnerEarningsAccrual>();
         services.AddScoped<Dashboards.DashboardSections>();
+        services.AddSingleton<Dashboards.ChartCache>();
 
         services.AddScoped<Admin.DeadTaskService>();
         return services;

@@ -7,7 +7,8 @@ namespace PartnerWeb.Features.Dashboards;
 /// passes a partner it resolved through <see cref="PartnerAccess"/> (as a <see cref="PartnerDto"/>),
 /// so the sections use the services' overloads that do not look the partner up again.
 /// </summary>
-public sealed class DashboardSections(ListingService listings, EarningService earnings, LedgerReader ledger, PayoutService payouts, TimeProvider clock)
+public sealed class DashboardSections(
+    ListingService listings, EarningService earnings, LedgerReader ledger, PayoutService payouts, ChartCache charts, TimeProvider clock)
 {
     public const int EarningsPageSize = 20;
 
@@ -28,17 +29,26 @@ public sealed class DashboardSections(ListingService listings, EarningService ea
         return new EarningsModel(partner, query.From, query.To, page, await ChartAsync(partner.Id, query, ct), isAdmin, invalid, fromInput, toInput);
     }
 
+    /// <summary>A chart drawn for the same filter and day since the partner's last entry is drawn again from <see cref="ChartCache"/>.</summary>
+    private async Task<EarningsChart> ChartAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
+    {
+        // The count is read first, so that the chart read after it is at least as new as its key.
+        var entries = await ledger.EntryCountAsync(partnerId, ct);
+        var (fromUtc, toExclusive) = query.Range();
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return await charts.GetOrBuildAsync(new ChartKey(partnerId, fromUtc, toExclusive, today, entries),
+            () => BuildChartAsync(partnerId, fromUtc, toExclusive, today, ct));
+    }
+
     /// <summary>
     /// The chart's days are decided first, so that only they are read, summed per slot in SQL. Without a start, the
     /// chart begins at the first day with entries of its latest days, which the same read names; only a history short
     /// enough to be drawn by day is read a second time, by day.
     /// </summary>
-    private async Task<EarningsChart> ChartAsync(Guid partnerId, EarningsQuery query, CancellationToken ct)
+    private async Task<EarningsChart> BuildChartAsync(Guid partnerId, DateTime? fromUtc, DateTime? toExclusive, DateOnly today, CancellationToken ct)
     {
-        var (fromUtc, toExclusive) = query.Range();
         var range = ChartRange.Of(fromUtc is { } f ? DateOnly.FromDateTime(f) : null,
-            toExclusive is { } t ? DateOnly.FromDateTime(t == DateTime.MaxValue ? t : t.AddTicks(-1)) : null,
-            DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+            toExclusive is { } t ? DateOnly.FromDateTime(t == DateTime.MaxValue ? t : t.AddTicks(-1)) : null, today);
         var nets = await ledger.NetPerSlotAsync(partnerId, range.Within(fromUtc, toExclusive), range.SlotDays, ct);
         if (fromUtc is null)
         {

@@ -103,6 +103,10 @@ public sealed class LedgerReader(AppDbContext db, TimeProvider clock, IOptions<P
             .ToListAsync(ct))
         .Select(p => (p.Currency, new LedgerFigures(p.Entries, p.Sales, p.Refunds, p.Gross, p.Commission, p.Net)));
 
+    /// <summary>How many entries the partner's ledger holds, in all currencies: it grows with every entry written.</summary>
+    public Task<long> EntryCountAsync(Guid partnerId, CancellationToken ct) =>
+        db.PartnerLedgerTotals.Where(t => t.PartnerId == partnerId).SumAsync(t => t.Entries, ct);
+
     /// <summary>
     /// Each partner's balance per currency (what no payout has taken yet, and the part payable now), for partners
     /// the caller already resolved through <see cref="PartnerAccess"/>. A partner without unattached entries has
