@@ -172,13 +172,18 @@ public sealed class DashboardChartCacheTests(PartnerWebFactory factory) : IClass
         using var initech = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
         await CookieLogin.SignInAsync(initech, Demo.InitechOwner, PartnerWebFactory.Password);
 
+        // Unfiltered, the key's count comes from the page's totals; filtered, from a read of its own.
+        var filtered = $"/dashboard/partners?from={today.AddDays(-1):yyyy-MM-dd}";
         var before = Bars(await initech.GetStringAsync("/dashboard/partners"));
         Assert.Equal(before, Bars(await initech.GetStringAsync("/dashboard/partners")));
+        Assert.Equal(before, Bars(await initech.GetStringAsync(filtered)));
         await LedgerSeed.EarningsAsync(factory, partnerId, (today.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), "USD", 5));
         var after = Bars(await initech.GetStringAsync("/dashboard/partners"));
+        var afterFiltered = Bars(await initech.GetStringAsync(filtered));
 
         Assert.Equal(("1.00", "0.00"), (before[today.AddDays(-1).ToString("yyyy-MM-dd")], before[today.ToString("yyyy-MM-dd")]));
         Assert.Equal(("1.00", "0.05"), (after[today.AddDays(-1).ToString("yyyy-MM-dd")], after[today.ToString("yyyy-MM-dd")]));
+        Assert.Equal(after, afterFiltered);
     }
 
     private static Dictionary<string, string> Bars(string page)
