@@ -220,5 +220,13 @@ public sealed class EarningsChartTests
         Assert.Equal(series.Ticks.Count + 1, System.Text.RegularExpressions.Regex.Count(svg, "<line "));
         Assert.Contains($"<line class=\"zero\" x1=\"80\" x2=\"590\" y1=\"{EarningsChart.N(series.ZeroY)}\" y2=\"{EarningsChart.N(series.ZeroY)}\" />", svg);
         Assert.Contains(">06-03</text>", svg);
+
+        // Drawn again, the kept markup is the same; another encoder is not served the default one's markup.
+        using var again = new StringWriter();
+        new ChartSvg(chart, series).WriteTo(again, System.Text.Encodings.Web.HtmlEncoder.Default);
+        Assert.Equal(svg, again.ToString());
+        using var unicode = new StringWriter();
+        new ChartSvg(chart, series).WriteTo(unicode, System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
+        Assert.Contains("<title>2026-08-31 to 2026-09-03: -€0.05</title>", unicode.ToString());
     }
 }

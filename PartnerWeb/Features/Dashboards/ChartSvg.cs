@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Html;
 
@@ -11,7 +12,26 @@ namespace PartnerWeb.Features.Dashboards;
 /// </summary>
 public sealed class ChartSvg(EarningsChart chart, CurrencyChart series) : IHtmlContent
 {
+    // A chart kept by ChartCache is drawn again on every view; its markup is kept with it, for as long as it is
+    // (each series belongs to one chart). Only for the default encoder, which is the one the views use.
+    private static readonly ConditionalWeakTable<CurrencyChart, string> Drawn = new();
+
     public void WriteTo(TextWriter writer, HtmlEncoder encoder)
+    {
+        if (encoder != HtmlEncoder.Default)
+        {
+            Draw(writer, encoder);
+            return;
+        }
+        writer.Write(Drawn.GetValue(series, _ =>
+        {
+            using var markup = new StringWriter(CultureInfo.InvariantCulture);
+            Draw(markup, encoder);
+            return markup.ToString();
+        }));
+    }
+
+    private void Draw(TextWriter writer, HtmlEncoder encoder)
     {
         var c = series;
         writer.Write("<svg viewBox=\"0 0 ");
