@@ -119,15 +119,21 @@ public sealed class SqlServerStatementTests
         unattached.Columns.Add("Currency", typeof(string));
         unattached.Columns.Add("Unattached", typeof(long));
         unattached.Rows.Add(Id, "USD", 700L);
-        _statements.Answer = sql => sql.Contains("[UnattachedEntries] > CAST(0 AS bigint)", StringComparison.Ordinal) ? unattached : null;
+        var count = new System.Data.DataTable();
+        count.Columns.Add("Entries", typeof(long));
+        count.Rows.Add(3L);
+        _statements.Answer = sql => sql.Contains("[UnattachedEntries] > CAST(0 AS bigint)", StringComparison.Ordinal) ? unattached
+            : sql.Contains("SUM(", StringComparison.Ordinal) && sql.Contains("FROM [PartnerLedgerTotals]", StringComparison.Ordinal) ? count : null;
         // Part of a day, two whole days, part of a day: three reads, then the balances' two (unattached, held). The chart
-        // reads per week the same three parts; the day numbers and each slot's first day must translate too.
+        // reads per week the same three parts; the day numbers and each slot's first day must translate too. Last, the
+        // entry count a kept chart is keyed by.
         var period = LedgerPeriod.Of(Now.AddHours(-60), Now);
         await reader.SummaryAsync(Id, period, default);
         await reader.SummaryAsync(Id, LedgerPeriod.Of(null, null), default);
         await reader.NetPerSlotAsync(Id, period, 7, default);
         await reader.BalancesAsync([Id, Other], default);
-        Assert.Equal(3 + 2 + 1 + 3 + 2, _statements.Captured.Count);
+        Assert.Equal(3, await reader.EntryCountAsync(Id, default));
+        Assert.Equal(3 + 2 + 1 + 3 + 2 + 1, _statements.Captured.Count);
         Assert.Equal(2, _statements.Captured.Count(s => s.Contains("UNION ALL", StringComparison.Ordinal)));
         AssertValidTSql(expectUpdates: 0);
     }
